@@ -1,0 +1,67 @@
+# Casework: `make demo` to try it, `make test` to check it. Both set up what they need.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/casework
+DEMO_PEOPLE ?= 600
+DEMO_SEED ?= 2026
+
+.PHONY: demo test setup venv assets chromium migrate seed-demo test-sqlite test-postgres test-browser bench clean
+
+setup: venv assets
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: casework/static/build/.built
+casework/static/build/.built: node_modules/.installed frontend/casework.scss frontend/init.js scripts/build_assets.sh
+	sh scripts/build_assets.sh
+	touch $@
+
+# Browser tests drive Debian's Chromium; never `playwright install` (it downloads a browser).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || \
+	  (apt-get install -y chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)) || \
+	  echo "Could not install Debian's chromium: the browser test will be skipped"
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+seed-demo: migrate
+	$(PY) manage.py seed --practices 2 --people $(DEMO_PEOPLE) --seed $(DEMO_SEED) --if-empty
+
+demo: setup seed-demo
+	$(PY) manage.py demo_logins
+	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup chromium
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+# pytest exits 5 when it collects nothing: that is a failure here, and says so.
+PYTEST = run_pytest() { $(PY) -m pytest "$$@"; s=$$?; [ $$s -ne 5 ] || echo "pytest collected no tests" >&2; return $$s; }; run_pytest
+
+test-sqlite:
+	@$(PYTEST)
+
+# The same suite on PostgreSQL when a server answers; a clean skip when none does.
+test-postgres:
+	@if $(PY) scripts/postgres_answers.py "$(PG_URL)"; then \
+	  echo "PostgreSQL answers: running the suite on PostgreSQL"; \
+	  export DATABASE_URL="$(PG_URL)"; $(PYTEST) -m "not browser"; \
+	else echo "PostgreSQL does not answer at $(PG_URL): skipping the PostgreSQL run"; fi
+
+bench: setup
+	$(PY) bench/foundation.py
+
+clean:
+	rm -rf $(VENV) node_modules casework/static/build db.sqlite3*

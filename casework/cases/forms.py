@@ -1,0 +1,54 @@
+from django import forms
+
+from casework.cases.models import Case, CaseNote
+from casework.core.codes import ServiceType, SocialWorkerChangeReason
+from casework.core.forms import GdsForm, choice_field, date_field
+
+
+class CaseOpenForm(GdsForm):
+    submit_label = "Open case"
+    service_type = choice_field("Service", ServiceType.choices)
+    commissioner = forms.ModelChoiceField(label="Commissioner the work is done for", queryset=None)
+    opened_on = date_field("Date opened")
+    open_reason = forms.CharField(label="Reason for opening", max_length=200)
+    worker = forms.ModelChoiceField(label="Allocate to (optional)", queryset=None, required=False)
+
+    def __init__(self, *args, workers, commissioners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = workers
+        self.fields["commissioner"].queryset = commissioners
+
+
+class AllocateForm(GdsForm):
+    submit_label = "Allocate"
+    worker = forms.ModelChoiceField(label="Worker", queryset=None)
+    start_date = date_field("Allocated from")
+    change_reason = choice_field("Reason for the change (DfE code)", SocialWorkerChangeReason.choices)
+
+    def __init__(self, *args, workers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = workers
+
+
+class CloseCaseForm(GdsForm):
+    submit_label = "Close case"
+    closed_on = date_field("Date closed")
+    close_reason = choice_field("Reason", Case.CloseReason.choices)
+
+
+class CaseNoteForm(GdsForm):
+    submit_label = "Save note"
+    note_type = choice_field("Type of note", CaseNote.NoteType.choices)
+    occurred_on = date_field("Date it happened")
+    case = forms.ModelChoiceField(label="Case (optional)", queryset=None, required=False)
+    summary = forms.CharField(label="Summary", max_length=200)
+    text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 8}))
+
+    def __init__(self, *args, cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = cases
+
+
+class CaseNoteEditForm(GdsForm):
+    summary = forms.CharField(label="Summary", max_length=200)
+    text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 8}))

@@ -1,0 +1,264 @@
+"""Reads about cases: caseloads, the case page, allocation history and the chronology."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from casework.cases import rules
+from casework.cases.models import Allocation, Case, CaseNote, CaseWeight
+from casework.core import access
+from casework.organisations.models import Organisation, Team, Worker
+from casework.people.models import Person
+from casework.registration.models import Registration
+
+
+def practice_case_weights(organisation_id: int) -> dict[str, Decimal]:
+    overrides = dict(CaseWeight.objects.filter(organisation_id=organisation_id).values_list("service_type", "weight"))
+    return rules.case_weights(overrides)
+
+
+@dataclass
+class WorkerCaseload:
+    worker: Worker
+    figures: rules.CaseloadFigures
+    registered: int
+
+
+@dataclass
+class TeamCaseload:
+    team: Team | None
+    workers: list[WorkerCaseload] = field(default_factory=list)
+
+    @property
+    def figures(self) -> rules.CaseloadFigures:
+        threshold = self.workers[0].figures.threshold_per_fte if self.workers else Decimal("0")
+        return rules.CaseloadFigures(
+            open_cases=sum(w.figures.open_cases for w in self.workers),
+            weighted=sum((w.figures.weighted for w in self.workers), Decimal("0")),
+            fte=sum((w.worker.fte for w in self.workers), Decimal("0")),
+            threshold_per_fte=threshold,
+        )
+
+
+def _caseload_workers(actor, team_ids: set[int] | None, worker_ids: set[int] | None = None) -> list[WorkerCaseload]:
+    today = timezone.localdate()
+    weights = practice_case_weights(actor.organisation_id)
+    weight_of_case = models.Case(
+        *[models.When(allocations__case__service_type=st, then=Value(w)) for st, w in weights.items()],
+        default=Value(Decimal("1.00")),
+        output_field=models.DecimalField(max_digits=6, decimal_places=2),
+    )
+    open_allocation = Q(allocations__end_date__isnull=True)
+    workers = (
+        access.scoped(actor, Worker)
+        .filter(Q(leave_date__isnull=True) | Q(leave_date__gt=today))
+        .select_related("team")
+        .annotate(
+            open_cases=Count("allocations", filter=open_allocation),
+            weighted=Coalesce(Sum(weight_of_case, filter=open_allocation), Value(Decimal("0"))),
+        )
+        .order_by("team__name", "family_name", "given_name")
+    )
+    if team_ids is not None:
+        workers = workers.filter(team_id__in=team_ids)
+    if worker_ids is not None:
+        workers = workers.filter(pk__in=worker_ids)
+    workers = list(workers)
+    registered = dict(
+        access.scoped(actor, Registration)
+        .filter(end_date__isnull=True, named_worker__in=[w.pk for w in workers])
+        .values_list("named_worker")
+        .annotate(n=Count("pk"))
+    )
+    threshold = actor.organisation.caseload_threshold_per_fte
+    return [
+        WorkerCaseload(
+            worker=w,
+            figures=rules.CaseloadFigures(
+                open_cases=w.open_cases, weighted=Decimal(str(w.weighted)).quantize(Decimal("0.01")),
+                fte=w.fte, threshold_per_fte=threshold,
+            ),
+            registered=registered.get(w.pk, 0),
+        )
+        for w in workers
+    ]
+
+
+def team_caseloads(*, actor, team_id: int | None = None) -> list[TeamCaseload]:
+    """Caseload per worker, grouped by team, for the teams the actor oversees."""
+    access.require(actor, "caseload.team")
+    allowed = access.managed_team_ids(actor)
+    if team_id is not None:
+        if allowed is not None and team_id not in allowed:
+            from django.http import Http404
+
+            raise Http404("No team found")
+        team_ids = {team_id}
+    else:
+        team_ids = allowed
+    teams: dict[int | None, TeamCaseload] = {}
+    for row in _caseload_workers(actor, team_ids):
+        teams.setdefault(row.worker.team_id, TeamCaseload(team=row.worker.team)).workers.append(row)
+    return list(teams.values())
+
+
+def team_get(*, actor, team_id: int) -> Team:
+    access.require(actor, "caseload.team")
+    team = access.one_or_404(access.scoped(actor, Team), pk=team_id)
+    allowed = access.managed_team_ids(actor)
+    if allowed is not None and team.pk not in allowed:
+        from django.http import Http404
+
+        raise Http404("No team found")
+    return team
+
+
+def worker_caseload(*, actor, worker: Worker) -> WorkerCaseload | None:
+    rows = _caseload_workers(actor, None, {worker.pk})
+    return rows[0] if rows else None
+
+
+def my_worker(actor) -> Worker | None:
+    return access.scoped(actor, Worker).filter(user=actor).first()
+
+
+def my_caseload(*, actor) -> tuple[Worker | None, list[Allocation], WorkerCaseload | None]:
+    """The actor's own open cases (their current allocations) with the person on each."""
+    access.require(actor, "caseload.own")
+    worker = my_worker(actor)
+    if worker is None:
+        return None, [], None
+    allocations = list(
+        access.scoped(actor, Allocation)
+        .filter(worker=worker, end_date__isnull=True)
+        .select_related("case", "case__person", "case__commissioner")
+        .order_by("case__person__family_name", "case__person__given_name", "pk")
+    )
+    return worker, allocations, worker_caseload(actor=actor, worker=worker)
+
+
+def worker_get(*, actor, worker_id: int) -> Worker:
+    access.require(actor, "workforce.view")
+    return access.one_or_404(access.scoped(actor, Worker).select_related("team", "user"), pk=worker_id)
+
+
+def worker_allocations(*, actor, worker: Worker) -> QuerySet:
+    return (
+        access.scoped(actor, Allocation)
+        .filter(worker=worker, end_date__isnull=True)
+        .select_related("case", "case__person")
+        .order_by("case__person__family_name", "case__person__given_name", "pk")
+    )
+
+
+def case_get(*, actor, case_id: int) -> Case:
+    access.require(actor, "person.view")
+    return access.one_or_404(
+        access.scoped(actor, Case).select_related("person", "commissioner").prefetch_related(
+            Prefetch("allocations", queryset=Allocation.objects.select_related("worker").order_by("start_date", "pk"))
+        ),
+        pk=case_id,
+    )
+
+
+def person_cases(*, actor, person: Person) -> list[Case]:
+    return list(
+        access.scoped(actor, Case)
+        .filter(person=person)
+        .select_related("commissioner")
+        .prefetch_related(
+            Prefetch("allocations", queryset=Allocation.objects.select_related("worker").order_by("start_date", "pk"))
+        )
+        .order_by("-opened_on", "-pk")
+    )
+
+
+def person_open_cases(*, actor, person: Person) -> QuerySet:
+    return access.scoped(actor, Case).filter(person=person, closed_on__isnull=True)
+
+
+def person_registrations(*, actor, person: Person) -> list[Registration]:
+    return list(
+        access.scoped(actor, Registration)
+        .filter(person=person)
+        .select_related("practice", "named_worker", "referred_by", "household")
+        .order_by("-start_date", "-pk")
+    )
+
+
+def person_notes(*, actor, person: Person) -> list[CaseNote]:
+    return list(
+        access.scoped(actor, CaseNote).filter(person=person).select_related("author", "case")
+        .order_by("-occurred_on", "-created_at")
+    )
+
+
+def note_get(*, actor, note_id: int) -> CaseNote:
+    access.require(actor, "person.view")
+    return access.one_or_404(access.scoped(actor, CaseNote).select_related("person", "author"), pk=note_id)
+
+
+@dataclass(frozen=True)
+class ChronologyEvent:
+    on: date
+    kind: str
+    title: str
+    detail: str = ""
+    sort_key: tuple = ()
+
+
+def chronology(*, registrations: list[Registration], cases: list[Case], notes: list[CaseNote]) -> list[ChronologyEvent]:
+    """Every event in a person's record that the actor can see, newest first.
+
+    Built from rows the person page has already read, so it costs no extra queries.
+    """
+    events: list[ChronologyEvent] = []
+    for r in registrations:
+        worker = f" with {r.named_worker}" if r.named_worker else ""
+        events.append(ChronologyEvent(r.start_date, "registration", f"Registered with {r.practice}{worker}",
+                                      r.get_route_display(), (0, r.pk)))
+        if r.end_date:
+            events.append(ChronologyEvent(r.end_date, "registration", f"Registration with {r.practice} ended",
+                                          r.get_end_reason_display(), (9, r.pk)))
+    for c in cases:
+        events.append(ChronologyEvent(c.opened_on, "case", f"{c.get_service_type_display()} case opened",
+                                      c.open_reason, (1, c.pk)))
+        for a in c.allocations.all():
+            events.append(ChronologyEvent(a.start_date, "allocation", f"Allocated to {a.worker}",
+                                          a.get_change_reason_display(), (2, a.pk)))
+        if c.closed_on:
+            events.append(ChronologyEvent(c.closed_on, "case", f"{c.get_service_type_display()} case closed",
+                                          c.get_close_reason_display(), (8, c.pk)))
+    for n in notes:
+        events.append(ChronologyEvent(n.occurred_on, "note", f"{n.get_note_type_display()}: {n.summary}",
+                                      n.text, (5, n.pk)))
+    events.sort(key=lambda e: (e.on, e.sort_key), reverse=True)
+    return events
+
+
+def commissioned_practice_counts(*, actor) -> list[dict]:
+    """For a commissioner: per practice it commissions, counts only (no person-level data)."""
+    access.require(actor, "commissioning.aggregates")
+    practices = list(access.scoped(actor, Organisation).filter(kind=Organisation.Kind.PRACTICE).order_by("name"))
+    ids = [p.pk for p in practices]
+    registered = dict(
+        Registration.objects.filter(practice_id__in=ids, end_date__isnull=True, referred_by_id=actor.organisation_id)
+        .values_list("practice_id").annotate(n=Count("pk"))
+    )
+    open_cases = {
+        (row["organisation_id"], row["service_type"]): row["n"]
+        for row in Case.objects.filter(organisation_id__in=ids, commissioner_id=actor.organisation_id,
+                                       closed_on__isnull=True)
+        .values("organisation_id", "service_type").annotate(n=Count("pk"))
+    }
+    rows = []
+    for p in practices:
+        by_service = {st: n for (pid, st), n in open_cases.items() if pid == p.pk}
+        rows.append({"practice": p, "registered_by_us": registered.get(p.pk, 0),
+                     "open_cases": sum(by_service.values()), "by_service": by_service})
+    return rows

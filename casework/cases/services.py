@@ -1,0 +1,210 @@
+"""Writes about cases, allocations and case notes."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from casework.audit.services import audit_record
+from casework.cases import rules
+from casework.cases.models import Allocation, Case, CaseNote
+from casework.core import access
+from casework.core.codes import SocialWorkerChangeReason
+from casework.core.persistence import clean_and_save
+from casework.organisations.models import Commissioning, Organisation, Worker
+from casework.people.models import Person
+from casework.registration.models import Registration
+
+
+def _check_not_future(field: str, value: date) -> None:
+    if value > timezone.localdate():
+        raise ValidationError({field: "The date cannot be in the future"})
+
+
+@transaction.atomic
+def case_open(*, actor, person: Person, service_type: str, commissioner: Organisation, opened_on: date,
+              open_reason: str, worker: Worker | None = None) -> Case:
+    """Open statutory work for a person registered with the actor's practice, optionally allocating a worker."""
+    access.require(actor, "case.manage")
+    _check_not_future("opened_on", opened_on)
+    registered = Registration.objects.filter(
+        person=person, practice_id=actor.organisation_id, start_date__lte=opened_on, end_date__isnull=True
+    )
+    if not registered.exists():
+        raise ValidationError(
+            {"opened_on": "The person must be registered with this practice on the date the case opens"}
+        )
+    commissioned = Commissioning.objects.filter(
+        commissioner=commissioner, practice_id=actor.organisation_id, start_date__lte=opened_on
+    )
+    if not commissioned.exists():
+        raise ValidationError({"commissioner": f"{commissioner} does not commission this practice on that date"})
+    if Case.objects.filter(
+        organisation_id=actor.organisation_id, person=person, service_type=service_type, closed_on__isnull=True
+    ).exists():
+        raise ValidationError({"service_type": "This person already has an open case of that type"})
+    case = clean_and_save(
+        Case(organisation_id=actor.organisation_id, person=person, commissioner=commissioner,
+             service_type=service_type, opened_on=opened_on, open_reason=open_reason.strip()),
+        actor=actor,
+    )
+    audit_record(actor=actor, action="create", obj=case, service_type=service_type)
+    if worker is not None:
+        allocation_change(actor=actor, case=case, worker=worker, start_date=opened_on,
+                          change_reason=SocialWorkerChangeReason.FCONTA)
+    return case
+
+
+def _close(*, actor, case: Case, closed_on: date, close_reason: str) -> Case:
+    if case.closed_on is not None:
+        raise ValidationError({"closed_on": "This case is already closed"})
+    if closed_on < case.opened_on:
+        raise ValidationError({"closed_on": "The closing date must be on or after the date the case opened"})
+    current = case.allocations.filter(end_date__isnull=True).first()
+    if current is not None:
+        if closed_on < current.start_date:
+            raise ValidationError(
+                {"closed_on": "The closing date must be on or after the current worker's allocation started"}
+            )
+        current.end_date = closed_on
+        clean_and_save(current, actor=actor)
+    case.closed_on = closed_on
+    case.close_reason = close_reason
+    clean_and_save(case, actor=actor)
+    audit_record(actor=actor, action="end", obj=case, reason=close_reason)
+    return case
+
+
+@transaction.atomic
+def case_close(*, actor, case: Case, closed_on: date, close_reason: str) -> Case:
+    access.require(actor, "case.manage")
+    if case.organisation_id != actor.organisation_id:
+        raise ValidationError({"case": "Only the practice holding a case can close it"})
+    if not close_reason:
+        raise ValidationError({"close_reason": "Choose why the case closed"})
+    _check_not_future("closed_on", closed_on)
+    return _close(actor=actor, case=Case.objects.select_for_update().get(pk=case.pk), closed_on=closed_on,
+                  close_reason=close_reason)
+
+
+REGISTRATION_END_TO_CASE_CLOSE = {
+    Registration.EndReason.TRANSFERRED: Case.CloseReason.TRANSFERRED,
+    Registration.EndReason.MOVED_AWAY: Case.CloseReason.MOVED_AWAY,
+    Registration.EndReason.NO_LONGER_ELIGIBLE: Case.CloseReason.NO_LONGER_ELIGIBLE,
+    Registration.EndReason.DIED: Case.CloseReason.DIED,
+}
+
+
+def close_open_cases_for_registration_end(*, actor, person: Person, practice_id: int, closed_on: date,
+                                          registration_end_reason: str) -> list[Case]:
+    """A person leaving a practice's list leaves its caseload the same day (called by registration)."""
+    reason = REGISTRATION_END_TO_CASE_CLOSE.get(registration_end_reason, Case.CloseReason.OTHER)
+    open_cases = Case.objects.select_for_update().filter(
+        organisation_id=practice_id, person=person, closed_on__isnull=True
+    )
+    return [_close(actor=actor, case=case, closed_on=closed_on, close_reason=reason) for case in open_cases]
+
+
+@transaction.atomic
+def allocation_change(*, actor, case: Case, worker: Worker, start_date: date, change_reason: str) -> Allocation:
+    """Allocate a worker to a case from a date, ending the current worker's allocation that day.
+
+    Enforces the rule that a case has exactly one allocated worker at a time: periods never
+    overlap, the first worker's reason is FCONTA (first contact) and later changes give the
+    DfE reason for the change.
+    """
+    access.require(actor, "allocation.manage")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.organisation_id != actor.organisation_id:
+        raise ValidationError({"case": "Only the practice holding a case can allocate it"})
+    if case.closed_on is not None:
+        raise ValidationError({"case": "The case is closed: reopen work by opening a new case"})
+    _check_not_future("start_date", start_date)
+    if start_date < case.opened_on:
+        raise ValidationError({"start_date": "The allocation cannot start before the case opened"})
+    if worker.organisation_id != actor.organisation_id:
+        raise ValidationError({"worker": "Choose a worker from this practice"})
+    if not rules.worker_in_post_on(start_date=worker.start_date, leave_date=worker.leave_date, on=start_date):
+        raise ValidationError({"worker": f"{worker} is not in post on that date"})
+    if not rules.may_hold_case(job_role=worker.job_role, has_swe_registration=bool(worker.swe_registration_number),
+                               service_type=case.service_type):
+        raise ValidationError({"worker": f"{worker} cannot hold this case: allocate a registered social worker"})
+
+    history = list(case.allocations.order_by("start_date", "pk"))
+    current = next((a for a in history if a.end_date is None), None)
+    is_first = not history
+    if is_first and change_reason != SocialWorkerChangeReason.FCONTA:
+        raise ValidationError({"change_reason": "The first worker on a case is recorded as first contact (FCONTA)"})
+    if not is_first and change_reason == SocialWorkerChangeReason.FCONTA:
+        raise ValidationError({"change_reason": "First contact is only for the first worker: choose why it changed"})
+    if current is not None:
+        if current.worker_id == worker.pk:
+            raise ValidationError({"worker": f"{worker} is already the allocated worker"})
+        if start_date <= current.start_date:
+            raise ValidationError(
+                {"start_date": "The new allocation must start after the current worker's allocation started"}
+            )
+        current.end_date = start_date
+        clean_and_save(current, actor=actor)
+    for earlier in history:
+        if earlier is not current and rules.periods_overlap(earlier.start_date, earlier.end_date, start_date, None):
+            raise ValidationError({"start_date": "That date falls inside an earlier worker's allocation"})
+    allocation = clean_and_save(
+        Allocation(organisation_id=actor.organisation_id, case=case, worker=worker, start_date=start_date,
+                   change_reason=change_reason),
+        actor=actor,
+    )
+    audit_record(actor=actor, action="allocate", obj=allocation, case=case.pk, reason=change_reason)
+    return allocation
+
+
+def _person_is_on_our_list(actor, person: Person) -> bool:
+    return Registration.objects.filter(
+        person=person, practice_id=actor.organisation_id, end_date__isnull=True
+    ).exists() or (
+        person.organisation_id == actor.organisation_id
+        and not Registration.objects.filter(person=person, end_date__isnull=True).exists()
+    )
+
+
+@transaction.atomic
+def case_note_add(*, actor, person: Person, note_type: str, occurred_on: date, summary: str, text: str,
+                  case: Case | None = None) -> CaseNote:
+    access.require(actor, "note.add")
+    if not _person_is_on_our_list(actor, person):
+        raise ValidationError("Notes can only be added for people currently registered with this practice")
+    if case is not None and (case.organisation_id != actor.organisation_id or case.person_id != person.pk):
+        raise ValidationError({"case": "Choose one of this person's cases with this practice"})
+    _check_not_future("occurred_on", occurred_on)
+    if person.date_of_birth and occurred_on < person.date_of_birth - timedelta(days=280):
+        raise ValidationError({"occurred_on": "The date is before the person was born"})
+    note = clean_and_save(
+        CaseNote(organisation_id=actor.organisation_id, person=person, case=case, author=actor,
+                 note_type=note_type, occurred_on=occurred_on, summary=summary.strip(), text=text.strip()),
+        actor=actor,
+    )
+    audit_record(actor=actor, action="create", obj=note, note_type=note_type)
+    return note
+
+
+def case_note_is_editable(*, actor, note: CaseNote) -> bool:
+    return rules.note_is_editable(
+        author_id=note.author_id, actor_id=actor.pk, created_at=note.created_at, now=timezone.now(),
+        window_hours=settings.CASE_NOTE_EDIT_WINDOW_HOURS,
+    )
+
+
+@transaction.atomic
+def case_note_edit(*, actor, note: CaseNote, summary: str, text: str) -> CaseNote:
+    note = CaseNote.objects.select_for_update().get(pk=note.pk)
+    if not case_note_is_editable(actor=actor, note=note):
+        raise ValidationError(
+            f"This note is locked: only its author can change it, within "
+            f"{settings.CASE_NOTE_EDIT_WINDOW_HOURS} hours of writing it. Add a new note instead."
+        )
+    note.summary, note.text = summary.strip(), text.strip()
+    clean_and_save(note, actor=actor)
+    audit_record(actor=actor, action="update", obj=note, fields=["summary", "text"])
+    return note

@@ -1,0 +1,94 @@
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from casework.cases import selectors, services
+from casework.cases.forms import AllocateForm, CaseNoteEditForm, CaseNoteForm, CaseOpenForm, CloseCaseForm
+from casework.core import access
+from casework.core.views import form_page, run_service
+from casework.organisations import selectors as org_selectors
+from casework.people import selectors as people_selectors
+
+
+def my_caseload_page(request):
+    worker, allocations, caseload = selectors.my_caseload(actor=request.user)
+    by_service: dict[str, int] = {}
+    for allocation in allocations:
+        label = allocation.case.get_service_type_display()
+        by_service[label] = by_service.get(label, 0) + 1
+    return render(request, "cases/my_caseload.html", {
+        "worker": worker, "allocations": allocations, "caseload": caseload, "by_service": sorted(by_service.items()),
+    })
+
+
+def caseload_overview(request):
+    """Practice managers see every team; team managers see their own team."""
+    teams = selectors.team_caseloads(actor=request.user)
+    return render(request, "cases/caseload.html", {"teams": teams, "title": "Team caseloads"})
+
+
+def team_caseload(request, team_id):
+    team = selectors.team_get(actor=request.user, team_id=team_id)
+    teams = selectors.team_caseloads(actor=request.user, team_id=team.pk)
+    return render(request, "cases/caseload.html", {"teams": teams, "title": f"{team.name}: caseload"})
+
+
+def case_detail(request, case_id):
+    case = selectors.case_get(actor=request.user, case_id=case_id)
+    return render(request, "cases/case_detail.html", {"case": case, "allocations": list(case.allocations.all())})
+
+
+def case_open(request, person_id):
+    person = people_selectors.person_get(actor=request.user, person_id=person_id)
+    access.require(request.user, "case.manage")
+    form = CaseOpenForm(request.POST or None, workers=org_selectors.workers_in_post(actor=request.user),
+                        commissioners=org_selectors.our_commissioners(actor=request.user))
+    if request.method == "POST" and form.is_valid():
+        case = run_service(form, lambda: services.case_open(actor=request.user, person=person, **form.cleaned_data))
+        if case is not None:
+            return redirect("case_detail", case_id=case.pk)
+    return form_page(request, form, title="Open a case", caption=person.full_name,
+                     back_url=reverse("person_detail", args=[person.pk]))
+
+
+def case_allocate(request, case_id):
+    case = selectors.case_get(actor=request.user, case_id=case_id)
+    access.require(request.user, "allocation.manage")
+    form = AllocateForm(request.POST or None, workers=org_selectors.workers_in_post(actor=request.user))
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: services.allocation_change(actor=request.user, case=case, **form.cleaned_data)):
+            return redirect("case_detail", case_id=case.pk)
+    return form_page(request, form, title="Allocate a worker", caption=f"{case.person.full_name}: {case}",
+                     intro="The current worker's allocation ends on the date the new worker starts.",
+                     back_url=reverse("case_detail", args=[case.pk]))
+
+
+def case_close(request, case_id):
+    case = selectors.case_get(actor=request.user, case_id=case_id)
+    access.require(request.user, "case.manage")
+    form = CloseCaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: services.case_close(actor=request.user, case=case, **form.cleaned_data)):
+            return redirect("case_detail", case_id=case.pk)
+    return form_page(request, form, title="Close the case", caption=f"{case.person.full_name}: {case}",
+                     back_url=reverse("case_detail", args=[case.pk]))
+
+
+def case_note_add(request, person_id):
+    person = people_selectors.person_get(actor=request.user, person_id=person_id)
+    access.require(request.user, "note.add")
+    form = CaseNoteForm(request.POST or None, cases=selectors.person_open_cases(actor=request.user, person=person))
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: services.case_note_add(actor=request.user, person=person, **form.cleaned_data)):
+            return redirect(reverse("person_detail", args=[person.pk]) + "#chronology")
+    return form_page(request, form, title="Add a case note", caption=person.full_name,
+                     back_url=reverse("person_detail", args=[person.pk]))
+
+
+def case_note_edit(request, note_id):
+    note = selectors.note_get(actor=request.user, note_id=note_id)
+    form = CaseNoteEditForm(request.POST or None, initial={"summary": note.summary, "text": note.text})
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: services.case_note_edit(actor=request.user, note=note, **form.cleaned_data)):
+            return redirect(reverse("person_detail", args=[note.person_id]) + "#chronology")
+    return form_page(request, form, title="Correct a case note", caption=note.person.full_name,
+                     back_url=reverse("person_detail", args=[note.person_id]))

@@ -1,0 +1,46 @@
+"""Every URL. Object ids are named <model>_id: tests/test_access_walk.py relies on it to try each
+page with users of other organisations and roles."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from casework.accounts.forms import SignInForm
+from casework.cases import views as cases
+from casework.core import views as core
+from casework.organisations import views as organisations
+from casework.people import views as people
+from casework.registration import views as registration
+
+urlpatterns = [
+    path("", core.home, name="home"),
+    path("healthz", core.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(template_name="accounts/login.html",
+                                                          authentication_form=SignInForm), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("people/", people.person_search, name="person_search"),
+    path("people/new/", people.person_create, name="person_create"),
+    path("people/<int:person_id>/", people.person_detail, name="person_detail"),
+    path("people/<int:person_id>/edit/", people.person_edit, name="person_edit"),
+    path("people/<int:person_id>/relationships/new/", people.relationship_create, name="relationship_create"),
+    path("people/<int:person_id>/register/", registration.person_register, name="person_register"),
+    path("people/<int:person_id>/cases/new/", cases.case_open, name="case_open"),
+    path("people/<int:person_id>/notes/new/", cases.case_note_add, name="case_note_add"),
+    path("notes/<int:note_id>/edit/", cases.case_note_edit, name="case_note_edit"),
+    path("cases/<int:case_id>/", cases.case_detail, name="case_detail"),
+    path("cases/<int:case_id>/allocate/", cases.case_allocate, name="case_allocate"),
+    path("cases/<int:case_id>/close/", cases.case_close, name="case_close"),
+    path("registrations/<int:registration_id>/end/", registration.registration_end, name="registration_end"),
+    path("registrations/<int:registration_id>/transfer/", registration.registration_transfer,
+         name="registration_transfer"),
+    path("registrations/<int:registration_id>/named-worker/", registration.registration_named_worker,
+         name="registration_named_worker"),
+    path("households/new/", people.household_create, name="household_create"),
+    path("households/<int:household_id>/", registration.household_detail, name="household_detail"),
+    path("households/<int:household_id>/register/", registration.household_register, name="household_register"),
+    path("practice/list/", registration.practice_list, name="practice_list"),
+    path("caseloads/", cases.caseload_overview, name="caseload_overview"),
+    path("teams/<int:team_id>/caseload/", cases.team_caseload, name="team_caseload"),
+    path("workers/<int:worker_id>/", organisations.worker_detail, name="worker_detail"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,21 @@
+"""What the page header needs to know: the signed-in user's organisation and what they can do."""
+
+from casework.core import access
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    links = []
+    if access.can(user, "caseload.own"):
+        links.append(("home", "My caseload"))
+    if access.can(user, "person.view"):
+        links.append(("person_search", "People"))
+    if access.can(user, "practice_list.view"):
+        links.append(("practice_list", "Practice list"))
+    if access.can(user, "caseload.team"):
+        links.append(("caseload_overview", "Team caseloads"))
+    if access.can(user, "commissioning.aggregates"):
+        links.append(("home", "Practices we commission"))
+    return {"nav_links": links, "can": {cap.replace(".", "_"): access.can(user, cap) for cap in access.CAPABILITIES}}

@@ -1,0 +1,49 @@
+"""Views shared by every app: home, the trivial baseline view, and form-page plumbing."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from casework.core import access
+
+PAGE_SIZE = 25
+
+
+def form_page(request, form, *, title: str, caption: str = "", back_url: str, intro: str = "",
+              template: str = "form_page.html", extra: dict | None = None):
+    return render(request, template, {"form": form, "title": title, "caption": caption, "back_url": back_url,
+                                      "intro": intro, **(extra or {})})
+
+
+def run_service(form, call):
+    """Call a service with a valid form; a refusal goes onto the form. Returns the result or None."""
+    try:
+        return call()
+    except ValidationError as error:
+        form.add_service_error(error)
+        return None
+
+
+def paginate(request, items, per_page: int = PAGE_SIZE):
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def home(request):
+    from casework.cases.views import my_caseload_page
+    from casework.organisations.views import commissioner_home
+
+    if access.can(request.user, "caseload.own"):
+        return my_caseload_page(request)
+    if access.can(request.user, "commissioning.aggregates"):
+        return commissioner_home(request)
+    if access.can(request.user, "admin.site"):
+        return redirect("admin:index")
+    return render(request, "no_records.html")
+
+
+@login_not_required
+def healthz(request):
+    """A trivial view: the benchmarks' baseline for the cost of Django itself."""
+    return HttpResponse("ok", content_type="text/plain")

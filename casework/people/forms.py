@@ -1,0 +1,101 @@
+from django import forms
+
+from casework.core import identifiers
+from casework.core.codes import Ethnicity, Sex
+from casework.core.forms import GdsForm, choice_field, date_field
+from casework.core.validators import validate_nhs_number, validate_postcode, validate_upn
+from casework.people.models import Relationship
+
+
+class PersonSearchForm(GdsForm):
+    submit_label = "Search"
+    form_method = "get"
+    name = forms.CharField(label="Name", required=False, max_length=200)
+    date_of_birth = date_field("Date of birth", required=False)
+    nhs_number = forms.CharField(label="NHS number", required=False, max_length=14)
+    upn = forms.CharField(label="Unique pupil number", required=False, max_length=13)
+
+    def clean_nhs_number(self):
+        value = identifiers.normalise_nhs_number(self.cleaned_data["nhs_number"])
+        if value:
+            validate_nhs_number(value)
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not any(data.get(f) for f in ("name", "date_of_birth", "nhs_number", "upn")):
+            raise forms.ValidationError("Enter a name, date of birth, NHS number or unique pupil number to search")
+        return data
+
+
+class PersonForm(GdsForm):
+    given_name = forms.CharField(label="Given name", max_length=100)
+    family_name = forms.CharField(label="Family name", max_length=100)
+    preferred_name = forms.CharField(label="Preferred name (optional)", max_length=100, required=False)
+    date_of_birth = date_field("Date of birth", required=False, help_text="Leave blank for an unborn child")
+    expected_date_of_birth = date_field("Expected date of birth (unborn child only)", required=False)
+    sex = choice_field("Sex", Sex.choices)
+    ethnicity = choice_field("Ethnicity", Ethnicity.choices)
+    nhs_number = forms.CharField(label="NHS number (optional)", max_length=14, required=False)
+    upn = forms.CharField(label="Unique pupil number (optional)", max_length=13, required=False,
+                          help_text="Or UN1 to UN5 when it is not known")
+    address_line_1 = forms.CharField(label="Address line 1 (optional)", max_length=200, required=False)
+    address_line_2 = forms.CharField(label="Address line 2 (optional)", max_length=200, required=False)
+    town = forms.CharField(label="Town or city (optional)", max_length=100, required=False)
+    postcode = forms.CharField(label="Postcode (optional)", max_length=10, required=False)
+    date_of_death = date_field("Date of death (if they have died)", required=False, help_text="")
+    confirm_not_duplicate = forms.BooleanField(
+        label="I have checked these records and this is a different person", required=False
+    )
+
+    def __init__(self, *args, show_confirm: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not show_confirm:
+            del self.fields["confirm_not_duplicate"]
+
+    def clean_nhs_number(self):
+        value = identifiers.normalise_nhs_number(self.cleaned_data["nhs_number"])
+        if value:
+            validate_nhs_number(value)
+        return value
+
+    def clean_upn(self):
+        value = self.cleaned_data["upn"].strip().upper()
+        if value:
+            validate_upn(value)
+        return value
+
+    def clean_postcode(self):
+        value = self.cleaned_data["postcode"]
+        if value:
+            value = identifiers.normalise_postcode(value)
+            validate_postcode(value)
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_of_birth") and data.get("expected_date_of_birth"):
+            self.add_error("expected_date_of_birth", "Give a date of birth or an expected date, not both")
+        return data
+
+    def person_fields(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "confirm_not_duplicate"}
+
+
+class RelationshipForm(GdsForm):
+    relationship_type = choice_field("This person is the ... of the other person", Relationship.Type.choices)
+    related_person = forms.ModelChoiceField(label="Other person", queryset=None)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["related_person"].queryset = people
+
+
+class HouseholdForm(GdsForm):
+    name = forms.CharField(label="Name of the household", max_length=200, help_text="For example, the Okafor family")
+    members = forms.ModelMultipleChoiceField(label="Members", queryset=None, widget=forms.CheckboxSelectMultiple)
+    joined_on = date_field("Living together since")
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = people

@@ -1,0 +1,112 @@
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from casework.audit.services import audit_record
+from casework.cases import selectors as case_selectors
+from casework.cases.forms import CaseNoteForm
+from casework.cases.services import case_note_is_editable
+from casework.core import access
+from casework.core.views import form_page, paginate, run_service
+from casework.people import selectors, services
+from casework.people.forms import HouseholdForm, PersonForm, PersonSearchForm, RelationshipForm
+from casework.registration import selectors as registration_selectors
+
+
+def person_search(request):
+    access.require(request.user, "person.view")
+    form = PersonSearchForm(request.GET or None)
+    results = None
+    if form.is_valid():
+        results = paginate(request, selectors.person_search(actor=request.user, **form.cleaned_data))
+    return render(request, "people/search.html", {"form": form, "results": results})
+
+
+def person_create(request):
+    access.require(request.user, "person.create")
+    duplicates = []
+    form = PersonForm(request.POST or None, show_confirm="confirm_not_duplicate" in request.POST)
+    if request.method == "POST" and form.is_valid():
+        data = form.person_fields()
+        duplicates = selectors.possible_duplicates(
+            actor=request.user, given_name=data["given_name"], family_name=data["family_name"],
+            date_of_birth=data["date_of_birth"], nhs_number=data["nhs_number"],
+        )
+        if duplicates and not form.cleaned_data.get("confirm_not_duplicate"):
+            form = PersonForm(request.POST, show_confirm=True)
+            form.is_valid()
+            form.add_error(None, "This person may already be recorded: check the matches below before creating")
+        else:
+            person = run_service(form, lambda: services.person_create(actor=request.user, **data))
+            if person is not None:
+                return redirect("person_detail", person_id=person.pk)
+    return form_page(request, form, title="Add a person", back_url=reverse("person_search"),
+                     template="people/person_form.html", extra={"duplicates": duplicates})
+
+
+def person_edit(request, person_id):
+    person = selectors.person_get(actor=request.user, person_id=person_id)
+    access.require(request.user, "person.update")
+    initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
+    form = PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: services.person_update(actor=request.user, person=person,
+                                                            **form.person_fields())):
+            return redirect("person_detail", person_id=person.pk)
+    return form_page(request, form, title=f"Change {person.full_name}'s details",
+                     back_url=reverse("person_detail", args=[person.pk]))
+
+
+def person_detail(request, person_id):
+    actor = request.user
+    person = selectors.person_get(actor=actor, person_id=person_id)
+    with transaction.atomic():
+        audit_record(actor=actor, action="view", obj=person)
+    registrations = case_selectors.person_registrations(actor=actor, person=person)
+    cases = case_selectors.person_cases(actor=actor, person=person)
+    notes = case_selectors.person_notes(actor=actor, person=person)
+    current = next((r for r in registrations if r.end_date is None), None)
+    open_cases = [c for c in cases if c.closed_on is None]
+    note_form = None
+    if access.can(actor, "note.add") and current is not None:
+        note_form = CaseNoteForm(cases=case_selectors.person_open_cases(actor=actor, person=person))
+        note_form.helper.form_action = reverse("case_note_add", args=[person.pk])
+    return render(request, "people/person_detail.html", {
+        "person": person,
+        "registrations": registrations,
+        "current_registration": current,
+        "cases": cases,
+        "open_cases": open_cases,
+        "notes": notes,
+        "editable_note_ids": {n.pk for n in notes if case_note_is_editable(actor=actor, note=n)},
+        "chronology": case_selectors.chronology(registrations=registrations, cases=cases, notes=notes),
+        "relationships": list(selectors.person_relationships(actor=actor, person=person)),
+        "households": list(selectors.person_households(actor=actor, person=person)),
+        "note_form": note_form,
+        "on_our_list": current is not None,
+    })
+
+
+def relationship_create(request, person_id):
+    person = selectors.person_get(actor=request.user, person_id=person_id)
+    access.require(request.user, "relationship.manage")
+    people = selectors.person_list_for_choice(actor=request.user).exclude(pk=person.pk)
+    form = RelationshipForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: services.relationship_create(actor=request.user, person=person,
+                                                                  **form.cleaned_data)):
+            return redirect("person_detail", person_id=person.pk)
+    return form_page(request, form, title="Add a relationship", caption=person.full_name,
+                     back_url=reverse("person_detail", args=[person.pk]))
+
+
+def household_create(request):
+    access.require(request.user, "household.manage")
+    form = HouseholdForm(request.POST or None, people=registration_selectors.people_on_list(actor=request.user))
+    if request.method == "POST" and form.is_valid():
+        household = run_service(form, lambda: services.household_create(
+            actor=request.user, name=form.cleaned_data["name"], members=list(form.cleaned_data["members"]),
+            joined_on=form.cleaned_data["joined_on"]))
+        if household is not None:
+            return redirect("household_detail", household_id=household.pk)
+    return form_page(request, form, title="Record a household", back_url=reverse("practice_list"))

@@ -1,0 +1,84 @@
+"""Reads about registration: the practice's list and its size against capacity."""
+
+from django.db.models import Count, QuerySet
+
+from casework.core import access
+from casework.organisations.models import Organisation
+from casework.people.models import Household
+from casework.registration.models import Registration
+
+PRACTICE_LIST_SORTS = {
+    "name": ("person__family_name", "person__given_name", "pk"),
+    "-name": ("-person__family_name", "-person__given_name", "-pk"),
+    "registered": ("start_date", "pk"),
+    "-registered": ("-start_date", "-pk"),
+    "worker": ("named_worker__family_name", "named_worker__given_name", "person__family_name", "pk"),
+    "-worker": ("-named_worker__family_name", "-named_worker__given_name", "-person__family_name", "-pk"),
+    "dob": ("person__date_of_birth", "pk"),
+    "-dob": ("-person__date_of_birth", "-pk"),
+}
+
+
+def practice_list(*, actor, sort: str = "name", worker_id: int | None = None) -> QuerySet:
+    """Current registrations with the actor's practice: the practice's list."""
+    access.require(actor, "practice_list.view")
+    registrations = (
+        access.scoped(actor, Registration)
+        .filter(end_date__isnull=True)
+        .select_related("person", "named_worker", "household")
+        .order_by(*PRACTICE_LIST_SORTS.get(sort, PRACTICE_LIST_SORTS["name"]))
+    )
+    if worker_id is not None:
+        registrations = registrations.filter(named_worker_id=worker_id)
+    return registrations
+
+
+def practice_list_size(*, actor) -> dict:
+    access.require(actor, "practice_list.view")
+    current = access.scoped(actor, Registration).filter(end_date__isnull=True)
+    families = current.exclude(household=None).values("household").distinct().count()
+    size = current.count()
+    capacity = actor.organisation.list_capacity
+    return {"size": size, "families": families, "capacity": capacity,
+            "over_capacity": capacity is not None and size > capacity}
+
+
+def registration_get(*, actor, registration_id: int) -> Registration:
+    access.require(actor, "person.view")
+    return access.one_or_404(
+        access.scoped(actor, Registration).select_related("person", "practice", "named_worker"), pk=registration_id
+    )
+
+
+def household_get(*, actor, household_id: int) -> Household:
+    access.require(actor, "person.view")
+    return access.one_or_404(access.scoped(actor, Household), pk=household_id)
+
+
+def people_on_list(*, actor) -> QuerySet:
+    """People currently registered with the actor's practice (for choosing household members)."""
+    from casework.people.models import Person
+
+    on_list = access.scoped(actor, Registration).filter(end_date__isnull=True).values("person_id")
+    return access.scoped(actor, Person).filter(pk__in=on_list)
+
+
+def transfer_destinations(*, actor) -> QuerySet:
+    """Other practices on this instance a person can be transferred to (names only)."""
+    return Organisation.objects.filter(kind=Organisation.Kind.PRACTICE).exclude(pk=actor.organisation_id)
+
+
+def named_worker_list_sizes(*, actor) -> dict[int, int]:
+    return dict(
+        access.scoped(actor, Registration).filter(end_date__isnull=True).exclude(named_worker=None)
+        .values_list("named_worker").annotate(n=Count("pk"))
+    )
+
+
+def household_members(*, actor, household: Household) -> list:
+    from casework.people.models import HouseholdMembership
+
+    return list(
+        access.scoped(actor, HouseholdMembership).filter(household=household)
+        .select_related("person").order_by("person__date_of_birth", "pk")
+    )

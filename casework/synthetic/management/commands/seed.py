@@ -1,0 +1,34 @@
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from casework.organisations.models import Organisation
+from casework.synthetic.generate import seed as generate
+
+
+class Command(BaseCommand):
+    help = "Fill an empty database with deterministic synthetic practices, staff, people and cases."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--practices", type=int, default=2)
+        parser.add_argument("--people", type=int, default=500)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--as-of", type=date.fromisoformat, default=None,
+                            help="The 'today' of the data (YYYY-MM-DD); default today. Same seed and date, same data.")
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing if the database already has data")
+
+    def handle(self, *args, practices, people, seed: int, as_of, if_empty, **options):
+        if Organisation.objects.exists():
+            if if_empty:
+                self.stdout.write("The database already has data: not seeding again.")
+                return
+            raise CommandError("The database already has data. Seed an empty database (or pass --if-empty).")
+        if practices < 1 or people < 1:
+            raise CommandError("Give at least one practice and one person")
+        summary = generate(practices=practices, people=people, seed=seed, as_of=as_of or date.today())
+        self.stdout.write(
+            f"Seeded {summary.organisations} organisations, {summary.workers} workers ({summary.users} sign-ins), "
+            f"{summary.people} people in {summary.households} families, {summary.registrations} registrations, "
+            f"{summary.cases} cases, {summary.allocations} allocations, {summary.notes} case notes."
+        )
+
