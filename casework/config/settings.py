@@ -101,7 +101,8 @@ SHORT_DATE_FORMAT = "j M Y"
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "casework" / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Production runs collectstatic into DJANGO_STATIC_ROOT; the demo and tests serve from the finders.
+STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=None)
 WHITENOISE_USE_FINDERS = True
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]

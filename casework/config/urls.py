@@ -35,7 +35,7 @@ urlpatterns = [
          name="registration_transfer"),
     path("registrations/<int:registration_id>/named-worker/", registration.registration_named_worker,
          name="registration_named_worker"),
-    path("households/new/", people.household_create, name="household_create"),
+    path("people/<int:person_id>/households/new/", people.household_create, name="household_create"),
     path("households/<int:household_id>/", registration.household_detail, name="household_detail"),
     path("households/<int:household_id>/register/", registration.household_register, name="household_register"),
     path("practice/list/", registration.practice_list, name="practice_list"),

@@ -13,6 +13,10 @@ class GdsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.build_helper()
+
+    def build_helper(self) -> None:
+        """(Re)build the GOV.UK layout from the form's current fields."""
         self.helper = FormHelper(self)
         self.helper.form_method = self.form_method
         self.helper.add_input(Submit("submit", self.submit_label))

@@ -52,6 +52,7 @@ class PersonForm(GdsForm):
         super().__init__(*args, **kwargs)
         if not show_confirm:
             del self.fields["confirm_not_duplicate"]
+            self.build_helper()
 
     def clean_nhs_number(self):
         value = identifiers.normalise_nhs_number(self.cleaned_data["nhs_number"])
@@ -84,16 +85,28 @@ class PersonForm(GdsForm):
 
 class RelationshipForm(GdsForm):
     relationship_type = choice_field("This person is the ... of the other person", Relationship.Type.choices)
-    related_person = forms.ModelChoiceField(label="Other person", queryset=None)
+    related_person = forms.IntegerField(
+        label="Casework ID of the other person", min_value=1,
+        help_text="Shown under the name on their page. Find them with People search first.",
+    )
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["related_person"].queryset = people
+        self.people = people
+
+    def clean_related_person(self):
+        person = self.people.filter(pk=self.cleaned_data["related_person"]).first()
+        if person is None:
+            raise forms.ValidationError("There is no one with that Casework ID in your practice's records")
+        return person
 
 
 class HouseholdForm(GdsForm):
     name = forms.CharField(label="Name of the household", max_length=200, help_text="For example, the Okafor family")
-    members = forms.ModelMultipleChoiceField(label="Members", queryset=None, widget=forms.CheckboxSelectMultiple)
+    members = forms.ModelMultipleChoiceField(
+        label="Members", queryset=None, widget=forms.CheckboxSelectMultiple,
+        help_text="This person and the relatives recorded on their page",
+    )
     joined_on = date_field("Living together since")
 
     def __init__(self, *args, people, **kwargs):

@@ -97,3 +97,9 @@ def person_households(*, actor, person: Person) -> QuerySet:
 
 def person_list_for_choice(*, actor) -> QuerySet:
     return access.scoped(actor, Person)
+
+
+def person_and_relatives(*, actor, person: Person) -> QuerySet:
+    """The person and everyone recorded as related to them (choices for a household)."""
+    relatives = person_relationships(actor=actor, person=person).values("related_person_id")
+    return access.scoped(actor, Person).filter(Q(pk=person.pk) | Q(pk__in=relatives)).order_by("date_of_birth")

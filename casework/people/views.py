@@ -10,7 +10,6 @@ from casework.core import access
 from casework.core.views import form_page, paginate, run_service
 from casework.people import selectors, services
 from casework.people.forms import HouseholdForm, PersonForm, PersonSearchForm, RelationshipForm
-from casework.registration import selectors as registration_selectors
 
 
 def person_search(request):
@@ -100,13 +99,16 @@ def relationship_create(request, person_id):
                      back_url=reverse("person_detail", args=[person.pk]))
 
 
-def household_create(request):
+def household_create(request, person_id):
+    person = selectors.person_get(actor=request.user, person_id=person_id)
     access.require(request.user, "household.manage")
-    form = HouseholdForm(request.POST or None, people=registration_selectors.people_on_list(actor=request.user))
+    form = HouseholdForm(request.POST or None, people=selectors.person_and_relatives(actor=request.user, person=person),
+                         initial={"members": [person.pk], "name": f"The {person.family_name} family"})
     if request.method == "POST" and form.is_valid():
         household = run_service(form, lambda: services.household_create(
             actor=request.user, name=form.cleaned_data["name"], members=list(form.cleaned_data["members"]),
             joined_on=form.cleaned_data["joined_on"]))
         if household is not None:
             return redirect("household_detail", household_id=household.pk)
-    return form_page(request, form, title="Record a household", back_url=reverse("practice_list"))
+    return form_page(request, form, title="Record a household", caption=person.full_name,
+                     back_url=reverse("person_detail", args=[person.pk]))
