@@ -108,8 +108,8 @@ def team_caseloads(*, actor, team_id: int | None = None) -> list[TeamCaseload]:
 
 
 def team_get(*, actor, team_id: int) -> Team:
-    access.require(actor, "caseload.team")
     team = access.one_or_404(access.scoped(actor, Team), pk=team_id)
+    access.require(actor, "caseload.team")
     allowed = access.managed_team_ids(actor)
     if allowed is not None and team.pk not in allowed:
         from django.http import Http404
@@ -143,7 +143,6 @@ def my_caseload(*, actor) -> tuple[Worker | None, list[Allocation], WorkerCaselo
 
 
 def worker_get(*, actor, worker_id: int) -> Worker:
-    access.require(actor, "workforce.view")
     return access.one_or_404(access.scoped(actor, Worker).select_related("team", "user"), pk=worker_id)
 
 
@@ -157,7 +156,6 @@ def worker_allocations(*, actor, worker: Worker) -> QuerySet:
 
 
 def case_get(*, actor, case_id: int) -> Case:
-    access.require(actor, "person.view")
     return access.one_or_404(
         access.scoped(actor, Case).select_related("person", "commissioner").prefetch_related(
             Prefetch("allocations", queryset=Allocation.objects.select_related("worker").order_by("start_date", "pk"))
@@ -199,7 +197,6 @@ def person_notes(*, actor, person: Person) -> list[CaseNote]:
 
 
 def note_get(*, actor, note_id: int) -> CaseNote:
-    access.require(actor, "person.view")
     return access.one_or_404(access.scoped(actor, CaseNote).select_related("person", "author"), pk=note_id)
 
 

@@ -4,7 +4,10 @@ Every selector starts from ``scoped(actor, Model)``; every action checks ``requi
 capability)``. Nothing else decides access to personal data. Two kinds of answer:
 
 * scope (which rows): a row outside it does not exist for the actor, so views answer 404;
-* capability (which actions): a role without it gets 403 for the whole action.
+  object selectors (``*_get``) check scope only, so any role outside it gets 404, never a
+  403 that would confirm the record exists;
+* capability (which actions): a role without it gets 403 for the whole action, checked after
+  the object is found in scope.
 
 Rules, in the field's words:
 

@@ -1,0 +1,134 @@
+"""Walk every URL pattern in the URLconf as every user of other organisations and roles.
+
+Object ids in URLs are named <model>_id. Each is filled with a row owned by practice A; every
+user outside A's scope must get 404 for GET and POST, so a new page is covered the day it is
+added. An id name the walker does not know fails the test: teach it below.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from casework.accounts.models import Role
+from casework.cases.models import CaseNote
+from casework.people.models import Household
+from casework.registration.models import Registration
+
+# URL names that carry no personal data and need no object.
+PUBLIC_OR_ACCOUNT = {"login", "logout", "healthz"}
+
+
+def _walk(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if str(p.pattern).startswith("admin/"):
+                continue  # the admin is tested on its own below
+            yield from _walk(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield p.name, prefix + str(p.pattern), list(p.pattern.converters.keys())
+
+
+def _objects_of_a(world, client):
+    a = world.a
+    manager = a.users[Role.TEAM_MANAGER]
+    person = a.people[0]
+    from casework.cases import services as case_services
+
+    note = case_services.case_note_add(actor=manager, person=person, note_type="visit", occurred_on=a.cases[0].opened_on,
+                                       summary="Visit", text="Seen at home", case=a.cases[0])
+    from casework.people import services as people_services
+
+    household = people_services.household_create(actor=manager, name="The Okafor family", members=[person],
+                                                 joined_on=a.cases[0].opened_on)
+    return {
+        "person_id": person.pk,
+        "case_id": a.cases[0].pk,
+        "note_id": note.pk,
+        "registration_id": Registration.objects.get(person=person, practice=a.org).pk,
+        "household_id": household.pk,
+        "worker_id": a.workers[0].pk,
+        "team_id": a.team.pk,
+    }
+
+
+def _outsiders(world):
+    users = list(world.b.users.values())
+    users += list(world.commissioner_users.values()) + list(world.other_commissioner_users.values())
+    # A's own roles that hold no person-level access must not see A's people either.
+    users += [world.a.users[Role.AUDITOR], world.a.users[Role.SYSTEM_ADMINISTRATOR]]
+    return users
+
+
+def _fill(route: str, ids: dict) -> str:
+    url = "/" + route
+    for name, value in ids.items():
+        url = url.replace(f"<int:{name}>", str(value))
+    return url
+
+
+@pytest.mark.django_db
+def test_every_object_url_answers_404_to_everyone_outside_its_scope(world, client):
+    ids = _objects_of_a(world, client)
+    object_routes = []
+    for name, route, params in _walk(get_resolver().url_patterns):
+        if name in PUBLIC_OR_ACCOUNT or not params:
+            continue
+        unknown = [p for p in params if p not in ids]
+        assert not unknown, f"{name} uses {unknown}: add an object for it to tests/test_access_walk.py"
+        object_routes.append((name, _fill(route, ids)))
+    assert len(object_routes) >= 15  # the walk really found the app's object pages
+
+    leaks = []
+    for user in _outsiders(world):
+        client.force_login(user)
+        for name, url in object_routes:
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                if response.status_code != 404:
+                    leaks.append(f"{user.username} ({user.role}) {method.upper()} {url} -> {response.status_code}")
+    assert not leaks, "\n".join(leaks)
+
+    # The same URLs answer A's own practitioner: the walk is not passing because nothing exists.
+    client.force_login(world.a.users[Role.TEAM_MANAGER])
+    for name, url in object_routes:
+        assert client.get(url).status_code in (200, 403), name
+
+
+@pytest.mark.django_db
+def test_list_pages_never_show_another_practices_people(world, client):
+    # The search box echoes the search term, so look for what a result would show: the link
+    # to the record and the given name (never part of the query).
+    a_marks = [m for p in world.a.people for m in (f'href="/people/{p.pk}/"', p.given_name)]
+    list_urls = ["/", "/people/?name=Okafor", "/people/?name=Smith", "/practice/list/", "/caseloads/"]
+    for _, route, params in _walk(get_resolver().url_patterns):
+        if not params and "/" + route not in list_urls and route not in ("accounts/login/", "accounts/logout/",
+                                                                         "healthz", ""):
+            list_urls.append("/" + route)
+    for user in _outsiders(world):
+        client.force_login(user)
+        for url in list_urls:
+            response = client.get(url, follow=False)
+            assert response.status_code in (200, 302, 403), f"{user.username} {url} -> {response.status_code}"
+            body = response.content.decode()
+            for mark in a_marks:
+                assert mark not in body, f"{user.username} saw {mark} at {url}"
+
+
+@pytest.mark.django_db
+def test_admin_is_for_system_administrators_only(world, client):
+    for role, user in world.a.users.items():
+        client.force_login(user)
+        response = client.get("/admin/")
+        if role == Role.SYSTEM_ADMINISTRATOR:
+            assert response.status_code == 200
+            assert client.get("/admin/people/").status_code == 404  # no person records in the admin
+        else:
+            assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_notes_and_households_of_a_are_not_in_b_scope(world):
+    from casework.core import access
+
+    b_manager = world.b.users[Role.PRACTICE_MANAGER]
+    assert not access.scoped(b_manager, CaseNote).filter(organisation=world.a.org).exists()
+    assert not access.scoped(b_manager, Household).filter(organisation=world.a.org).exists()
