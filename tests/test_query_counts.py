@@ -1,0 +1,73 @@
+"""A page's query count does not grow with the data behind it: pinned at 10 and at 200."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from casework.accounts.models import Role
+from casework.cases import services as case_services
+from tests.conftest import TODAY, add_person
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def _grow_caseload(world, to: int):
+    practice = world.a
+    while len(practice.cases) < to:
+        n = len(practice.cases)
+        add_person(practice, world.commissioner, given=f"Child{n}", family=f"Family{n}",
+                   worker=practice.workers[0])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role, url", [
+    (Role.PRACTITIONER, "/"),
+    (Role.PRACTICE_MANAGER, "/practice/list/"),
+    (Role.PRACTICE_MANAGER, "/practice/list/?sort=-worker"),
+    (Role.PRACTICE_MANAGER, "/caseloads/"),
+    (Role.PRACTITIONER, "/people/?name=Famly1"),
+])
+def test_list_and_caseload_pages_cost_the_same_with_10_and_200_cases(world, client, role, url):
+    client.force_login(world.a.users[role])
+    _grow_caseload(world, 10)
+    small = _queries(client, url)
+    _grow_caseload(world, 200)
+    large = _queries(client, url)
+    assert small == large
+    assert large <= 12
+
+
+@pytest.mark.django_db
+def test_person_page_costs_the_same_with_10_and_200_allocations_and_notes(world, client):
+    practice = world.a
+    manager = practice.users[Role.TEAM_MANAGER]
+    person, case = practice.people[0], practice.cases[0]
+    start = case.opened_on
+
+    def grow(to: int):
+        changes = case.allocations.count()
+        while changes < to:
+            worker = practice.workers[changes % 2]
+            case_services.allocation_change(actor=manager, case=case, worker=worker,
+                                            start_date=start + timedelta(days=changes), change_reason="MANAGE")
+            case_services.case_note_add(actor=manager, person=person, case=case, note_type="visit",
+                                        occurred_on=start + timedelta(days=changes), summary=f"Visit {changes}",
+                                        text="Seen at home")
+            changes += 1
+
+    client.force_login(practice.users[Role.PRACTITIONER])
+    url = f"/people/{person.pk}/"
+    grow(10)
+    small = _queries(client, url)
+    grow(200)
+    assert start + timedelta(days=200) <= TODAY  # the case is old enough for 200 dated changes
+    large = _queries(client, url)
+    assert small == large
+    assert large <= 16
