@@ -31,14 +31,13 @@ class Practice:
     cases: list = field(default_factory=list)
 
 
-_swe = iter(range(500000, 600000))
-
-
 def make_worker(actor, org, team, *, job_role="social_worker", start=None, fte="1.00", **extra) -> Worker:
     registered = job_role in ("social_worker", "senior_practitioner", "advanced_practitioner", "team_manager")
+    # Numbered from the rows already there, so a number is unique however this module is imported.
+    number = 500000 + Worker.objects.count()
     return org_services.worker_create(
-        actor=actor, organisation=org, team=team, given_name="Test", family_name=f"Worker{next(_swe)}",
-        job_role=job_role, swe_registration_number=f"SW{next(_swe)}" if registered else "",
+        actor=actor, organisation=org, team=team, given_name="Test", family_name=f"Worker{number}",
+        job_role=job_role, swe_registration_number=f"SW{number}" if registered else "",
         fte=Decimal(fte), start_date=start or TODAY - timedelta(days=2000), **extra,
     )
 

@@ -53,7 +53,9 @@ def _caseload_workers(actor, team_ids: set[int] | None, worker_ids: set[int] | N
         default=Value(Decimal("1.00")),
         output_field=models.DecimalField(max_digits=6, decimal_places=2),
     )
-    open_allocation = Q(allocations__end_date__isnull=True)
+    # A worker with no allocations still joins one all-NULL row: without the pk test that row
+    # would count as an open allocation of default weight.
+    open_allocation = Q(allocations__pk__isnull=False, allocations__end_date__isnull=True)
     workers = (
         access.scoped(actor, Worker)
         .filter(Q(leave_date__isnull=True) | Q(leave_date__gt=today))
