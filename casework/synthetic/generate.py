@@ -144,7 +144,10 @@ class _Generator:
         self.practices = []
         for i in range(self.n_practices):
             name, form = PRACTICES[i] if i < len(PRACTICES) else (f"Practice {i + 1} CIC", Organisation.LegalForm.CIC)
-            org = Organisation.objects.create(name=name, kind=Organisation.Kind.PRACTICE, legal_form=form)
+            # capacity a little above the expected list size, so the list page has something to show
+            capacity = math.ceil(self.n_people / self.n_practices * (1.05 if i % 2 == 0 else 0.9))
+            org = Organisation.objects.create(name=name, kind=Organisation.Kind.PRACTICE, legal_form=form,
+                                              list_capacity=capacity)
             self.practices.append(org)
             primary = self.commissioners[i % len(self.commissioners)][0]
             Commissioning.objects.create(commissioner=primary, practice=org, start_date=self.as_of - timedelta(days=9 * 365))
@@ -386,11 +389,15 @@ class _Generator:
         first, second = [], []
         for plan in self.registrations:
             org = plan["org"]
-            for person, role in plan["members"]:
-                function = (Team.Function.LOOKED_AFTER_CHILDREN if role in ("child", "parent")
-                            else Team.Function.LEAVING_CARE if role == "care_leaver"
-                            else Team.Function.COMPLEX_CASE_MANAGEMENT)
-                named = rng.choice(self.pool[(org.pk, function)])
+            # one named worker for the whole family, from the team that serves its main member
+            role = plan["members"][-1][1]
+            function = (Team.Function.LOOKED_AFTER_CHILDREN if role in ("child", "parent")
+                        else Team.Function.LEAVING_CARE if role == "care_leaver"
+                        else Team.Function.COMPLEX_CASE_MANAGEMENT)
+            named = rng.choice(self.pool[(org.pk, function)])
+            named_after_transfer = (rng.choice(self.pool[(plan["transfer_to"].pk, function)])
+                                    if plan["transfer_to"] is not None else None)
+            for person, _ in plan["members"]:
                 referred = plan["commissioner"] if plan["route"] == Registration.Route.COMMISSIONER_REFERRAL else None
                 reg = Registration(person=person, practice=org, named_worker=named, household=plan["household"],
                                    start_date=plan["start"], route=plan["route"], referred_by=referred,
@@ -399,7 +406,7 @@ class _Generator:
                 if plan["transfer_to"] is not None:
                     to = plan["transfer_to"]
                     second.append((reg, Registration(
-                        person=person, practice=to, named_worker=rng.choice(self.pool[(to.pk, function)]),
+                        person=person, practice=to, named_worker=named_after_transfer,
                         start_date=plan["end"], route=Registration.Route.TRANSFER_IN,
                     )))
                 self._earliest(named, plan["start"])
@@ -444,9 +451,10 @@ class _Generator:
                 reason = "FCONTA" if i == 0 else _weighted(rng, reasons)
                 if i > 0:
                     worker = rng.choice([w for w in pool if w is not previous] or pool)
-                if i < len(starts) - 1 and rng.random() < 0.3 and self.former[(case.organisation_id, function)]:
+                former = [w for w in self.former[(case.organisation_id, function)] if w is not previous]
+                if i < len(starts) - 1 and rng.random() < 0.3 and former:
                     # an earlier worker who has since left the practice held this stretch
-                    worker = rng.choice(self.former[(case.organisation_id, function)])
+                    worker = rng.choice(former)
                 allocation_end = starts[i + 1] if i + 1 < len(starts) else case.closed_on
                 if worker.leave_date and (allocation_end is None or worker.leave_date < allocation_end):
                     worker.leave_date = allocation_end or self.as_of
