@@ -132,3 +132,31 @@ def test_notes_and_households_of_a_are_not_in_b_scope(world):
     b_manager = world.b.users[Role.PRACTICE_MANAGER]
     assert not access.scoped(b_manager, CaseNote).filter(organisation=world.a.org).exists()
     assert not access.scoped(b_manager, Household).filter(organisation=world.a.org).exists()
+
+
+GARBAGE = [
+    {},
+    {"name": "x" * 500, "given_name": "", "family_name": "<script>", "date_of_birth_0": "31", "date_of_birth_1": "2",
+     "date_of_birth_2": "2020", "nhs_number": "123", "postcode": "NOT A POSTCODE", "sex": "Z", "ethnicity": "XXXX"},
+    {"start_date_0": "1", "start_date_1": "1", "start_date_2": "3000", "route": "transfer_in", "named_worker": "999999",
+     "referred_by": "abc", "end_date_0": "x", "end_reason": "transferred", "to_practice": "-1",
+     "transfer_date_0": "0", "worker": "0", "change_reason": "FCONTA", "closed_on_0": "29", "closed_on_1": "2",
+     "closed_on_2": "2023", "close_reason": "nope", "note_type": "visit", "occurred_on_0": "1",
+     "occurred_on_1": "13", "occurred_on_2": "2024", "summary": "", "text": "", "related_person": "-5",
+     "relationship_type": "parent", "members": ["a", "b"], "service_type": "lac", "commissioner": "1"},
+]
+
+
+@pytest.mark.django_db
+def test_no_page_answers_500_to_bad_input_from_its_own_users(world, client):
+    """Bad input is a message on the page, never a server error (the test client re-raises any)."""
+    ids = _objects_of_a(world, client)
+    routes = [_fill(route, ids) for name, route, params in _walk(get_resolver().url_patterns)
+              if name not in PUBLIC_OR_ACCOUNT]
+    for role in (Role.PRACTITIONER, Role.TEAM_MANAGER, Role.PRACTICE_MANAGER):
+        client.force_login(world.a.users[role])
+        for url in routes:
+            for data in GARBAGE:
+                assert client.post(url, data).status_code < 500, url
+            assert client.get(url, {"page": "zz", "sort": "'; drop", "name": "%", "date_of_birth_0": "x",
+                                    "nhs_number": "12"}).status_code < 500, url

@@ -12,6 +12,7 @@ from django.utils import timezone
 from casework.cases import rules
 from casework.cases.models import Allocation, Case, CaseNote, CaseWeight
 from casework.core import access
+from casework.core.codes import ServiceType
 from casework.organisations.models import Organisation, Team, Worker
 from casework.people.models import Person
 from casework.registration.models import Registration
@@ -129,7 +130,19 @@ def my_worker(actor) -> Worker | None:
     return access.scoped(actor, Worker).filter(user=actor).first()
 
 
-def my_caseload(*, actor) -> tuple[Worker | None, list[Allocation], WorkerCaseload | None]:
+CASELOAD_SORTS = {
+    "name": ("case__person__family_name", "case__person__given_name", "pk"),
+    "-name": ("-case__person__family_name", "-case__person__given_name", "-pk"),
+    "dob": ("case__person__date_of_birth", "pk"),
+    "-dob": ("-case__person__date_of_birth", "-pk"),
+    "service": ("case__service_type", "case__person__family_name", "pk"),
+    "-service": ("-case__service_type", "-case__person__family_name", "-pk"),
+    "since": ("start_date", "pk"),
+    "-since": ("-start_date", "-pk"),
+}
+
+
+def my_caseload(*, actor, sort: str = "name") -> tuple[Worker | None, list[Allocation], WorkerCaseload | None]:
     """The actor's own open cases (their current allocations) with the person on each."""
     access.require(actor, "caseload.own")
     worker = my_worker(actor)
@@ -139,7 +152,7 @@ def my_caseload(*, actor) -> tuple[Worker | None, list[Allocation], WorkerCaselo
         access.scoped(actor, Allocation)
         .filter(worker=worker, end_date__isnull=True)
         .select_related("case", "case__person", "case__commissioner")
-        .order_by("case__person__family_name", "case__person__given_name", "pk")
+        .order_by(*CASELOAD_SORTS.get(sort, CASELOAD_SORTS["name"]))
     )
     return worker, allocations, worker_caseload(actor=actor, worker=worker)
 
@@ -257,7 +270,7 @@ def commissioned_practice_counts(*, actor) -> list[dict]:
     }
     rows = []
     for p in practices:
-        by_service = {st: n for (pid, st), n in open_cases.items() if pid == p.pk}
+        by_service = {ServiceType(st).label: n for (pid, st), n in sorted(open_cases.items()) if pid == p.pk}
         rows.append({"practice": p, "registered_by_us": registered.get(p.pk, 0),
                      "open_cases": sum(by_service.values()), "by_service": by_service})
     return rows

@@ -10,13 +10,16 @@ from casework.people import selectors as people_selectors
 
 
 def my_caseload_page(request):
-    worker, allocations, caseload = selectors.my_caseload(actor=request.user)
+    sort = request.GET.get("sort", "name")
+    sort = sort if sort in selectors.CASELOAD_SORTS else "name"
+    worker, allocations, caseload = selectors.my_caseload(actor=request.user, sort=sort)
     by_service: dict[str, int] = {}
     for allocation in allocations:
         label = allocation.case.get_service_type_display()
         by_service[label] = by_service.get(label, 0) + 1
     return render(request, "cases/my_caseload.html", {
         "worker": worker, "allocations": allocations, "caseload": caseload, "by_service": sorted(by_service.items()),
+        "sort": sort,
     })
 
 
