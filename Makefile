@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/casework
 DEMO_PEOPLE ?= 600
 DEMO_SEED ?= 2026
 
-.PHONY: demo test setup venv assets chromium migrate seed-demo test-sqlite test-postgres test-browser bench clean
+.PHONY: demo test setup venv assets chromium migrate seed-demo test-sqlite test-postgres bench clean
 
 setup: venv assets
 
@@ -44,6 +44,7 @@ demo: setup seed-demo
 	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup chromium
+	$(VENV)/bin/ruff check casework tests bench
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 

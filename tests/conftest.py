@@ -36,24 +36,31 @@ def make_worker(actor, org, team, *, job_role="social_worker", start=None, fte="
     # Numbered from the rows already there, so a number is unique however this module is imported.
     number = 500000 + Worker.objects.count()
     return org_services.worker_create(
-        actor=actor, organisation=org, team=team, given_name="Test", family_name=f"Worker{number}",
-        job_role=job_role, swe_registration_number=f"SW{number}" if registered else "",
-        fte=Decimal(fte), start_date=start or TODAY - timedelta(days=2000), **extra,
+        actor=actor,
+        organisation=org,
+        team=team,
+        given_name="Test",
+        family_name=f"Worker{number}",
+        job_role=job_role,
+        swe_registration_number=f"SW{number}" if registered else "",
+        fte=Decimal(fte),
+        start_date=start or TODAY - timedelta(days=2000),
+        **extra,
     )
 
 
 def make_user(org, role, username, worker=None) -> User:
-    return org_services.user_create(actor=None, username=username, password=PASSWORD, role=role,
-                                    organisation=org, worker=worker)
+    return org_services.user_create(
+        actor=None, username=username, password=PASSWORD, role=role, organisation=org, worker=worker
+    )
 
 
 def make_practice(name: str, commissioner: Organisation, prefix: str) -> Practice:
-    org = org_services.organisation_create(actor=None, name=name, kind="practice", legal_form="cic",
-                                           list_capacity=100)
-    org_services.commissioning_create(actor=None, commissioner=commissioner, practice=org,
-                                      start_date=TODAY - timedelta(days=3000))
-    team = org_services.team_create(actor=None, organisation=org, name="Looked-after children",
-                                    function="lac")
+    org = org_services.organisation_create(actor=None, name=name, kind="practice", legal_form="cic", list_capacity=100)
+    org_services.commissioning_create(
+        actor=None, commissioner=commissioner, practice=org, start_date=TODAY - timedelta(days=3000)
+    )
+    team = org_services.team_create(actor=None, organisation=org, name="Looked-after children", function="lac")
     practitioner_worker = make_worker(None, org, team)
     manager_worker = make_worker(None, org, team, job_role="team_manager")
     second_worker = make_worker(None, org, team)
@@ -67,23 +74,46 @@ def make_practice(name: str, commissioner: Organisation, prefix: str) -> Practic
     return Practice(org=org, team=team, users=users, workers=[practitioner_worker, second_worker, manager_worker])
 
 
-def add_person(practice: Practice, commissioner: Organisation, *, given="Amara", family="Okafor",
-               dob=date(2015, 6, 1), nhs_number="", service=ServiceType.LOOKED_AFTER_CHILD, worker=None,
-               registered_on=None):
+def add_person(
+    practice: Practice,
+    commissioner: Organisation,
+    *,
+    given="Amara",
+    family="Okafor",
+    dob=date(2015, 6, 1),
+    nhs_number="",
+    service=ServiceType.LOOKED_AFTER_CHILD,
+    worker=None,
+    registered_on=None,
+):
     manager = practice.users[Role.TEAM_MANAGER]
     person = people_services.person_create(
-        actor=manager, given_name=given, family_name=family, date_of_birth=dob, sex="F", ethnicity="BAFR",
-        nhs_number=nhs_number, postcode="LS1 4AP",
+        actor=manager,
+        given_name=given,
+        family_name=family,
+        date_of_birth=dob,
+        sex="F",
+        ethnicity="BAFR",
+        nhs_number=nhs_number,
+        postcode="LS1 4AP",
     )
     registration_services.registration_start(
-        actor=manager, person=person, start_date=registered_on or TODAY - timedelta(days=400),
-        route="commissioner_referral", referred_by=commissioner, named_worker=worker or practice.workers[0],
+        actor=manager,
+        person=person,
+        start_date=registered_on or TODAY - timedelta(days=400),
+        route="commissioner_referral",
+        referred_by=commissioner,
+        named_worker=worker or practice.workers[0],
     )
     case = None
     if service:
         case = case_services.case_open(
-            actor=manager, person=person, service_type=service, commissioner=commissioner,
-            opened_on=TODAY - timedelta(days=300), open_reason="Referred for statutory work",
+            actor=manager,
+            person=person,
+            service_type=service,
+            commissioner=commissioner,
+            opened_on=TODAY - timedelta(days=300),
+            open_reason="Referred for statutory work",
             worker=worker or practice.workers[0],
         )
         practice.cases.append(case)

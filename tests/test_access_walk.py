@@ -33,12 +33,20 @@ def _objects_of_a(world, client):
     person = a.people[0]
     from casework.cases import services as case_services
 
-    note = case_services.case_note_add(actor=manager, person=person, note_type="visit", occurred_on=a.cases[0].opened_on,
-                                       summary="Visit", text="Seen at home", case=a.cases[0])
+    note = case_services.case_note_add(
+        actor=manager,
+        person=person,
+        note_type="visit",
+        occurred_on=a.cases[0].opened_on,
+        summary="Visit",
+        text="Seen at home",
+        case=a.cases[0],
+    )
     from casework.people import services as people_services
 
-    household = people_services.household_create(actor=manager, name="The Okafor family", members=[person],
-                                                 joined_on=a.cases[0].opened_on)
+    household = people_services.household_create(
+        actor=manager, name="The Okafor family", members=[person], joined_on=a.cases[0].opened_on
+    )
     return {
         "person_id": person.pk,
         "case_id": a.cases[0].pk,
@@ -80,7 +88,7 @@ def test_every_object_url_answers_404_to_everyone_outside_its_scope(world, clien
     leaks = []
     for user in _outsiders(world):
         client.force_login(user)
-        for name, url in object_routes:
+        for _name, url in object_routes:
             for method in ("get", "post"):
                 response = getattr(client, method)(url)
                 if response.status_code != 404:
@@ -100,8 +108,11 @@ def test_list_pages_never_show_another_practices_people(world, client):
     a_marks = [m for p in world.a.people for m in (f'href="/people/{p.pk}/"', p.given_name)]
     list_urls = ["/", "/people/?name=Okafor", "/people/?name=Smith", "/practice/list/", "/caseloads/"]
     for _, route, params in _walk(get_resolver().url_patterns):
-        if not params and "/" + route not in list_urls and route not in ("accounts/login/", "accounts/logout/",
-                                                                         "healthz", ""):
+        if (
+            not params
+            and "/" + route not in list_urls
+            and route not in ("accounts/login/", "accounts/logout/", "healthz", "")
+        ):
             list_urls.append("/" + route)
     for user in _outsiders(world):
         client.force_login(user)
@@ -136,14 +147,47 @@ def test_notes_and_households_of_a_are_not_in_b_scope(world):
 
 GARBAGE = [
     {},
-    {"name": "x" * 500, "given_name": "", "family_name": "<script>", "date_of_birth_0": "31", "date_of_birth_1": "2",
-     "date_of_birth_2": "2020", "nhs_number": "123", "postcode": "NOT A POSTCODE", "sex": "Z", "ethnicity": "XXXX"},
-    {"start_date_0": "1", "start_date_1": "1", "start_date_2": "3000", "route": "transfer_in", "named_worker": "999999",
-     "referred_by": "abc", "end_date_0": "x", "end_reason": "transferred", "to_practice": "-1",
-     "transfer_date_0": "0", "worker": "0", "change_reason": "FCONTA", "closed_on_0": "29", "closed_on_1": "2",
-     "closed_on_2": "2023", "close_reason": "nope", "note_type": "visit", "occurred_on_0": "1",
-     "occurred_on_1": "13", "occurred_on_2": "2024", "summary": "", "text": "", "related_person": "-5",
-     "relationship_type": "parent", "members": ["a", "b"], "service_type": "lac", "commissioner": "1"},
+    {
+        "name": "x" * 500,
+        "given_name": "",
+        "family_name": "<script>",
+        "date_of_birth_0": "31",
+        "date_of_birth_1": "2",
+        "date_of_birth_2": "2020",
+        "nhs_number": "123",
+        "postcode": "NOT A POSTCODE",
+        "sex": "Z",
+        "ethnicity": "XXXX",
+    },
+    {
+        "start_date_0": "1",
+        "start_date_1": "1",
+        "start_date_2": "3000",
+        "route": "transfer_in",
+        "named_worker": "999999",
+        "referred_by": "abc",
+        "end_date_0": "x",
+        "end_reason": "transferred",
+        "to_practice": "-1",
+        "transfer_date_0": "0",
+        "worker": "0",
+        "change_reason": "FCONTA",
+        "closed_on_0": "29",
+        "closed_on_1": "2",
+        "closed_on_2": "2023",
+        "close_reason": "nope",
+        "note_type": "visit",
+        "occurred_on_0": "1",
+        "occurred_on_1": "13",
+        "occurred_on_2": "2024",
+        "summary": "",
+        "text": "",
+        "related_person": "-5",
+        "relationship_type": "parent",
+        "members": ["a", "b"],
+        "service_type": "lac",
+        "commissioner": "1",
+    },
 ]
 
 
@@ -151,12 +195,17 @@ GARBAGE = [
 def test_no_page_answers_500_to_bad_input_from_its_own_users(world, client):
     """Bad input is a message on the page, never a server error (the test client re-raises any)."""
     ids = _objects_of_a(world, client)
-    routes = [_fill(route, ids) for name, route, params in _walk(get_resolver().url_patterns)
-              if name not in PUBLIC_OR_ACCOUNT]
+    routes = [
+        _fill(route, ids) for name, route, params in _walk(get_resolver().url_patterns) if name not in PUBLIC_OR_ACCOUNT
+    ]
     for role in (Role.PRACTITIONER, Role.TEAM_MANAGER, Role.PRACTICE_MANAGER):
         client.force_login(world.a.users[role])
         for url in routes:
             for data in GARBAGE:
                 assert client.post(url, data).status_code < 500, url
-            assert client.get(url, {"page": "zz", "sort": "'; drop", "name": "%", "date_of_birth_0": "x",
-                                    "nhs_number": "12"}).status_code < 500, url
+            assert (
+                client.get(
+                    url, {"page": "zz", "sort": "'; drop", "name": "%", "date_of_birth_0": "x", "nhs_number": "12"}
+                ).status_code
+                < 500
+            ), url

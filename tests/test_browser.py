@@ -40,15 +40,29 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory):
     db_path = tmp_path_factory.mktemp("browser") / "demo.sqlite3"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_path}", "DJANGO_SECURE_COOKIES": "false",
-           "DJANGO_DEBUG": "false"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{db_path}",
+        "DJANGO_SECURE_COOKIES": "false",
+        "DJANGO_DEBUG": "false",
+    }
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
-    subprocess.run([*manage, "seed", "--practices", "2", "--people", "300", "--seed", "11"],
-                   env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [*manage, "seed", "--practices", "2", "--people", "300", "--seed", "11"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
     port = _free_port()
-    server = subprocess.Popen([*manage, "runserver", f"127.0.0.1:{port}", "--noreload"], env=env, cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -86,8 +100,15 @@ def page():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser.new_page(viewport={"width": 1200, "height": 1600})
         browser.close()
@@ -131,5 +152,6 @@ def test_practitioner_adds_a_case_note_and_sees_it_in_the_chronology(demo_server
     with sqlite3.connect(db_path) as db:
         saved = db.execute(
             "SELECT n.person_id, u.username FROM cases_casenote n JOIN accounts_user u ON u.id = n.author_id "
-            "WHERE n.summary = 'After-school visit'").fetchall()
+            "WHERE n.summary = 'After-school visit'"
+        ).fetchall()
     assert saved == [(person_id, "p1.practitioner")]

@@ -22,18 +22,20 @@ def _grow_caseload(world, to: int):
     practice = world.a
     while len(practice.cases) < to:
         n = len(practice.cases)
-        add_person(practice, world.commissioner, given=f"Child{n}", family=f"Family{n}",
-                   worker=practice.workers[0])
+        add_person(practice, world.commissioner, given=f"Child{n}", family=f"Family{n}", worker=practice.workers[0])
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role, url", [
-    (Role.PRACTITIONER, "/"),
-    (Role.PRACTICE_MANAGER, "/practice/list/"),
-    (Role.PRACTICE_MANAGER, "/practice/list/?sort=-worker"),
-    (Role.PRACTICE_MANAGER, "/caseloads/"),
-    (Role.PRACTITIONER, "/people/?name=Famly1"),
-])
+@pytest.mark.parametrize(
+    "role, url",
+    [
+        (Role.PRACTITIONER, "/"),
+        (Role.PRACTICE_MANAGER, "/practice/list/"),
+        (Role.PRACTICE_MANAGER, "/practice/list/?sort=-worker"),
+        (Role.PRACTICE_MANAGER, "/caseloads/"),
+        (Role.PRACTITIONER, "/people/?name=Famly1"),
+    ],
+)
 def test_list_and_caseload_pages_cost_the_same_with_10_and_200_cases(world, client, role, url):
     client.force_login(world.a.users[role])
     _grow_caseload(world, 10)
@@ -55,11 +57,22 @@ def test_person_page_costs_the_same_with_10_and_200_allocations_and_notes(world,
         changes = case.allocations.count()
         while changes < to:
             worker = practice.workers[changes % 2]
-            case_services.allocation_change(actor=manager, case=case, worker=worker,
-                                            start_date=start + timedelta(days=changes), change_reason="MANAGE")
-            case_services.case_note_add(actor=manager, person=person, case=case, note_type="visit",
-                                        occurred_on=start + timedelta(days=changes), summary=f"Visit {changes}",
-                                        text="Seen at home")
+            case_services.allocation_change(
+                actor=manager,
+                case=case,
+                worker=worker,
+                start_date=start + timedelta(days=changes),
+                change_reason="MANAGE",
+            )
+            case_services.case_note_add(
+                actor=manager,
+                person=person,
+                case=case,
+                note_type="visit",
+                occurred_on=start + timedelta(days=changes),
+                summary=f"Visit {changes}",
+                text="Seen at home",
+            )
             changes += 1
 
     client.force_login(practice.users[Role.PRACTITIONER])

@@ -16,9 +16,7 @@ class Role(models.TextChoices):
 
 class User(AbstractUser):
     role = models.CharField(max_length=30, choices=Role.choices)
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="users"
-    )
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="users")
 
     REQUIRED_FIELDS = ["email", "role", "organisation"]
 

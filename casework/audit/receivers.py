@@ -28,5 +28,6 @@ def record_failed_sign_in(sender, credentials, request=None, **kwargs):
     # when the username belongs to one, so repeated failures against an account show up.
     account = get_user_model().objects.filter(username=credentials.get("username", "")).first()
     with transaction.atomic():
-        audit_record(actor=None, action="sign_in_failed", object_type="accounts.user",
-                     object_id=account.pk if account else "")
+        audit_record(
+            actor=None, action="sign_in_failed", object_type="accounts.user", object_id=account.pk if account else ""
+        )

@@ -18,12 +18,16 @@ class Case(models.Model):
         OTHER = "other", "Other"
 
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="cases",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="cases",
         help_text="The practice doing the work",
     )
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cases")
     commissioner = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="commissioned_cases",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="commissioned_cases",
         help_text="The commissioner the work is done for",
     )
     service_type = models.CharField(max_length=20, choices=ServiceType.choices)
@@ -44,7 +48,8 @@ class Case(models.Model):
                 name="closed_case_has_reason", condition=Q(closed_on__isnull=True) | ~Q(close_reason="")
             ),
             models.UniqueConstraint(
-                fields=["organisation", "person", "service_type"], condition=Q(closed_on__isnull=True),
+                fields=["organisation", "person", "service_type"],
+                condition=Q(closed_on__isnull=True),
                 name="one_open_case_per_service",
             ),
         ]
@@ -66,7 +71,8 @@ class Allocation(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     change_reason = models.CharField(
-        max_length=6, choices=SocialWorkerChangeReason.choices,
+        max_length=6,
+        choices=SocialWorkerChangeReason.choices,
         help_text="Why this worker took over (FCONTA for the case's first worker)",
     )
     history = HistoricalRecords()

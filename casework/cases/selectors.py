@@ -83,8 +83,10 @@ def _caseload_workers(actor, team_ids: set[int] | None, worker_ids: set[int] | N
         WorkerCaseload(
             worker=w,
             figures=rules.CaseloadFigures(
-                open_cases=w.open_cases, weighted=Decimal(str(w.weighted)).quantize(Decimal("0.01")),
-                fte=w.fte, threshold_per_fte=threshold,
+                open_cases=w.open_cases,
+                weighted=Decimal(str(w.weighted)).quantize(Decimal("0.01")),
+                fte=w.fte,
+                threshold_per_fte=threshold,
             ),
             registered=registered.get(w.pk, 0),
         )
@@ -172,7 +174,9 @@ def worker_allocations(*, actor, worker: Worker) -> QuerySet:
 
 def case_get(*, actor, case_id: int) -> Case:
     return access.one_or_404(
-        access.scoped(actor, Case).select_related("person", "commissioner").prefetch_related(
+        access.scoped(actor, Case)
+        .select_related("person", "commissioner")
+        .prefetch_related(
             Prefetch("allocations", queryset=Allocation.objects.select_related("worker").order_by("start_date", "pk"))
         ),
         pk=case_id,
@@ -206,7 +210,9 @@ def person_registrations(*, actor, person: Person) -> list[Registration]:
 
 def person_notes(*, actor, person: Person) -> list[CaseNote]:
     return list(
-        access.scoped(actor, CaseNote).filter(person=person).select_related("author", "case")
+        access.scoped(actor, CaseNote)
+        .filter(person=person)
+        .select_related("author", "case")
         .order_by("-occurred_on", "-created_at")
     )
 
@@ -232,23 +238,47 @@ def chronology(*, registrations: list[Registration], cases: list[Case], notes: l
     events: list[ChronologyEvent] = []
     for r in registrations:
         worker = f" with {r.named_worker}" if r.named_worker else ""
-        events.append(ChronologyEvent(r.start_date, "registration", f"Registered with {r.practice}{worker}",
-                                      r.get_route_display(), (0, r.pk)))
+        events.append(
+            ChronologyEvent(
+                r.start_date, "registration", f"Registered with {r.practice}{worker}", r.get_route_display(), (0, r.pk)
+            )
+        )
         if r.end_date:
-            events.append(ChronologyEvent(r.end_date, "registration", f"Registration with {r.practice} ended",
-                                          r.get_end_reason_display(), (9, r.pk)))
+            events.append(
+                ChronologyEvent(
+                    r.end_date,
+                    "registration",
+                    f"Registration with {r.practice} ended",
+                    r.get_end_reason_display(),
+                    (9, r.pk),
+                )
+            )
     for c in cases:
-        events.append(ChronologyEvent(c.opened_on, "case", f"{c.get_service_type_display()} case opened",
-                                      c.open_reason, (1, c.pk)))
+        events.append(
+            ChronologyEvent(
+                c.opened_on, "case", f"{c.get_service_type_display()} case opened", c.open_reason, (1, c.pk)
+            )
+        )
         for a in c.allocations.all():
-            events.append(ChronologyEvent(a.start_date, "allocation", f"Allocated to {a.worker}",
-                                          a.get_change_reason_display(), (2, a.pk)))
+            events.append(
+                ChronologyEvent(
+                    a.start_date, "allocation", f"Allocated to {a.worker}", a.get_change_reason_display(), (2, a.pk)
+                )
+            )
         if c.closed_on:
-            events.append(ChronologyEvent(c.closed_on, "case", f"{c.get_service_type_display()} case closed",
-                                          c.get_close_reason_display(), (8, c.pk)))
+            events.append(
+                ChronologyEvent(
+                    c.closed_on,
+                    "case",
+                    f"{c.get_service_type_display()} case closed",
+                    c.get_close_reason_display(),
+                    (8, c.pk),
+                )
+            )
     for n in notes:
-        events.append(ChronologyEvent(n.occurred_on, "note", f"{n.get_note_type_display()}: {n.summary}",
-                                      n.text, (5, n.pk)))
+        events.append(
+            ChronologyEvent(n.occurred_on, "note", f"{n.get_note_type_display()}: {n.summary}", n.text, (5, n.pk))
+        )
     events.sort(key=lambda e: (e.on, e.sort_key), reverse=True)
     return events
 
@@ -260,17 +290,26 @@ def commissioned_practice_counts(*, actor) -> list[dict]:
     ids = [p.pk for p in practices]
     registered = dict(
         Registration.objects.filter(practice_id__in=ids, end_date__isnull=True, referred_by_id=actor.organisation_id)
-        .values_list("practice_id").annotate(n=Count("pk"))
+        .values_list("practice_id")
+        .annotate(n=Count("pk"))
     )
     open_cases = {
         (row["organisation_id"], row["service_type"]): row["n"]
-        for row in Case.objects.filter(organisation_id__in=ids, commissioner_id=actor.organisation_id,
-                                       closed_on__isnull=True)
-        .values("organisation_id", "service_type").annotate(n=Count("pk"))
+        for row in Case.objects.filter(
+            organisation_id__in=ids, commissioner_id=actor.organisation_id, closed_on__isnull=True
+        )
+        .values("organisation_id", "service_type")
+        .annotate(n=Count("pk"))
     }
     rows = []
     for p in practices:
         by_service = {ServiceType(st).label: n for (pid, st), n in sorted(open_cases.items()) if pid == p.pk}
-        rows.append({"practice": p, "registered_by_us": registered.get(p.pk, 0),
-                     "open_cases": sum(by_service.values()), "by_service": by_service})
+        rows.append(
+            {
+                "practice": p,
+                "registered_by_us": registered.get(p.pk, 0),
+                "open_cases": sum(by_service.values()),
+                "by_service": by_service,
+            }
+        )
     return rows

@@ -24,8 +24,16 @@ def _check_not_future(field: str, value: date) -> None:
 
 
 @transaction.atomic
-def case_open(*, actor, person: Person, service_type: str, commissioner: Organisation, opened_on: date,
-              open_reason: str, worker: Worker | None = None) -> Case:
+def case_open(
+    *,
+    actor,
+    person: Person,
+    service_type: str,
+    commissioner: Organisation,
+    opened_on: date,
+    open_reason: str,
+    worker: Worker | None = None,
+) -> Case:
     """Open statutory work for a person registered with the actor's practice, optionally allocating a worker."""
     access.require(actor, "case.manage")
     _check_not_future("opened_on", opened_on)
@@ -46,14 +54,21 @@ def case_open(*, actor, person: Person, service_type: str, commissioner: Organis
     ).exists():
         raise ValidationError({"service_type": "This person already has an open case of that type"})
     case = clean_and_save(
-        Case(organisation_id=actor.organisation_id, person=person, commissioner=commissioner,
-             service_type=service_type, opened_on=opened_on, open_reason=open_reason.strip()),
+        Case(
+            organisation_id=actor.organisation_id,
+            person=person,
+            commissioner=commissioner,
+            service_type=service_type,
+            opened_on=opened_on,
+            open_reason=open_reason.strip(),
+        ),
         actor=actor,
     )
     audit_record(actor=actor, action="create", obj=case, service_type=service_type)
     if worker is not None:
-        allocation_change(actor=actor, case=case, worker=worker, start_date=opened_on,
-                          change_reason=SocialWorkerChangeReason.FCONTA)
+        allocation_change(
+            actor=actor, case=case, worker=worker, start_date=opened_on, change_reason=SocialWorkerChangeReason.FCONTA
+        )
     return case
 
 
@@ -85,8 +100,12 @@ def case_close(*, actor, case: Case, closed_on: date, close_reason: str) -> Case
     if not close_reason:
         raise ValidationError({"close_reason": "Choose why the case closed"})
     _check_not_future("closed_on", closed_on)
-    return _close(actor=actor, case=Case.objects.select_for_update().get(pk=case.pk), closed_on=closed_on,
-                  close_reason=close_reason)
+    return _close(
+        actor=actor,
+        case=Case.objects.select_for_update().get(pk=case.pk),
+        closed_on=closed_on,
+        close_reason=close_reason,
+    )
 
 
 REGISTRATION_END_TO_CASE_CLOSE = {
@@ -97,8 +116,9 @@ REGISTRATION_END_TO_CASE_CLOSE = {
 }
 
 
-def close_open_cases_for_registration_end(*, actor, person: Person, practice_id: int, closed_on: date,
-                                          registration_end_reason: str) -> list[Case]:
+def close_open_cases_for_registration_end(
+    *, actor, person: Person, practice_id: int, closed_on: date, registration_end_reason: str
+) -> list[Case]:
     """A person leaving a practice's list leaves its caseload the same day (called by registration)."""
     reason = REGISTRATION_END_TO_CASE_CLOSE.get(registration_end_reason, Case.CloseReason.OTHER)
     open_cases = Case.objects.select_for_update().filter(
@@ -128,8 +148,11 @@ def allocation_change(*, actor, case: Case, worker: Worker, start_date: date, ch
         raise ValidationError({"worker": "Choose a worker from this practice"})
     if not rules.worker_in_post_on(start_date=worker.start_date, leave_date=worker.leave_date, on=start_date):
         raise ValidationError({"worker": f"{worker} is not in post on that date"})
-    if not rules.may_hold_case(job_role=worker.job_role, has_swe_registration=bool(worker.swe_registration_number),
-                               service_type=case.service_type):
+    if not rules.may_hold_case(
+        job_role=worker.job_role,
+        has_swe_registration=bool(worker.swe_registration_number),
+        service_type=case.service_type,
+    ):
         raise ValidationError({"worker": f"{worker} cannot hold this case: allocate a registered social worker"})
 
     history = list(case.allocations.order_by("start_date", "pk"))
@@ -152,8 +175,13 @@ def allocation_change(*, actor, case: Case, worker: Worker, start_date: date, ch
         if earlier is not current and rules.periods_overlap(earlier.start_date, earlier.end_date, start_date, None):
             raise ValidationError({"start_date": "That date falls inside an earlier worker's allocation"})
     allocation = clean_and_save(
-        Allocation(organisation_id=actor.organisation_id, case=case, worker=worker, start_date=start_date,
-                   change_reason=change_reason),
+        Allocation(
+            organisation_id=actor.organisation_id,
+            case=case,
+            worker=worker,
+            start_date=start_date,
+            change_reason=change_reason,
+        ),
         actor=actor,
     )
     audit_record(actor=actor, action="allocate", obj=allocation, case=case.pk, reason=change_reason)
@@ -170,8 +198,9 @@ def _person_is_on_our_list(actor, person: Person) -> bool:
 
 
 @transaction.atomic
-def case_note_add(*, actor, person: Person, note_type: str, occurred_on: date, summary: str, text: str,
-                  case: Case | None = None) -> CaseNote:
+def case_note_add(
+    *, actor, person: Person, note_type: str, occurred_on: date, summary: str, text: str, case: Case | None = None
+) -> CaseNote:
     access.require(actor, "note.add")
     if not _person_is_on_our_list(actor, person):
         raise ValidationError("Notes can only be added for people currently registered with this practice")
@@ -181,8 +210,16 @@ def case_note_add(*, actor, person: Person, note_type: str, occurred_on: date, s
     if person.date_of_birth and occurred_on < person.date_of_birth - timedelta(days=280):
         raise ValidationError({"occurred_on": "The date is before the person was born"})
     note = clean_and_save(
-        CaseNote(organisation_id=actor.organisation_id, person=person, case=case, author=actor,
-                 note_type=note_type, occurred_on=occurred_on, summary=summary.strip(), text=text.strip()),
+        CaseNote(
+            organisation_id=actor.organisation_id,
+            person=person,
+            case=case,
+            author=actor,
+            note_type=note_type,
+            occurred_on=occurred_on,
+            summary=summary.strip(),
+            text=text.strip(),
+        ),
         actor=actor,
     )
     audit_record(actor=actor, action="create", obj=note, note_type=note_type)
@@ -191,7 +228,10 @@ def case_note_add(*, actor, person: Person, note_type: str, occurred_on: date, s
 
 def case_note_is_editable(*, actor, note: CaseNote) -> bool:
     return rules.note_is_editable(
-        author_id=note.author_id, actor_id=actor.pk, created_at=note.created_at, now=timezone.now(),
+        author_id=note.author_id,
+        actor_id=actor.pk,
+        created_at=note.created_at,
+        now=timezone.now(),
         window_hours=settings.CASE_NOTE_EDIT_WINDOW_HOURS,
     )
 

@@ -17,10 +17,17 @@ def my_caseload_page(request):
     for allocation in allocations:
         label = allocation.case.get_service_type_display()
         by_service[label] = by_service.get(label, 0) + 1
-    return render(request, "cases/my_caseload.html", {
-        "worker": worker, "allocations": allocations, "caseload": caseload, "by_service": sorted(by_service.items()),
-        "sort": sort,
-    })
+    return render(
+        request,
+        "cases/my_caseload.html",
+        {
+            "worker": worker,
+            "allocations": allocations,
+            "caseload": caseload,
+            "by_service": sorted(by_service.items()),
+            "sort": sort,
+        },
+    )
 
 
 def caseload_overview(request):
@@ -43,14 +50,22 @@ def case_detail(request, case_id):
 def case_open(request, person_id):
     person = people_selectors.person_get(actor=request.user, person_id=person_id)
     access.require(request.user, "case.manage")
-    form = CaseOpenForm(request.POST or None, workers=org_selectors.workers_in_post(actor=request.user),
-                        commissioners=org_selectors.our_commissioners(actor=request.user))
+    form = CaseOpenForm(
+        request.POST or None,
+        workers=org_selectors.workers_in_post(actor=request.user),
+        commissioners=org_selectors.our_commissioners(actor=request.user),
+    )
     if request.method == "POST" and form.is_valid():
         case = run_service(form, lambda: services.case_open(actor=request.user, person=person, **form.cleaned_data))
         if case is not None:
             return redirect("case_detail", case_id=case.pk)
-    return form_page(request, form, title="Open a case", caption=person.full_name,
-                     back_url=reverse("person_detail", args=[person.pk]))
+    return form_page(
+        request,
+        form,
+        title="Open a case",
+        caption=person.full_name,
+        back_url=reverse("person_detail", args=[person.pk]),
+    )
 
 
 def case_allocate(request, case_id):
@@ -60,9 +75,14 @@ def case_allocate(request, case_id):
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.allocation_change(actor=request.user, case=case, **form.cleaned_data)):
             return redirect("case_detail", case_id=case.pk)
-    return form_page(request, form, title="Allocate a worker", caption=f"{case.person.full_name}: {case}",
-                     intro="The current worker's allocation ends on the date the new worker starts.",
-                     back_url=reverse("case_detail", args=[case.pk]))
+    return form_page(
+        request,
+        form,
+        title="Allocate a worker",
+        caption=f"{case.person.full_name}: {case}",
+        intro="The current worker's allocation ends on the date the new worker starts.",
+        back_url=reverse("case_detail", args=[case.pk]),
+    )
 
 
 def case_close(request, case_id):
@@ -72,8 +92,13 @@ def case_close(request, case_id):
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.case_close(actor=request.user, case=case, **form.cleaned_data)):
             return redirect("case_detail", case_id=case.pk)
-    return form_page(request, form, title="Close the case", caption=f"{case.person.full_name}: {case}",
-                     back_url=reverse("case_detail", args=[case.pk]))
+    return form_page(
+        request,
+        form,
+        title="Close the case",
+        caption=f"{case.person.full_name}: {case}",
+        back_url=reverse("case_detail", args=[case.pk]),
+    )
 
 
 def case_note_add(request, person_id):
@@ -83,8 +108,13 @@ def case_note_add(request, person_id):
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.case_note_add(actor=request.user, person=person, **form.cleaned_data)):
             return redirect(reverse("person_detail", args=[person.pk]) + "#chronology")
-    return form_page(request, form, title="Add a case note", caption=person.full_name,
-                     back_url=reverse("person_detail", args=[person.pk]))
+    return form_page(
+        request,
+        form,
+        title="Add a case note",
+        caption=person.full_name,
+        back_url=reverse("person_detail", args=[person.pk]),
+    )
 
 
 def case_note_edit(request, note_id):
@@ -93,5 +123,10 @@ def case_note_edit(request, note_id):
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.case_note_edit(actor=request.user, note=note, **form.cleaned_data)):
             return redirect(reverse("person_detail", args=[note.person_id]) + "#chronology")
-    return form_page(request, form, title="Correct a case note", caption=note.person.full_name,
-                     back_url=reverse("person_detail", args=[note.person_id]))
+    return form_page(
+        request,
+        form,
+        title="Correct a case note",
+        caption=note.person.full_name,
+        back_url=reverse("person_detail", args=[note.person_id]),
+    )

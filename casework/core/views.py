@@ -11,10 +11,22 @@ from casework.core import access
 PAGE_SIZE = 25
 
 
-def form_page(request, form, *, title: str, caption: str = "", back_url: str, intro: str = "",
-              template: str = "form_page.html", extra: dict | None = None):
-    return render(request, template, {"form": form, "title": title, "caption": caption, "back_url": back_url,
-                                      "intro": intro, **(extra or {})})
+def form_page(
+    request,
+    form,
+    *,
+    title: str,
+    caption: str = "",
+    back_url: str,
+    intro: str = "",
+    template: str = "form_page.html",
+    extra: dict | None = None,
+):
+    return render(
+        request,
+        template,
+        {"form": form, "title": title, "caption": caption, "back_url": back_url, "intro": intro, **(extra or {})},
+    )
 
 
 def run_service(form, call):

@@ -10,9 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from casework.core.validators import validate_swe_registration
 
-ONS_LA_CODE = RegexValidator(
-    r"^E0[6-9]\d{6}$|^E10\d{6}$", "Enter an ONS local authority code like E09000007"
-)
+ONS_LA_CODE = RegexValidator(r"^E0[6-9]\d{6}$|^E10\d{6}$", "Enter an ONS local authority code like E09000007")
 ODS_ICB_CODE = RegexValidator(r"^Q[A-Z0-9]{2}$", "Enter an ODS integrated care board code like QWE")
 
 
@@ -42,7 +40,9 @@ class Organisation(models.Model):
         null=True, blank=True, help_text="How many people the practice can have registered at once"
     )
     caseload_threshold_per_fte = models.DecimalField(
-        max_digits=5, decimal_places=2, default=Decimal("15.00"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("15.00"),
         help_text="Weighted cases per full-time worker above which a caseload is flagged",
     )
     history = HistoricalRecords()
@@ -139,11 +139,16 @@ class Worker(models.Model):
     family_name = models.CharField(max_length=100)
     job_role = models.CharField(max_length=30, choices=JobRole.choices)
     swe_registration_number = models.CharField(
-        "Social Work England registration number", max_length=9, blank=True,
+        "Social Work England registration number",
+        max_length=9,
+        blank=True,
         validators=[validate_swe_registration],
     )
     fte = models.DecimalField(
-        "FTE", max_digits=3, decimal_places=2, default=Decimal("1.00"),
+        "FTE",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("1.00"),
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1.00"))],
     )
     start_date = models.DateField()
@@ -161,7 +166,8 @@ class Worker(models.Model):
         ordering = ["family_name", "given_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["swe_registration_number"], condition=~Q(swe_registration_number=""),
+                fields=["swe_registration_number"],
+                condition=~Q(swe_registration_number=""),
                 name="unique_swe_registration",
             ),
             models.CheckConstraint(

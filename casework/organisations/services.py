@@ -51,14 +51,23 @@ def worker_create(*, actor, organisation: Organisation, team: Team | None = None
 
 
 @transaction.atomic
-def user_create(*, actor, username: str, password: str, role: str, organisation: Organisation,
-                worker: Worker | None = None, **fields) -> User:
+def user_create(
+    *,
+    actor,
+    username: str,
+    password: str,
+    role: str,
+    organisation: Organisation,
+    worker: Worker | None = None,
+    **fields,
+) -> User:
     if role in PRACTICE_ROLES and not organisation.is_practice:
         raise ValidationError({"role": "Practice roles belong to practices"})
     if role == Role.COMMISSIONER_OFFICER and organisation.kind != Organisation.Kind.COMMISSIONER:
         raise ValidationError({"role": "Commissioner officers belong to commissioners"})
-    user = User(username=username, role=role, organisation=organisation,
-                is_staff=role == Role.SYSTEM_ADMINISTRATOR, **fields)
+    user = User(
+        username=username, role=role, organisation=organisation, is_staff=role == Role.SYSTEM_ADMINISTRATOR, **fields
+    )
     user.set_password(password)
     clean_and_save(user, actor=actor)
     if worker is not None:

@@ -12,9 +12,15 @@ def commissioner_home(request):
 
 def worker_detail(request, worker_id):
     worker = case_selectors.worker_get(actor=request.user, worker_id=worker_id)
-    return render(request, "organisations/worker_detail.html", {
-        "worker": worker,
-        "caseload": case_selectors.worker_caseload(actor=request.user, worker=worker),
-        "allocations": list(case_selectors.worker_allocations(actor=request.user, worker=worker)),
-        "registered": paginate(request, registration_selectors.practice_list(actor=request.user, worker_id=worker.pk)),
-    })
+    return render(
+        request,
+        "organisations/worker_detail.html",
+        {
+            "worker": worker,
+            "caseload": case_selectors.worker_caseload(actor=request.user, worker=worker),
+            "allocations": list(case_selectors.worker_allocations(actor=request.user, worker=worker)),
+            "registered": paginate(
+                request, registration_selectors.practice_list(actor=request.user, worker_id=worker.pk)
+            ),
+        },
+    )

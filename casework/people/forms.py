@@ -37,8 +37,12 @@ class PersonForm(GdsForm):
     sex = choice_field("Sex", Sex.choices)
     ethnicity = choice_field("Ethnicity", Ethnicity.choices)
     nhs_number = forms.CharField(label="NHS number (optional)", max_length=14, required=False)
-    upn = forms.CharField(label="Unique pupil number (optional)", max_length=13, required=False,
-                          help_text="Or UN1 to UN5 when it is not known")
+    upn = forms.CharField(
+        label="Unique pupil number (optional)",
+        max_length=13,
+        required=False,
+        help_text="Or UN1 to UN5 when it is not known",
+    )
     address_line_1 = forms.CharField(label="Address line 1 (optional)", max_length=200, required=False)
     address_line_2 = forms.CharField(label="Address line 2 (optional)", max_length=200, required=False)
     town = forms.CharField(label="Town or city (optional)", max_length=100, required=False)
@@ -86,7 +90,8 @@ class PersonForm(GdsForm):
 class RelationshipForm(GdsForm):
     relationship_type = choice_field("This person is the ... of the other person", Relationship.Type.choices)
     related_person = forms.IntegerField(
-        label="Casework ID of the other person", min_value=1,
+        label="Casework ID of the other person",
+        min_value=1,
         help_text="Shown under the name on their page. Find them with People search first.",
     )
 
@@ -104,7 +109,9 @@ class RelationshipForm(GdsForm):
 class HouseholdForm(GdsForm):
     name = forms.CharField(label="Name of the household", max_length=200, help_text="For example, the Okafor family")
     members = forms.ModelMultipleChoiceField(
-        label="Members", queryset=None, widget=forms.CheckboxSelectMultiple,
+        label="Members",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
         help_text="This person and the relatives recorded on their page",
     )
     joined_on = date_field("Living together since")

@@ -71,9 +71,7 @@ class Person(models.Model):
 
 
 class Household(models.Model):
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="households"
-    )
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="households")
     name = models.CharField(max_length=200, help_text="How the practice refers to the family, e.g. the Okafor family")
     members = models.ManyToManyField(Person, through="HouseholdMembership", related_name="households")
     history = HistoricalRecords()

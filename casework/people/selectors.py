@@ -28,8 +28,9 @@ def _name_score(tokens: list[str], person: Person) -> float:
     return sum(max(rules.name_similarity(t, n) for n in names) for t in tokens) / len(tokens)
 
 
-def person_search(*, actor, name: str = "", date_of_birth: date | None = None, nhs_number: str = "",
-                  upn: str = "") -> list[SearchResult]:
+def person_search(
+    *, actor, name: str = "", date_of_birth: date | None = None, nhs_number: str = "", upn: str = ""
+) -> list[SearchResult]:
     """People in the actor's scope matching every criterion given, best match first.
 
     Names are matched tolerantly: the indexed Soundex keys and name prefixes pick candidates,
@@ -60,8 +61,9 @@ def person_search(*, actor, name: str = "", date_of_birth: date | None = None, n
     return scored
 
 
-def possible_duplicates(*, actor, given_name: str, family_name: str, date_of_birth: date | None,
-                        nhs_number: str = "") -> list[Person]:
+def possible_duplicates(
+    *, actor, given_name: str, family_name: str, date_of_birth: date | None, nhs_number: str = ""
+) -> list[Person]:
     """Existing people the actor can see who may be the one about to be recorded:
     the same NHS number, or a similar name with the same date of birth."""
     people = access.scoped(actor, Person)

@@ -12,8 +12,20 @@ from casework.people import rules
 from casework.people.models import Household, HouseholdMembership, Person, Relationship
 
 PERSON_FIELDS = (
-    "given_name", "family_name", "preferred_name", "date_of_birth", "expected_date_of_birth", "sex",
-    "ethnicity", "nhs_number", "upn", "address_line_1", "address_line_2", "town", "postcode", "date_of_death",
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "date_of_birth",
+    "expected_date_of_birth",
+    "sex",
+    "ethnicity",
+    "nhs_number",
+    "upn",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "date_of_death",
 )
 
 
@@ -81,13 +93,19 @@ def relationship_create(*, actor, person: Person, related_person: Person, relati
     if inverse is None:
         raise ValidationError({"relationship_type": "Choose a type of relationship"})
     forward = Relationship(
-        organisation_id=actor.organisation_id, person=person, related_person=related_person,
-        relationship_type=relationship_type, recorded_by=actor,
+        organisation_id=actor.organisation_id,
+        person=person,
+        related_person=related_person,
+        relationship_type=relationship_type,
+        recorded_by=actor,
     )
     clean_and_save(forward, actor=actor)
     backward = Relationship(
-        organisation_id=actor.organisation_id, person=related_person, related_person=person,
-        relationship_type=inverse, recorded_by=actor,
+        organisation_id=actor.organisation_id,
+        person=related_person,
+        related_person=person,
+        relationship_type=inverse,
+        recorded_by=actor,
     )
     clean_and_save(backward, actor=actor)
     audit_record(actor=actor, action="create", obj=forward)

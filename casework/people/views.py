@@ -28,8 +28,11 @@ def person_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.person_fields()
         duplicates = selectors.possible_duplicates(
-            actor=request.user, given_name=data["given_name"], family_name=data["family_name"],
-            date_of_birth=data["date_of_birth"], nhs_number=data["nhs_number"],
+            actor=request.user,
+            given_name=data["given_name"],
+            family_name=data["family_name"],
+            date_of_birth=data["date_of_birth"],
+            nhs_number=data["nhs_number"],
         )
         if duplicates and not form.cleaned_data.get("confirm_not_duplicate"):
             form = PersonForm(request.POST, show_confirm=True)
@@ -39,8 +42,14 @@ def person_create(request):
             person = run_service(form, lambda: services.person_create(actor=request.user, **data))
             if person is not None:
                 return redirect("person_detail", person_id=person.pk)
-    return form_page(request, form, title="Add a person", back_url=reverse("person_search"),
-                     template="people/person_form.html", extra={"duplicates": duplicates})
+    return form_page(
+        request,
+        form,
+        title="Add a person",
+        back_url=reverse("person_search"),
+        template="people/person_form.html",
+        extra={"duplicates": duplicates},
+    )
 
 
 def person_edit(request, person_id):
@@ -49,11 +58,11 @@ def person_edit(request, person_id):
     initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
     form = PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.person_update(actor=request.user, person=person,
-                                                            **form.person_fields())):
+        if run_service(form, lambda: services.person_update(actor=request.user, person=person, **form.person_fields())):
             return redirect("person_detail", person_id=person.pk)
-    return form_page(request, form, title=f"Change {person.full_name}'s details",
-                     back_url=reverse("person_detail", args=[person.pk]))
+    return form_page(
+        request, form, title=f"Change {person.full_name}'s details", back_url=reverse("person_detail", args=[person.pk])
+    )
 
 
 def person_detail(request, person_id):
@@ -70,20 +79,24 @@ def person_detail(request, person_id):
     if access.can(actor, "note.add") and current is not None:
         note_form = CaseNoteForm(cases=case_selectors.person_open_cases(actor=actor, person=person))
         note_form.helper.form_action = reverse("case_note_add", args=[person.pk])
-    return render(request, "people/person_detail.html", {
-        "person": person,
-        "registrations": registrations,
-        "current_registration": current,
-        "cases": cases,
-        "open_cases": open_cases,
-        "notes": notes,
-        "editable_note_ids": {n.pk for n in notes if case_note_is_editable(actor=actor, note=n)},
-        "chronology": case_selectors.chronology(registrations=registrations, cases=cases, notes=notes),
-        "relationships": list(selectors.person_relationships(actor=actor, person=person)),
-        "households": list(selectors.person_households(actor=actor, person=person)),
-        "note_form": note_form,
-        "on_our_list": current is not None,
-    })
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "registrations": registrations,
+            "current_registration": current,
+            "cases": cases,
+            "open_cases": open_cases,
+            "notes": notes,
+            "editable_note_ids": {n.pk for n in notes if case_note_is_editable(actor=actor, note=n)},
+            "chronology": case_selectors.chronology(registrations=registrations, cases=cases, notes=notes),
+            "relationships": list(selectors.person_relationships(actor=actor, person=person)),
+            "households": list(selectors.person_households(actor=actor, person=person)),
+            "note_form": note_form,
+            "on_our_list": current is not None,
+        },
+    )
 
 
 def relationship_create(request, person_id):
@@ -92,23 +105,43 @@ def relationship_create(request, person_id):
     people = selectors.person_list_for_choice(actor=request.user).exclude(pk=person.pk)
     form = RelationshipForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.relationship_create(actor=request.user, person=person,
-                                                                  **form.cleaned_data)):
+        if run_service(
+            form, lambda: services.relationship_create(actor=request.user, person=person, **form.cleaned_data)
+        ):
             return redirect("person_detail", person_id=person.pk)
-    return form_page(request, form, title="Add a relationship", caption=person.full_name,
-                     back_url=reverse("person_detail", args=[person.pk]))
+    return form_page(
+        request,
+        form,
+        title="Add a relationship",
+        caption=person.full_name,
+        back_url=reverse("person_detail", args=[person.pk]),
+    )
 
 
 def household_create(request, person_id):
     person = selectors.person_get(actor=request.user, person_id=person_id)
     access.require(request.user, "household.manage")
-    form = HouseholdForm(request.POST or None, people=selectors.person_and_relatives(actor=request.user, person=person),
-                         initial={"members": [person.pk], "name": f"The {person.family_name} family"})
+    form = HouseholdForm(
+        request.POST or None,
+        people=selectors.person_and_relatives(actor=request.user, person=person),
+        initial={"members": [person.pk], "name": f"The {person.family_name} family"},
+    )
     if request.method == "POST" and form.is_valid():
-        household = run_service(form, lambda: services.household_create(
-            actor=request.user, name=form.cleaned_data["name"], members=list(form.cleaned_data["members"]),
-            joined_on=form.cleaned_data["joined_on"]))
+        household = run_service(
+            form,
+            lambda: services.household_create(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                members=list(form.cleaned_data["members"]),
+                joined_on=form.cleaned_data["joined_on"],
+            ),
+        )
         if household is not None:
             return redirect("household_detail", household_id=household.pk)
-    return form_page(request, form, title="Record a household", caption=person.full_name,
-                     back_url=reverse("person_detail", args=[person.pk]))
+    return form_page(
+        request,
+        form,
+        title="Record a household",
+        caption=person.full_name,
+        back_url=reverse("person_detail", args=[person.pk]),
+    )

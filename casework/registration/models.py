@@ -20,20 +20,26 @@ class Registration(models.Model):
         OTHER = "other", "Other"
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="registrations")
-    practice = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="registrations"
-    )
+    practice = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="registrations")
     named_worker = models.ForeignKey(
         "organisations.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="registrations"
     )
     household = models.ForeignKey(
-        "people.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="registrations",
+        "people.Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrations",
         help_text="Set when the family registered together",
     )
     start_date = models.DateField()
     route = models.CharField(max_length=30, choices=Route.choices)
     referred_by = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="The commissioner that referred the person",
     )
     end_date = models.DateField(null=True, blank=True)

@@ -39,8 +39,12 @@ def practice_list_size(*, actor) -> dict:
     families = current.exclude(household=None).values("household").distinct().count()
     size = current.count()
     capacity = actor.organisation.list_capacity
-    return {"size": size, "families": families, "capacity": capacity,
-            "over_capacity": capacity is not None and size > capacity}
+    return {
+        "size": size,
+        "families": families,
+        "capacity": capacity,
+        "over_capacity": capacity is not None and size > capacity,
+    }
 
 
 def registration_get(*, actor, registration_id: int) -> Registration:
@@ -68,8 +72,11 @@ def transfer_destinations(*, actor) -> QuerySet:
 
 def named_worker_list_sizes(*, actor) -> dict[int, int]:
     return dict(
-        access.scoped(actor, Registration).filter(end_date__isnull=True).exclude(named_worker=None)
-        .values_list("named_worker").annotate(n=Count("pk"))
+        access.scoped(actor, Registration)
+        .filter(end_date__isnull=True)
+        .exclude(named_worker=None)
+        .values_list("named_worker")
+        .annotate(n=Count("pk"))
     )
 
 
@@ -77,6 +84,8 @@ def household_members(*, actor, household: Household) -> list:
     from casework.people.models import HouseholdMembership
 
     return list(
-        access.scoped(actor, HouseholdMembership).filter(household=household)
-        .select_related("person").order_by("person__date_of_birth", "pk")
+        access.scoped(actor, HouseholdMembership)
+        .filter(household=household)
+        .select_related("person")
+        .order_by("person__date_of_birth", "pk")
     )

@@ -44,15 +44,31 @@ def _check_start_date(person: Person, start_date: date) -> None:
         raise ValidationError({"start_date": "The registration date must be before the date of death"})
 
 
-def _start(*, actor, person, practice_id, named_worker, start_date, route, referred_by=None, household=None,
-           transferred_from=None) -> Registration:
+def _start(
+    *,
+    actor,
+    person,
+    practice_id,
+    named_worker,
+    start_date,
+    route,
+    referred_by=None,
+    household=None,
+    transferred_from=None,
+) -> Registration:
     if Registration.objects.filter(person=person, end_date__isnull=True).exists():
         raise ValidationError(
             {"person": f"{person.full_name} already has a current registration: end or transfer it first"}
         )
     registration = Registration(
-        person=person, practice_id=practice_id, named_worker=named_worker, household=household,
-        start_date=start_date, route=route, referred_by=referred_by, transferred_from=transferred_from,
+        person=person,
+        practice_id=practice_id,
+        named_worker=named_worker,
+        household=household,
+        start_date=start_date,
+        route=route,
+        referred_by=referred_by,
+        transferred_from=transferred_from,
     )
     clean_and_save(registration, actor=actor)
     audit_record(actor=actor, action="create", obj=registration, route=route)
@@ -60,8 +76,15 @@ def _start(*, actor, person, practice_id, named_worker, start_date, route, refer
 
 
 @transaction.atomic
-def registration_start(*, actor, person: Person, start_date: date, route: str, named_worker: Worker | None = None,
-                       referred_by: Organisation | None = None) -> Registration:
+def registration_start(
+    *,
+    actor,
+    person: Person,
+    start_date: date,
+    route: str,
+    named_worker: Worker | None = None,
+    referred_by: Organisation | None = None,
+) -> Registration:
     """Register a person with the actor's practice and a named worker."""
     access.require(actor, "registration.manage")
     if route == Registration.Route.TRANSFER_IN:
@@ -69,13 +92,27 @@ def registration_start(*, actor, person: Person, start_date: date, route: str, n
     _check_start_date(person, start_date)
     _check_named_worker(named_worker, actor.organisation_id, start_date)
     _check_referral(route, referred_by, actor.organisation_id, start_date)
-    return _start(actor=actor, person=person, practice_id=actor.organisation_id, named_worker=named_worker,
-                  start_date=start_date, route=route, referred_by=referred_by)
+    return _start(
+        actor=actor,
+        person=person,
+        practice_id=actor.organisation_id,
+        named_worker=named_worker,
+        start_date=start_date,
+        route=route,
+        referred_by=referred_by,
+    )
 
 
 @transaction.atomic
-def household_register(*, actor, household: Household, start_date: date, route: str,
-                       named_worker: Worker | None = None, referred_by: Organisation | None = None) -> list[Registration]:
+def household_register(
+    *,
+    actor,
+    household: Household,
+    start_date: date,
+    route: str,
+    named_worker: Worker | None = None,
+    referred_by: Organisation | None = None,
+) -> list[Registration]:
     """Register every current member of a family at once, with one named worker."""
     access.require(actor, "registration.manage")
     members = list(household.members.filter(household_memberships__left_on__isnull=True).distinct())
@@ -87,8 +124,16 @@ def household_register(*, actor, household: Household, start_date: date, route: 
     for person in members:
         _check_start_date(person, start_date)
         registrations.append(
-            _start(actor=actor, person=person, practice_id=actor.organisation_id, named_worker=named_worker,
-                   start_date=start_date, route=route, referred_by=referred_by, household=household)
+            _start(
+                actor=actor,
+                person=person,
+                practice_id=actor.organisation_id,
+                named_worker=named_worker,
+                start_date=start_date,
+                route=route,
+                referred_by=referred_by,
+                household=household,
+            )
         )
     return registrations
 
@@ -104,8 +149,11 @@ def _end(*, actor, registration: Registration, end_date: date, end_reason: str) 
     if end_date > timezone.localdate():
         raise ValidationError({"end_date": "The end date cannot be in the future"})
     close_open_cases_for_registration_end(
-        actor=actor, person=registration.person, practice_id=registration.practice_id,
-        closed_on=end_date, registration_end_reason=end_reason,
+        actor=actor,
+        person=registration.person,
+        practice_id=registration.practice_id,
+        closed_on=end_date,
+        registration_end_reason=end_reason,
     )
     registration.end_date = end_date
     registration.end_reason = end_reason
@@ -128,8 +176,9 @@ def registration_end(*, actor, registration: Registration, end_date: date, end_r
 
 
 @transaction.atomic
-def registration_transfer(*, actor, registration: Registration, to_practice: Organisation,
-                          transfer_date: date) -> Registration:
+def registration_transfer(
+    *, actor, registration: Registration, to_practice: Organisation, transfer_date: date
+) -> Registration:
     """Move a person from the actor's practice to another practice on this instance, in one step.
 
     The sending registration ends (reason: transferred) and the receiving one starts the same
@@ -146,8 +195,13 @@ def registration_transfer(*, actor, registration: Registration, to_practice: Org
         raise ValidationError({"registration": "This registration has already ended"})
     _end(actor=actor, registration=locked, end_date=transfer_date, end_reason=Registration.EndReason.TRANSFERRED)
     incoming = _start(
-        actor=actor, person=locked.person, practice_id=to_practice.pk, named_worker=None,
-        start_date=transfer_date, route=Registration.Route.TRANSFER_IN, transferred_from=locked,
+        actor=actor,
+        person=locked.person,
+        practice_id=to_practice.pk,
+        named_worker=None,
+        start_date=transfer_date,
+        route=Registration.Route.TRANSFER_IN,
+        transferred_from=locked,
     )
     audit_record(actor=actor, action="transfer", obj=locked, to_registration=incoming.pk)
     return incoming

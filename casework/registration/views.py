@@ -14,25 +14,38 @@ def practice_list(request):
     if sort not in selectors.PRACTICE_LIST_SORTS:
         sort = "name"
     registrations = selectors.practice_list(actor=request.user, sort=sort)
-    return render(request, "registration/practice_list.html", {
-        "page": paginate(request, registrations),
-        "sort": sort,
-        "size": selectors.practice_list_size(actor=request.user),
-        "practice": request.user.organisation,
-    })
+    return render(
+        request,
+        "registration/practice_list.html",
+        {
+            "page": paginate(request, registrations),
+            "sort": sort,
+            "size": selectors.practice_list_size(actor=request.user),
+            "practice": request.user.organisation,
+        },
+    )
 
 
 def person_register(request, person_id):
     person = people_selectors.person_get(actor=request.user, person_id=person_id)
     access.require(request.user, "registration.manage")
-    form = RegisterForm(request.POST or None, workers=org_selectors.workers_in_post(actor=request.user),
-                        commissioners=org_selectors.our_commissioners(actor=request.user))
+    form = RegisterForm(
+        request.POST or None,
+        workers=org_selectors.workers_in_post(actor=request.user),
+        commissioners=org_selectors.our_commissioners(actor=request.user),
+    )
     if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.registration_start(actor=request.user, person=person,
-                                                                 **form.cleaned_data)):
+        if run_service(
+            form, lambda: services.registration_start(actor=request.user, person=person, **form.cleaned_data)
+        ):
             return redirect("person_detail", person_id=person.pk)
-    return form_page(request, form, title="Register with the practice", caption=person.full_name,
-                     back_url=reverse("person_detail", args=[person.pk]))
+    return form_page(
+        request,
+        form,
+        title="Register with the practice",
+        caption=person.full_name,
+        back_url=reverse("person_detail", args=[person.pk]),
+    )
 
 
 def household_detail(request, household_id):
@@ -44,14 +57,23 @@ def household_detail(request, household_id):
 def household_register(request, household_id):
     household = selectors.household_get(actor=request.user, household_id=household_id)
     access.require(request.user, "registration.manage")
-    form = RegisterForm(request.POST or None, workers=org_selectors.workers_in_post(actor=request.user),
-                        commissioners=org_selectors.our_commissioners(actor=request.user))
+    form = RegisterForm(
+        request.POST or None,
+        workers=org_selectors.workers_in_post(actor=request.user),
+        commissioners=org_selectors.our_commissioners(actor=request.user),
+    )
     if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.household_register(actor=request.user, household=household,
-                                                                 **form.cleaned_data)):
+        if run_service(
+            form, lambda: services.household_register(actor=request.user, household=household, **form.cleaned_data)
+        ):
             return redirect("household_detail", household_id=household.pk)
-    return form_page(request, form, title="Register the whole family", caption=household.name,
-                     back_url=reverse("household_detail", args=[household.pk]))
+    return form_page(
+        request,
+        form,
+        title="Register the whole family",
+        caption=household.name,
+        back_url=reverse("household_detail", args=[household.pk]),
+    )
 
 
 def registration_end(request, registration_id):
@@ -59,12 +81,18 @@ def registration_end(request, registration_id):
     access.require(request.user, "registration.manage")
     form = EndRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.registration_end(actor=request.user, registration=registration,
-                                                               **form.cleaned_data)):
+        if run_service(
+            form, lambda: services.registration_end(actor=request.user, registration=registration, **form.cleaned_data)
+        ):
             return redirect("person_detail", person_id=registration.person_id)
-    return form_page(request, form, title="End the registration", caption=registration.person.full_name,
-                     intro="Any open cases with this practice close on the same date.",
-                     back_url=reverse("person_detail", args=[registration.person_id]))
+    return form_page(
+        request,
+        form,
+        title="End the registration",
+        caption=registration.person.full_name,
+        intro="Any open cases with this practice close on the same date.",
+        back_url=reverse("person_detail", args=[registration.person_id]),
+    )
 
 
 def registration_transfer(request, registration_id):
@@ -72,14 +100,19 @@ def registration_transfer(request, registration_id):
     access.require(request.user, "registration.manage")
     form = TransferForm(request.POST or None, practices=selectors.transfer_destinations(actor=request.user))
     if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.registration_transfer(actor=request.user, registration=registration,
-                                                                    **form.cleaned_data)):
+        if run_service(
+            form,
+            lambda: services.registration_transfer(actor=request.user, registration=registration, **form.cleaned_data),
+        ):
             return redirect("person_detail", person_id=registration.person_id)
     return form_page(
-        request, form, title="Transfer to another practice", caption=registration.person.full_name,
+        request,
+        form,
+        title="Transfer to another practice",
+        caption=registration.person.full_name,
         intro="The registration here ends and a new one starts with the other practice on the same date. "
-              "Open cases here close. Your records stay here and remain yours; the other practice names its "
-              "own worker and sees only what it records from the transfer on.",
+        "Open cases here close. Your records stay here and remain yours; the other practice names its "
+        "own worker and sees only what it records from the transfer on.",
         back_url=reverse("person_detail", args=[registration.person_id]),
     )
 
@@ -87,11 +120,23 @@ def registration_transfer(request, registration_id):
 def registration_named_worker(request, registration_id):
     registration = selectors.registration_get(actor=request.user, registration_id=registration_id)
     access.require(request.user, "registration.manage")
-    form = NamedWorkerForm(request.POST or None, workers=org_selectors.workers_in_post(actor=request.user),
-                           initial={"named_worker": registration.named_worker_id})
+    form = NamedWorkerForm(
+        request.POST or None,
+        workers=org_selectors.workers_in_post(actor=request.user),
+        initial={"named_worker": registration.named_worker_id},
+    )
     if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.registration_name_worker(
-                actor=request.user, registration=registration, **form.cleaned_data)):
+        if run_service(
+            form,
+            lambda: services.registration_name_worker(
+                actor=request.user, registration=registration, **form.cleaned_data
+            ),
+        ):
             return redirect("person_detail", person_id=registration.person_id)
-    return form_page(request, form, title="Change the named worker", caption=registration.person.full_name,
-                     back_url=reverse("person_detail", args=[registration.person_id]))
+    return form_page(
+        request,
+        form,
+        title="Change the named worker",
+        caption=registration.person.full_name,
+        back_url=reverse("person_detail", args=[registration.person_id]),
+    )

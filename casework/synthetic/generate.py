@@ -21,7 +21,7 @@ from casework.accounts.models import Role, User
 from casework.audit.services import audit_record
 from casework.cases.models import Allocation, Case, CaseNote
 from casework.core import identifiers
-from casework.core.codes import DEFAULT_CASE_WEIGHTS, ServiceType, SocialWorkerChangeReason
+from casework.core.codes import DEFAULT_CASE_WEIGHTS, ServiceType
 from casework.organisations.models import Commissioning, Organisation, Team, Worker
 from casework.people.models import Household, HouseholdMembership, Person, Relationship
 from casework.people.rules import INVERSE_RELATIONSHIP, name_key
@@ -29,15 +29,27 @@ from casework.registration.models import Registration
 from casework.synthetic import names
 from casework.synthetic.postcodes import postcodes_in
 
-DEMO_PASSWORD = "casework-demo-2026"
+DEMO_PASSWORD = "casework-demo-2026"  # noqa: S105 (published in the README: synthetic demo only)
 BATCH = 2000
 CASES_PER_FTE = 15
 
 COMMISSIONERS = [
-    {"name": "Leeds City Council", "ons_code": "E08000035", "letters": ("L",), "la_number": "383", "town": "Leeds",
-     "slug": "leeds"},
-    {"name": "London Borough of Camden", "ons_code": "E09000007", "letters": ("N", "W"), "la_number": "202",
-     "town": "London", "slug": "camden"},
+    {
+        "name": "Leeds City Council",
+        "ons_code": "E08000035",
+        "letters": ("L",),
+        "la_number": "383",
+        "town": "Leeds",
+        "slug": "leeds",
+    },
+    {
+        "name": "London Borough of Camden",
+        "ons_code": "E09000007",
+        "letters": ("N", "W"),
+        "la_number": "202",
+        "town": "London",
+        "slug": "camden",
+    },
 ]
 PRACTICES = [
     ("Riverside Social Work Practice CIC", Organisation.LegalForm.CIC),
@@ -64,19 +76,39 @@ TEAM_FOR_SERVICE = {
     ServiceType.DOLS_COP: Team.Function.SAFEGUARDING,
     ServiceType.CONTINUING_HEALTHCARE: Team.Function.CONTINUING_HEALTHCARE,
 }
-CHANGE_REASONS = [("LEFTRL", 30), ("MANAGE", 20), ("TSPROC", 20), ("ORGRST", 8), ("ABSENC", 8), ("CHCHAN", 5),
-                  ("PCCHAN", 4), ("OTHERS", 5)]
+CHANGE_REASONS = [
+    ("LEFTRL", 30),
+    ("MANAGE", 20),
+    ("TSPROC", 20),
+    ("ORGRST", 8),
+    ("ABSENC", 8),
+    ("CHCHAN", 5),
+    ("PCCHAN", 4),
+    ("OTHERS", 5),
+]
 NOTE_TEXTS = {
-    CaseNote.NoteType.VISIT: ("Home visit", "Visited at home. Seen and spoken with. Discussed school, friends "
-                              "and contact arrangements. No new concerns; plan reviewed."),
-    CaseNote.NoteType.PHONE_CALL: ("Call with carer", "Spoke with the carer by phone about routines and the "
-                                   "next review. Agreed actions recorded in the plan."),
-    CaseNote.NoteType.MEETING: ("Professionals meeting", "Meeting with school and health colleagues. Shared "
-                                "the current plan; actions agreed with named leads and dates."),
-    CaseNote.NoteType.SUPERVISION: ("Case supervision", "Case discussed in supervision. Progress against the "
-                                    "plan reviewed; next steps agreed."),
-    CaseNote.NoteType.MANAGEMENT_DECISION: ("Management decision", "Manager reviewed the case and agreed the "
-                                            "plan continues with the current level of support."),
+    CaseNote.NoteType.VISIT: (
+        "Home visit",
+        "Visited at home. Seen and spoken with. Discussed school, friends "
+        "and contact arrangements. No new concerns; plan reviewed.",
+    ),
+    CaseNote.NoteType.PHONE_CALL: (
+        "Call with carer",
+        "Spoke with the carer by phone about routines and the next review. Agreed actions recorded in the plan.",
+    ),
+    CaseNote.NoteType.MEETING: (
+        "Professionals meeting",
+        "Meeting with school and health colleagues. Shared "
+        "the current plan; actions agreed with named leads and dates.",
+    ),
+    CaseNote.NoteType.SUPERVISION: (
+        "Case supervision",
+        "Case discussed in supervision. Progress against the plan reviewed; next steps agreed.",
+    ),
+    CaseNote.NoteType.MANAGEMENT_DECISION: (
+        "Management decision",
+        "Manager reviewed the case and agreed the plan continues with the current level of support.",
+    ),
 }
 
 
@@ -137,8 +169,10 @@ class _Generator:
         self.commissioners = []
         for spec in COMMISSIONERS:
             org = Organisation.objects.create(
-                name=spec["name"], kind=Organisation.Kind.COMMISSIONER,
-                commissioner_type=Organisation.CommissionerType.LOCAL_AUTHORITY, ons_code=spec["ons_code"],
+                name=spec["name"],
+                kind=Organisation.Kind.COMMISSIONER,
+                commissioner_type=Organisation.CommissionerType.LOCAL_AUTHORITY,
+                ons_code=spec["ons_code"],
             )
             self.commissioners.append((org, spec, postcodes_in(spec["ons_code"], spec["letters"])))
         self.practices = []
@@ -146,18 +180,24 @@ class _Generator:
             name, form = PRACTICES[i] if i < len(PRACTICES) else (f"Practice {i + 1} CIC", Organisation.LegalForm.CIC)
             # capacity a little above the expected list size, so the list page has something to show
             capacity = math.ceil(self.n_people / self.n_practices * (1.05 if i % 2 == 0 else 0.9))
-            org = Organisation.objects.create(name=name, kind=Organisation.Kind.PRACTICE, legal_form=form,
-                                              list_capacity=capacity)
+            org = Organisation.objects.create(
+                name=name, kind=Organisation.Kind.PRACTICE, legal_form=form, list_capacity=capacity
+            )
             self.practices.append(org)
             primary = self.commissioners[i % len(self.commissioners)][0]
-            Commissioning.objects.create(commissioner=primary, practice=org, start_date=self.as_of - timedelta(days=9 * 365))
+            Commissioning.objects.create(
+                commissioner=primary, practice=org, start_date=self.as_of - timedelta(days=9 * 365)
+            )
             if i == 0 and len(self.commissioners) > 1:
-                Commissioning.objects.create(commissioner=self.commissioners[1][0], practice=org,
-                                             start_date=self.as_of - timedelta(days=3 * 365))
+                Commissioning.objects.create(
+                    commissioner=self.commissioners[1][0], practice=org, start_date=self.as_of - timedelta(days=3 * 365)
+                )
         self.teams = {}
         for org in self.practices:
             for team_name, function in TEAMS:
-                self.teams[(org.pk, function)] = Team.objects.create(organisation=org, name=team_name, function=function)
+                self.teams[(org.pk, function)] = Team.objects.create(
+                    organisation=org, name=team_name, function=function
+                )
         self.summary.organisations = len(self.practices) + len(self.commissioners)
 
     # -- people and families -------------------------------------------------------------
@@ -169,13 +209,24 @@ class _Generator:
         given = rng.choice(names.GIVEN_NAMES[background][sex])
         age = (self.as_of - dob).days / 365.25
         person = Person(
-            organisation=self.practices[practice_index], given_name=given, family_name=family_name,
-            preferred_name=given[:3] if rng.random() < 0.03 else "", date_of_birth=dob, sex=sex,
-            ethnicity=ethnicity, nhs_number=_nhs_number(rng, self.used_nhs) if rng.random() < 0.93 else "",
-            upn=(_upn(rng, spec["la_number"], self.used_upn) if 4 <= age < 19 and rng.random() < 0.9
-                 else ("UN1" if age < 4 and rng.random() < 0.5 else "")),
-            address_line_1=address[0], town=spec["town"], postcode=address[1],
-            given_name_key=name_key(given), family_name_key=name_key(family_name),
+            organisation=self.practices[practice_index],
+            given_name=given,
+            family_name=family_name,
+            preferred_name=given[:3] if rng.random() < 0.03 else "",
+            date_of_birth=dob,
+            sex=sex,
+            ethnicity=ethnicity,
+            nhs_number=_nhs_number(rng, self.used_nhs) if rng.random() < 0.93 else "",
+            upn=(
+                _upn(rng, spec["la_number"], self.used_upn)
+                if 4 <= age < 19 and rng.random() < 0.9
+                else ("UN1" if age < 4 and rng.random() < 0.5 else "")
+            ),
+            address_line_1=address[0],
+            town=spec["town"],
+            postcode=address[1],
+            given_name_key=name_key(given),
+            family_name_key=name_key(family_name),
         )
         return person
 
@@ -194,31 +245,67 @@ class _Generator:
             address = (f"{rng.randint(1, 180)} {rng.choice(names.STREETS)}", postcode)
             kind = _weighted(rng, [("children", 58), ("care_leaver", 8), ("adult", 18), ("older_adult", 16)])
             members = []
-            common = {"practice_index": practice_index, "commissioner": commissioner, "background": background,
-                      "address": address}
+            common = {
+                "practice_index": practice_index,
+                "commissioner": commissioner,
+                "background": background,
+                "address": address,
+            }
             if kind == "children":
                 n_children = _weighted(rng, [(1, 35), (2, 30), (3, 20), (4, 10), (5, 5)])
                 n_adults = _weighted(rng, [(1, 55), (2, 45)])
                 eldest = rng.uniform(0.2, 17.5)
                 for _ in range(n_adults):
                     sex = rng.choice("FM") if n_adults == 2 and members else "F" if rng.random() < 0.8 else "M"
-                    members.append((self._person(sex=sex, age_low=eldest + 18, age_high=eldest + 32,
-                                                 family_name=family_name, **common), "parent"))
+                    members.append(
+                        (
+                            self._person(
+                                sex=sex, age_low=eldest + 18, age_high=eldest + 32, family_name=family_name, **common
+                            ),
+                            "parent",
+                        )
+                    )
                 for _ in range(n_children):
-                    members.append((self._person(sex=rng.choice("FM"), age_low=0.05, age_high=eldest,
-                                                 family_name=family_name, **common), "child"))
+                    members.append(
+                        (
+                            self._person(
+                                sex=rng.choice("FM"), age_low=0.05, age_high=eldest, family_name=family_name, **common
+                            ),
+                            "child",
+                        )
+                    )
             elif kind == "care_leaver":
-                members.append((self._person(sex=rng.choice("FM"), age_low=18.05, age_high=21.9,
-                                             family_name=family_name, **common), "care_leaver"))
+                members.append(
+                    (
+                        self._person(
+                            sex=rng.choice("FM"), age_low=18.05, age_high=21.9, family_name=family_name, **common
+                        ),
+                        "care_leaver",
+                    )
+                )
             elif kind == "adult":
-                members.append((self._person(sex=rng.choice("FM"), age_low=22, age_high=64,
-                                             family_name=family_name, **common), "adult"))
+                members.append(
+                    (
+                        self._person(sex=rng.choice("FM"), age_low=22, age_high=64, family_name=family_name, **common),
+                        "adult",
+                    )
+                )
             else:
-                members.append((self._person(sex=rng.choice("FM"), age_low=65, age_high=96,
-                                             family_name=family_name, **common), "older_adult"))
+                members.append(
+                    (
+                        self._person(sex=rng.choice("FM"), age_low=65, age_high=96, family_name=family_name, **common),
+                        "older_adult",
+                    )
+                )
                 if rng.random() < 0.3:
-                    members.append((self._person(sex=rng.choice("FM"), age_low=40, age_high=70,
-                                                 family_name=family_name, **common), "carer"))
+                    members.append(
+                        (
+                            self._person(
+                                sex=rng.choice("FM"), age_low=40, age_high=70, family_name=family_name, **common
+                            ),
+                            "carer",
+                        )
+                    )
             members = members[: self.n_people - made]
             made += len(members)
             self.families.append((practice_index, commissioner, members, kind == "children" and len(members) > 1))
@@ -235,11 +322,15 @@ class _Generator:
         rng = self.rng
         registered = job_role in ("social_worker", "senior_practitioner", "advanced_practitioner", "team_manager")
         return Worker(
-            organisation=org, team=team, given_name=rng.choice(names.WORKER_GIVEN),
-            family_name=rng.choice(rng.choice(list(names.FAMILY_NAMES.values()))), job_role=job_role,
+            organisation=org,
+            team=team,
+            given_name=rng.choice(names.WORKER_GIVEN),
+            family_name=rng.choice(rng.choice(list(names.FAMILY_NAMES.values()))),
+            job_role=job_role,
             swe_registration_number=self._swe() if registered else "",
             fte=fte or Decimal(_weighted(rng, [("1.00", 70), ("0.80", 15), ("0.60", 10), ("0.50", 5)])),
-            start_date=start, leave_date=leave,
+            start_date=start,
+            leave_date=leave,
             employment=Worker.Employment.AGENCY if agency else Worker.Employment.EMPLOYED,
             list_capacity=rng.choice([40, 50, 60]) if job_role != "team_manager" else None,
         )
@@ -253,14 +344,16 @@ class _Generator:
         for org in self.practices:
             for _, function in TEAMS:
                 team = self.teams[(org.pk, function)]
-                manager = self._worker(org, team, "team_manager", start=_years_ago(self.as_of, rng, 3, 12),
-                                       fte=Decimal("1.00"))
+                manager = self._worker(
+                    org, team, "team_manager", start=_years_ago(self.as_of, rng, 3, 12), fte=Decimal("1.00")
+                )
                 workers.append(manager)
                 self.managers[(org.pk, function)] = manager
                 if function == Team.Function.BUSINESS_SUPPORT:
                     for _ in range(2):
-                        workers.append(self._worker(org, team, "business_support",
-                                                    start=_years_ago(self.as_of, rng, 1, 8)))
+                        workers.append(
+                            self._worker(org, team, "business_support", start=_years_ago(self.as_of, rng, 1, 8))
+                        )
                     continue
                 weighted = open_cases_by_team.get((org.pk, function), 0)
                 n = max(2, math.ceil(weighted / (CASES_PER_FTE * 0.93)))
@@ -268,10 +361,12 @@ class _Generator:
                     if function == Team.Function.LEAVING_CARE and k % 2:
                         role = "personal_adviser"
                     else:
-                        role = _weighted(rng, [("social_worker", 70), ("senior_practitioner", 22),
-                                               ("advanced_practitioner", 8)])
-                    w = self._worker(org, team, role, start=_years_ago(self.as_of, rng, 0.5, 10),
-                                     agency=rng.random() < 0.15)
+                        role = _weighted(
+                            rng, [("social_worker", 70), ("senior_practitioner", 22), ("advanced_practitioner", 8)]
+                        )
+                    w = self._worker(
+                        org, team, role, start=_years_ago(self.as_of, rng, 0.5, 10), agency=rng.random() < 0.15
+                    )
                     workers.append(w)
                     self.pool[(org.pk, function)].append(w)
                 for _ in range(max(1, n // 4)):
@@ -290,13 +385,28 @@ class _Generator:
         if role == "care_leaver":
             return ServiceType.CARE_LEAVER if rng.random() < 0.85 else None
         if role == "adult":
-            return _weighted(rng, [(ServiceType.ADULT_ACCESS, 35), (ServiceType.ADULT_COMPLEX, 30),
-                                   (ServiceType.SAFEGUARDING_ENQUIRY, 10), (ServiceType.CONTINUING_HEALTHCARE, 8),
-                                   (None, 17)])
+            return _weighted(
+                rng,
+                [
+                    (ServiceType.ADULT_ACCESS, 35),
+                    (ServiceType.ADULT_COMPLEX, 30),
+                    (ServiceType.SAFEGUARDING_ENQUIRY, 10),
+                    (ServiceType.CONTINUING_HEALTHCARE, 8),
+                    (None, 17),
+                ],
+            )
         if role == "older_adult":
-            return _weighted(rng, [(ServiceType.ADULT_ACCESS, 25), (ServiceType.ADULT_COMPLEX, 35),
-                                   (ServiceType.SAFEGUARDING_ENQUIRY, 10), (ServiceType.CONTINUING_HEALTHCARE, 12),
-                                   (ServiceType.DOLS_COP, 10), (None, 8)])
+            return _weighted(
+                rng,
+                [
+                    (ServiceType.ADULT_ACCESS, 25),
+                    (ServiceType.ADULT_COMPLEX, 35),
+                    (ServiceType.SAFEGUARDING_ENQUIRY, 10),
+                    (ServiceType.CONTINUING_HEALTHCARE, 12),
+                    (ServiceType.DOLS_COP, 10),
+                    (None, 8),
+                ],
+            )
         return None
 
     def plan_cases(self):
@@ -317,24 +427,38 @@ class _Generator:
             if is_family:
                 household = Household(organisation=org, name=f"The {members[0][0].family_name} family")
                 self.households.append((household, members, start))
-            route = _weighted(rng, [(Registration.Route.COMMISSIONER_REFERRAL, 72),
-                                    (Registration.Route.SELF_REFERRAL, 28)])
+            route = _weighted(
+                rng, [(Registration.Route.COMMISSIONER_REFERRAL, 72), (Registration.Route.SELF_REFERRAL, 28)]
+            )
             ending = rng.random()
             end = None
             end_reason = ""
             transfer_to = None
             if ending < 0.08 and (self.as_of - start).days > 60:
                 end = start + timedelta(days=rng.randint(30, (self.as_of - start).days - 1))
-                end_reason = _weighted(rng, [(Registration.EndReason.MOVED_AWAY, 60),
-                                             (Registration.EndReason.NO_LONGER_ELIGIBLE, 30),
-                                             (Registration.EndReason.CHOSE_TO_LEAVE, 10)])
+                end_reason = _weighted(
+                    rng,
+                    [
+                        (Registration.EndReason.MOVED_AWAY, 60),
+                        (Registration.EndReason.NO_LONGER_ELIGIBLE, 30),
+                        (Registration.EndReason.CHOSE_TO_LEAVE, 10),
+                    ],
+                )
             elif ending < 0.11 and self.n_practices > 1 and (self.as_of - start).days > 60:
                 end = start + timedelta(days=rng.randint(30, (self.as_of - start).days - 1))
                 end_reason = Registration.EndReason.TRANSFERRED
                 transfer_to = self.practices[(practice_index + 1) % self.n_practices]
-            plan = {"org": org, "commissioner": commissioner[0], "household": household, "start": start,
-                    "route": route, "end": end, "end_reason": end_reason, "transfer_to": transfer_to,
-                    "members": members}
+            plan = {
+                "org": org,
+                "commissioner": commissioner[0],
+                "household": household,
+                "start": start,
+                "route": route,
+                "end": end,
+                "end_reason": end_reason,
+                "transfer_to": transfer_to,
+                "members": members,
+            }
             self.registrations.append(plan)
             for person, role in members:
                 age = (self.as_of - person.date_of_birth).days / 365.25
@@ -354,13 +478,22 @@ class _Generator:
                 if end and not transfer_to:
                     closed = end
                     close_reason = {"moved_away": "moved_away", "no_longer_eligible": "no_longer_eligible"}.get(
-                        end_reason, "other")
+                        end_reason, "other"
+                    )
                 elif rng.random() < 0.18 and (last - opened).days > 30:
                     closed = opened + timedelta(days=rng.randint(30, (last - opened).days))
                     close_reason = Case.CloseReason.OUTCOMES_MET
-                self.case_plans.append({"org": holder, "person": person, "commissioner": commissioner[0],
-                                        "service": service, "opened": opened, "closed": closed,
-                                        "close_reason": close_reason})
+                self.case_plans.append(
+                    {
+                        "org": holder,
+                        "person": person,
+                        "commissioner": commissioner[0],
+                        "service": service,
+                        "opened": opened,
+                        "closed": closed,
+                        "close_reason": close_reason,
+                    }
+                )
                 if closed is None:
                     open_weight[(holder.pk, TEAM_FOR_SERVICE[service])] += float(DEFAULT_CASE_WEIGHTS[service])
         return open_weight
@@ -368,22 +501,38 @@ class _Generator:
     def write_registrations(self):
         rng = self.rng
         Household.objects.bulk_create([h for h, _, _ in self.households], batch_size=BATCH)
-        memberships = [HouseholdMembership(household=h, person=p, joined_on=start)
-                       for h, members, start in self.households for p, _ in members]
+        memberships = [
+            HouseholdMembership(household=h, person=p, joined_on=start)
+            for h, members, start in self.households
+            for p, _ in members
+        ]
         HouseholdMembership.objects.bulk_create(memberships, batch_size=BATCH)
         relationships = []
         for h, members, _ in self.households:
             parents = [p for p, r in members if r == "parent"]
             children = [p for p, r in members if r == "child"]
             pairs = [(parent, child, "parent") for parent in parents for child in children]
-            pairs += [(a, b, "sibling") for i, a in enumerate(children) for b in children[i + 1:]]
-            pairs += [(a, b, "partner") for i, a in enumerate(parents) for b in parents[i + 1:]]
+            pairs += [(a, b, "sibling") for i, a in enumerate(children) for b in children[i + 1 :]]
+            pairs += [(a, b, "partner") for i, a in enumerate(parents) for b in parents[i + 1 :]]
             for a, b, kind in pairs:
-                relationships.append(Relationship(organisation=h.organisation, person=a, related_person=b,
-                                                  relationship_type=kind, recorded_by=self.system_user))
-                relationships.append(Relationship(organisation=h.organisation, person=b, related_person=a,
-                                                  relationship_type=INVERSE_RELATIONSHIP[kind],
-                                                  recorded_by=self.system_user))
+                relationships.append(
+                    Relationship(
+                        organisation=h.organisation,
+                        person=a,
+                        related_person=b,
+                        relationship_type=kind,
+                        recorded_by=self.system_user,
+                    )
+                )
+                relationships.append(
+                    Relationship(
+                        organisation=h.organisation,
+                        person=b,
+                        related_person=a,
+                        relationship_type=INVERSE_RELATIONSHIP[kind],
+                        recorded_by=self.system_user,
+                    )
+                )
         Relationship.objects.bulk_create(relationships, batch_size=BATCH)
 
         first, second = [], []
@@ -391,24 +540,45 @@ class _Generator:
             org = plan["org"]
             # one named worker for the whole family, from the team that serves its main member
             role = plan["members"][-1][1]
-            function = (Team.Function.LOOKED_AFTER_CHILDREN if role in ("child", "parent")
-                        else Team.Function.LEAVING_CARE if role == "care_leaver"
-                        else Team.Function.COMPLEX_CASE_MANAGEMENT)
+            function = (
+                Team.Function.LOOKED_AFTER_CHILDREN
+                if role in ("child", "parent")
+                else Team.Function.LEAVING_CARE
+                if role == "care_leaver"
+                else Team.Function.COMPLEX_CASE_MANAGEMENT
+            )
             named = rng.choice(self.pool[(org.pk, function)])
-            named_after_transfer = (rng.choice(self.pool[(plan["transfer_to"].pk, function)])
-                                    if plan["transfer_to"] is not None else None)
+            named_after_transfer = (
+                rng.choice(self.pool[(plan["transfer_to"].pk, function)]) if plan["transfer_to"] is not None else None
+            )
             for person, _ in plan["members"]:
                 referred = plan["commissioner"] if plan["route"] == Registration.Route.COMMISSIONER_REFERRAL else None
-                reg = Registration(person=person, practice=org, named_worker=named, household=plan["household"],
-                                   start_date=plan["start"], route=plan["route"], referred_by=referred,
-                                   end_date=plan["end"], end_reason=plan["end_reason"])
+                reg = Registration(
+                    person=person,
+                    practice=org,
+                    named_worker=named,
+                    household=plan["household"],
+                    start_date=plan["start"],
+                    route=plan["route"],
+                    referred_by=referred,
+                    end_date=plan["end"],
+                    end_reason=plan["end_reason"],
+                )
                 first.append(reg)
                 if plan["transfer_to"] is not None:
                     to = plan["transfer_to"]
-                    second.append((reg, Registration(
-                        person=person, practice=to, named_worker=named_after_transfer,
-                        start_date=plan["end"], route=Registration.Route.TRANSFER_IN,
-                    )))
+                    second.append(
+                        (
+                            reg,
+                            Registration(
+                                person=person,
+                                practice=to,
+                                named_worker=named_after_transfer,
+                                start_date=plan["end"],
+                                route=Registration.Route.TRANSFER_IN,
+                            ),
+                        )
+                    )
                 self._earliest(named, plan["start"])
         Registration.objects.bulk_create(first, batch_size=BATCH)
         for previous, reg in second:
@@ -427,10 +597,18 @@ class _Generator:
         rng = self.rng
         cases = []
         for plan in self.case_plans:
-            cases.append(Case(organisation=plan["org"], person=plan["person"], commissioner=plan["commissioner"],
-                              service_type=plan["service"], opened_on=plan["opened"],
-                              open_reason="Referred by the commissioner for statutory work",
-                              closed_on=plan["closed"], close_reason=plan["close_reason"]))
+            cases.append(
+                Case(
+                    organisation=plan["org"],
+                    person=plan["person"],
+                    commissioner=plan["commissioner"],
+                    service_type=plan["service"],
+                    opened_on=plan["opened"],
+                    open_reason="Referred by the commissioner for statutory work",
+                    closed_on=plan["closed"],
+                    close_reason=plan["close_reason"],
+                )
+            )
         Case.objects.bulk_create(cases, batch_size=BATCH)
         allocations = []
         notes = []
@@ -459,14 +637,29 @@ class _Generator:
                 if worker.leave_date and (allocation_end is None or worker.leave_date < allocation_end):
                     worker.leave_date = allocation_end or self.as_of
                 self._earliest(worker, start)
-                allocations.append(Allocation(organisation_id=case.organisation_id, case=case, worker=worker,
-                                              start_date=start, end_date=allocation_end, change_reason=reason))
+                allocations.append(
+                    Allocation(
+                        organisation_id=case.organisation_id,
+                        case=case,
+                        worker=worker,
+                        start_date=start,
+                        end_date=allocation_end,
+                        change_reason=reason,
+                    )
+                )
                 previous = worker
             if case.closed_on is None:
                 for _ in range(rng.randint(1, 3)):
-                    note_type = _weighted(rng, [(CaseNote.NoteType.VISIT, 50), (CaseNote.NoteType.PHONE_CALL, 25),
-                                                (CaseNote.NoteType.MEETING, 12), (CaseNote.NoteType.SUPERVISION, 8),
-                                                (CaseNote.NoteType.MANAGEMENT_DECISION, 5)])
+                    note_type = _weighted(
+                        rng,
+                        [
+                            (CaseNote.NoteType.VISIT, 50),
+                            (CaseNote.NoteType.PHONE_CALL, 25),
+                            (CaseNote.NoteType.MEETING, 12),
+                            (CaseNote.NoteType.SUPERVISION, 8),
+                            (CaseNote.NoteType.MANAGEMENT_DECISION, 5),
+                        ],
+                    )
                     summary, text = NOTE_TEXTS[note_type]
                     on = max(starts[-1], self.as_of - timedelta(days=rng.randint(0, 120)))
                     notes.append((case, worker, note_type, on, summary, text))
@@ -480,8 +673,11 @@ class _Generator:
         for i, org in enumerate(self.practices[:2]):
             prefix = f"p{i + 1}"
             # the practitioner login is a seeded social worker with open looked-after children's cases
-            lac_workers = [w for w in self.pool[(org.pk, Team.Function.LOOKED_AFTER_CHILDREN)]
-                           if w.pk in self.worker_users and w.swe_registration_number]
+            lac_workers = [
+                w
+                for w in self.pool[(org.pk, Team.Function.LOOKED_AFTER_CHILDREN)]
+                if w.pk in self.worker_users and w.swe_registration_number
+            ]
             counts = defaultdict(int)
             for a in self.allocations:
                 if a.end_date is None and a.organisation_id == org.pk:
@@ -496,32 +692,54 @@ class _Generator:
             user.username = f"{prefix}.teammanager"
             user.save(update_fields=["username"])
             logins.append((user.username, Role.TEAM_MANAGER.label, org.name))
-            pm_worker = Worker.objects.create(organisation=org, given_name="Practice", family_name="Manager",
-                                              job_role="practice_manager", start_date=self.as_of - timedelta(days=3000))
-            pm = User.objects.create(username=f"{prefix}.manager", password=hashed, role=Role.PRACTICE_MANAGER,
-                                     organisation=org, first_name="Practice", last_name="Manager")
+            pm_worker = Worker.objects.create(
+                organisation=org,
+                given_name="Practice",
+                family_name="Manager",
+                job_role="practice_manager",
+                start_date=self.as_of - timedelta(days=3000),
+            )
+            pm = User.objects.create(
+                username=f"{prefix}.manager",
+                password=hashed,
+                role=Role.PRACTICE_MANAGER,
+                organisation=org,
+                first_name="Practice",
+                last_name="Manager",
+            )
             pm_worker.user = pm
             pm_worker.save(update_fields=["user"])
             logins.append((pm.username, Role.PRACTICE_MANAGER.label, org.name))
         for org, spec, _ in self.commissioners:
-            u = User.objects.create(username=f"{spec['slug']}.officer", password=hashed,
-                                    role=Role.COMMISSIONER_OFFICER, organisation=org)
+            u = User.objects.create(
+                username=f"{spec['slug']}.officer", password=hashed, role=Role.COMMISSIONER_OFFICER, organisation=org
+            )
             logins.append((u.username, Role.COMMISSIONER_OFFICER.label, org.name))
-        extras = [("evaluator", Role.EVALUATOR, self.commissioners[0][0]),
-                  ("auditor", Role.AUDITOR, self.practices[0]),
-                  ("admin", Role.SYSTEM_ADMINISTRATOR, self.practices[0])]
+        extras = [
+            ("evaluator", Role.EVALUATOR, self.commissioners[0][0]),
+            ("auditor", Role.AUDITOR, self.practices[0]),
+            ("admin", Role.SYSTEM_ADMINISTRATOR, self.practices[0]),
+        ]
         for username, role, org in extras:
-            u = User.objects.create(username=username, password=hashed, role=role, organisation=org,
-                                    is_staff=role == Role.SYSTEM_ADMINISTRATOR,
-                                    is_superuser=role == Role.SYSTEM_ADMINISTRATOR)
+            u = User.objects.create(
+                username=username,
+                password=hashed,
+                role=role,
+                organisation=org,
+                is_staff=role == Role.SYSTEM_ADMINISTRATOR,
+                is_superuser=role == Role.SYSTEM_ADMINISTRATOR,
+            )
             logins.append((u.username, role.label, org.name))
         self.summary.demo_logins = logins
 
     def run(self) -> SeedSummary:
         self.organisations()
         self.system_user = User.objects.create(
-            username="seed", role=Role.SYSTEM_ADMINISTRATOR, organisation=self.practices[0], is_active=False,
-            password="!",  # unusable: the account only stands as the recorder of seeded rows
+            username="seed",
+            role=Role.SYSTEM_ADMINISTRATOR,
+            organisation=self.practices[0],
+            is_active=False,
+            password="!",  # noqa: S106 (unusable hash: the account only records who seeded rows)
         )
         self.people()
         open_weight = self.plan_cases()
@@ -542,13 +760,22 @@ class _Generator:
         users = []
         for w in self.workers:
             # most current staff sign in; every team manager does
-            if w.leave_date is None and w.job_role != "business_support" and (
-                w.job_role == "team_manager" or self.rng.random() < 0.9
+            if (
+                w.leave_date is None
+                and w.job_role != "business_support"
+                and (w.job_role == "team_manager" or self.rng.random() < 0.9)
             ):
                 role = Role.TEAM_MANAGER if w.job_role == "team_manager" else Role.PRACTITIONER
-                users.append(User(username=f"w{w.pk}", password=hashed, role=role,
-                                  organisation_id=w.organisation_id, first_name=w.given_name,
-                                  last_name=w.family_name))
+                users.append(
+                    User(
+                        username=f"w{w.pk}",
+                        password=hashed,
+                        role=role,
+                        organisation_id=w.organisation_id,
+                        first_name=w.given_name,
+                        last_name=w.family_name,
+                    )
+                )
         User.objects.bulk_create(users, batch_size=BATCH)
         by_worker = {int(u.username[1:]): u for u in users}
         for w in self.workers:
@@ -559,8 +786,18 @@ class _Generator:
         for case, worker, note_type, on, summary, text in self.notes:
             manager = self.managers[(case.organisation_id, TEAM_FOR_SERVICE[case.service_type])]
             author = by_worker.get(worker.pk) or by_worker.get(manager.pk) or self.system_user
-            notes.append(CaseNote(organisation_id=case.organisation_id, person_id=case.person_id, case=case,
-                                  author=author, note_type=note_type, occurred_on=on, summary=summary, text=text))
+            notes.append(
+                CaseNote(
+                    organisation_id=case.organisation_id,
+                    person_id=case.person_id,
+                    case=case,
+                    author=author,
+                    note_type=note_type,
+                    occurred_on=on,
+                    summary=summary,
+                    text=text,
+                )
+            )
         CaseNote.objects.bulk_create(notes, batch_size=BATCH)
         self.summary.workers = len(self.workers)
         self.summary.users = len(users)

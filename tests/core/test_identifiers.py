@@ -15,14 +15,17 @@ def test_published_nhs_number_is_valid():
     assert ids.is_valid_nhs_number("943-476-5919")
 
 
-@pytest.mark.parametrize("value", [
-    "9434765918",  # wrong check digit
-    "943476591",  # nine digits
-    "94347659190",  # eleven digits
-    "94347659A9",  # a letter
-    "",
-    "0000000000",  # passes the arithmetic but is never issued
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "9434765918",  # wrong check digit
+        "943476591",  # nine digits
+        "94347659190",  # eleven digits
+        "94347659A9",  # a letter
+        "",
+        "0000000000",  # passes the arithmetic but is never issued
+    ],
+)
 def test_bad_nhs_numbers_are_refused(value):
     assert not ids.is_valid_nhs_number(value)
 
@@ -59,10 +62,19 @@ def test_bad_upns_are_refused(value):
     assert not ids.is_valid_upn(value)
 
 
-@pytest.mark.parametrize("value, valid", [
-    ("SW12345", True), ("SW1", True), ("SW1234567", True),
-    ("S12345", False), ("SW", False), ("SW12A", False), ("SW12345678", False), ("sw12345", False),
-])
+@pytest.mark.parametrize(
+    "value, valid",
+    [
+        ("SW12345", True),
+        ("SW1", True),
+        ("SW1234567", True),
+        ("S12345", False),
+        ("SW", False),
+        ("SW12A", False),
+        ("SW12345678", False),
+        ("sw12345", False),
+    ],
+)
 def test_social_work_england_numbers(value, valid):
     assert ids.is_valid_swe_registration(value) is valid
 
@@ -71,25 +83,37 @@ def test_social_work_england_number_normalises():
     assert ids.normalise_swe_registration(" sw 12345 ") == "SW12345"
 
 
-@pytest.mark.parametrize("value", [
-    "M1 1AE",  # A9
-    "B33 8TH",  # A99
-    "W1A 0AX",  # A9A
-    "CR2 6XH",  # AA9
-    "DN55 1PT",  # AA99
-    "EC1A 1BB",  # AA9A
-    "LS1 1AA", "GIR 0AA", "ls11aa", " ec1a1bb ",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "M1 1AE",  # A9
+        "B33 8TH",  # A99
+        "W1A 0AX",  # A9A
+        "CR2 6XH",  # AA9
+        "DN55 1PT",  # AA99
+        "EC1A 1BB",  # AA9A
+        "LS1 1AA",
+        "GIR 0AA",
+        "ls11aa",
+        " ec1a1bb ",
+    ],
+)
 def test_valid_postcodes(value):
     assert ids.is_valid_postcode(value)
 
 
-@pytest.mark.parametrize("value", [
-    "LS1 1CA",  # C is never an inward letter
-    "QQ1 1AA",  # Q never starts a postcode
-    "AJ1 1AA",  # J is never the second letter
-    "LS1", "", "12345", "LS1 1AAA",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "LS1 1CA",  # C is never an inward letter
+        "QQ1 1AA",  # Q never starts a postcode
+        "AJ1 1AA",  # J is never the second letter
+        "LS1",
+        "",
+        "12345",
+        "LS1 1AAA",
+    ],
+)
 def test_invalid_postcodes(value):
     assert not ids.is_valid_postcode(value)
 

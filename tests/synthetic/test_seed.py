@@ -27,17 +27,27 @@ def _seed_file(path: Path, seed_value: int) -> list:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}"}
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
-    subprocess.run([*manage, "seed", "--people", "250", "--seed", str(seed_value), "--as-of", AS_OF.isoformat()],
-                   env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [*manage, "seed", "--people", "250", "--seed", str(seed_value), "--as-of", AS_OF.isoformat()],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
     with sqlite3.connect(path) as db:
         return [
-            db.execute("SELECT given_name, family_name, date_of_birth, nhs_number, upn, postcode, ethnicity "
-                       "FROM people_person ORDER BY id").fetchall(),
-            db.execute("SELECT person_id, practice_id, start_date, end_date, route, named_worker_id "
-                       "FROM registration_registration ORDER BY id").fetchall(),
+            db.execute(
+                "SELECT given_name, family_name, date_of_birth, nhs_number, upn, postcode, ethnicity "
+                "FROM people_person ORDER BY id"
+            ).fetchall(),
+            db.execute(
+                "SELECT person_id, practice_id, start_date, end_date, route, named_worker_id "
+                "FROM registration_registration ORDER BY id"
+            ).fetchall(),
             db.execute("SELECT person_id, service_type, opened_on, closed_on FROM cases_case ORDER BY id").fetchall(),
-            db.execute("SELECT case_id, worker_id, start_date, end_date, change_reason "
-                       "FROM cases_allocation ORDER BY id").fetchall(),
+            db.execute(
+                "SELECT case_id, worker_id, start_date, end_date, change_reason FROM cases_allocation ORDER BY id"
+            ).fetchall(),
         ]
 
 
@@ -96,17 +106,19 @@ def test_seeded_allocations_keep_the_allocation_rules(seeded):
 
 def test_seeded_registrations_and_caseloads_are_plausible(seeded):
     for case in Case.objects.all():
-        assert Registration.objects.filter(person_id=case.person_id, practice_id=case.organisation_id,
-                                           start_date__lte=case.opened_on).exists()
+        assert Registration.objects.filter(
+            person_id=case.person_id, practice_id=case.organisation_id, start_date__lte=case.opened_on
+        ).exists()
     family_workers = defaultdict(set)
-    for r in Registration.objects.exclude(household=None).filter(route__in=["commissioner_referral",
-                                                                            "self_referral"]):
+    for r in Registration.objects.exclude(household=None).filter(route__in=["commissioner_referral", "self_referral"]):
         family_workers[r.household_id].add(r.named_worker_id)
     assert family_workers and all(len(w) == 1 for w in family_workers.values())
     assert Registration.objects.filter(route="transfer_in").exists()
     # around 15 open cases per FTE across the case-holding workers
-    holders = Worker.objects.filter(leave_date=None, job_role__in=["social_worker", "senior_practitioner",
-                                                                   "advanced_practitioner", "personal_adviser"])
+    holders = Worker.objects.filter(
+        leave_date=None,
+        job_role__in=["social_worker", "senior_practitioner", "advanced_practitioner", "personal_adviser"],
+    )
     fte = sum((w.fte for w in holders), Decimal("0"))
     open_allocations = Allocation.objects.filter(end_date=None).count()
     assert 8 <= open_allocations / float(fte) <= 20

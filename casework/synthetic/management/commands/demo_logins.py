@@ -3,8 +3,19 @@ from django.core.management.base import BaseCommand
 from casework.accounts.models import User
 from casework.synthetic.generate import DEMO_PASSWORD
 
-DEMO_USERNAMES = ["p1.practitioner", "p1.teammanager", "p1.manager", "p2.practitioner", "p2.teammanager",
-                  "p2.manager", "leeds.officer", "camden.officer", "evaluator", "auditor", "admin"]
+DEMO_USERNAMES = [
+    "p1.practitioner",
+    "p1.teammanager",
+    "p1.manager",
+    "p2.practitioner",
+    "p2.teammanager",
+    "p2.manager",
+    "leeds.officer",
+    "camden.officer",
+    "evaluator",
+    "auditor",
+    "admin",
+]
 
 
 class Command(BaseCommand):

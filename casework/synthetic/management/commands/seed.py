@@ -13,8 +13,12 @@ class Command(BaseCommand):
         parser.add_argument("--practices", type=int, default=2)
         parser.add_argument("--people", type=int, default=500)
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--as-of", type=date.fromisoformat, default=None,
-                            help="The 'today' of the data (YYYY-MM-DD); default today. Same seed and date, same data.")
+        parser.add_argument(
+            "--as-of",
+            type=date.fromisoformat,
+            default=None,
+            help="The 'today' of the data (YYYY-MM-DD); default today. Same seed and date, same data.",
+        )
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if the database already has data")
 
     def handle(self, *args, practices, people, seed: int, as_of, if_empty, **options):
@@ -31,4 +35,3 @@ class Command(BaseCommand):
             f"{summary.people} people in {summary.households} families, {summary.registrations} registrations, "
             f"{summary.cases} cases, {summary.allocations} allocations, {summary.notes} case notes."
         )
-
