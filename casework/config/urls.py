@@ -47,6 +47,7 @@ urlpatterns = [
     path("people/<int:person_id>/households/new/", people.household_create, name="household_create"),
     path("households/<int:household_id>/", registration.household_detail, name="household_detail"),
     path("households/<int:household_id>/register/", registration.household_register, name="household_register"),
+    path("households/<int:household_id>/transfer/", registration.household_transfer, name="household_transfer"),
     path("practice/list/", registration.practice_list, name="practice_list"),
     path("caseloads/", cases.caseload_overview, name="caseload_overview"),
     path("teams/<int:team_id>/caseload/", cases.team_caseload, name="team_caseload"),

@@ -208,6 +208,23 @@ def registration_transfer(
 
 
 @transaction.atomic
+def household_transfer(
+    *, actor, household: Household, to_practice: Organisation, transfer_date: date
+) -> list[Registration]:
+    """Transfer every member of a family registered here to another practice, in one step."""
+    access.require(actor, "registration.manage")
+    current = list(
+        Registration.objects.filter(household=household, practice_id=actor.organisation_id, end_date__isnull=True)
+    )
+    if not current:
+        raise ValidationError({"household": "No one in this household is currently registered with this practice"})
+    return [
+        registration_transfer(actor=actor, registration=r, to_practice=to_practice, transfer_date=transfer_date)
+        for r in current
+    ]
+
+
+@transaction.atomic
 def registration_name_worker(*, actor, registration: Registration, named_worker: Worker) -> Registration:
     access.require(actor, "registration.manage")
     if registration.practice_id != actor.organisation_id or registration.end_date is not None:

@@ -140,3 +140,24 @@ def registration_named_worker(request, registration_id):
         caption=registration.person.full_name,
         back_url=reverse("person_detail", args=[registration.person_id]),
     )
+
+
+def household_transfer(request, household_id):
+    household = selectors.household_get(actor=request.user, household_id=household_id)
+    access.require(request.user, "registration.manage")
+    form = TransferForm(request.POST or None, practices=selectors.transfer_destinations(actor=request.user))
+    if request.method == "POST" and form.is_valid():
+        if run_service(
+            form,
+            lambda: services.household_transfer(actor=request.user, household=household, **form.cleaned_data),
+        ):
+            return redirect("household_detail", household_id=household.pk)
+    return form_page(
+        request,
+        form,
+        title="Transfer the whole family to another practice",
+        caption=household.name,
+        intro="Each member's registration here ends and a new one starts with the other practice on the same "
+        "date. Open cases here close. Your records stay here and remain yours.",
+        back_url=reverse("household_detail", args=[household.pk]),
+    )
