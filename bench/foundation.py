@@ -1,0 +1,187 @@
+"""Foundation benchmark: seed N people, then time the everyday pages against a trivial view.
+
+    .venv/bin/python bench/foundation.py --people 100000 --repeats 30 --databases sqlite,postgresql
+
+For each database: a fresh database is migrated and seeded (timed), then a worker process signs in
+as the demo users and requests each page `repeats` times, interleaved with the trivial /healthz
+view so that machine noise hits page and baseline alike. Printed per page: median and p95 in ms,
+SQL queries, and the ratio median(page) / median(/healthz). Results also go to
+bench/results/foundation-<database>.json.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+PG_DB = "casework_bench"
+AS_OF = "2026-11-01"
+
+
+def _manage(env, *args, quiet=True):
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL if quiet else None,
+    )
+
+
+def _prepare(database: str, people: int) -> dict | None:
+    env = {**os.environ, "DJANGO_SECURE_COOKIES": "false"}
+    if database == "sqlite":
+        path = RESULTS / "bench.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        env["DATABASE_URL"] = f"sqlite:///{path}"
+    else:
+        import psycopg
+
+        try:
+            with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=3) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
+                conn.execute(f"CREATE DATABASE {PG_DB}")
+        except psycopg.OperationalError:
+            print("PostgreSQL does not answer at 127.0.0.1:5432: skipping it")
+            return None
+        env["DATABASE_URL"] = f"{PG_SERVER}/{PG_DB}"
+    _manage(env, "migrate", "--noinput", "-v0")
+    started = time.perf_counter()
+    _manage(env, "seed", "--practices", "2", "--people", str(people), "--seed", "7", "--as-of", AS_OF)
+    return {"env": env, "seed_seconds": round(time.perf_counter() - started, 1)}
+
+
+def _worker(repeats: int) -> dict:
+    """Runs inside a process whose DATABASE_URL points at the seeded database."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.config.settings")
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from casework.accounts.models import User
+    from casework.cases.models import Allocation, Case
+    from casework.people.models import Person
+
+    practitioner = User.objects.get(username="p1.practitioner")
+    manager = User.objects.get(username="p1.manager")
+    child = (
+        Allocation.objects.filter(worker__user=practitioner, end_date=None)
+        .select_related("case__person")
+        .order_by("pk")
+        .first()
+        .case.person
+    )
+    family = child.family_name
+    misspelt = family[:3] + family[4] + family[3] + family[5:] if len(family) >= 5 else family
+    pages = [
+        ("caseload (home)", practitioner, "/"),
+        ("person search", practitioner, f"/people/?name={child.given_name}+{misspelt}"),
+        ("person page", practitioner, f"/people/{child.pk}/"),
+        ("practice list", manager, "/practice/list/?sort=worker&page=3"),
+        ("team caseloads", manager, "/caseloads/"),
+    ]
+    clients = {}
+    for user in (practitioner, manager):
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+        clients[user.pk] = client
+    baseline_client = Client(HTTP_HOST="localhost")
+
+    def timed(client, url):
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = time.perf_counter() - started
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+        return elapsed
+
+    results = []
+    baseline_all = []
+    for name, user, url in pages:
+        client = clients[user.pk]
+        for _ in range(3):
+            timed(client, url)
+            timed(baseline_client, "/healthz")
+        with CaptureQueriesContext(connection) as ctx:
+            timed(client, url)
+        queries = len(ctx.captured_queries)  # read now: the next request clears the log
+        samples, baseline = [], []
+        for _ in range(repeats):
+            baseline.append(timed(baseline_client, "/healthz"))
+            samples.append(timed(client, url))
+        baseline_all += baseline
+        median = statistics.median(samples)
+        results.append(
+            {
+                "page": name,
+                "url": url,
+                "median_ms": round(median * 1000, 2),
+                "p95_ms": round(sorted(samples)[int(0.95 * (len(samples) - 1))] * 1000, 2),
+                "queries": queries,
+                "ratio": round(median / statistics.median(baseline), 1),
+            }
+        )
+    return {
+        "vendor": connection.vendor,
+        "people": Person.objects.count(),
+        "cases": Case.objects.count(),
+        "allocations": Allocation.objects.count(),
+        "healthz_median_ms": round(statistics.median(baseline_all) * 1000, 3),
+        "pages": results,
+    }
+
+
+def _print(database: str, prepared: dict, measured: dict) -> None:
+    print(
+        f"\n{database}: {measured['people']:,} people, {measured['cases']:,} cases, "
+        f"{measured['allocations']:,} allocations; seeded in {prepared['seed_seconds']} s; "
+        f"/healthz median {measured['healthz_median_ms']} ms"
+    )
+    print(f"{'page':<18}{'median ms':>11}{'p95 ms':>9}{'queries':>9}{'x /healthz':>12}")
+    for row in measured["pages"]:
+        print(f"{row['page']:<18}{row['median_ms']:>11}{row['p95_ms']:>9}{row['queries']:>9}{row['ratio']:>12}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    if args.worker:
+        print(json.dumps(_worker(args.repeats)))
+        return
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    for database in args.databases.split(","):
+        prepared = _prepare(database, args.people)
+        if prepared is None:
+            continue
+        out = subprocess.run(
+            [sys.executable, __file__, "--worker", "--repeats", str(args.repeats)],
+            env=prepared["env"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        measured = json.loads(out.stdout.strip().splitlines()[-1])
+        measured["seed_seconds"] = prepared["seed_seconds"]
+        (RESULTS / f"foundation-{database}-{args.people}.json").write_text(json.dumps(measured, indent=2))
+        _print(database, prepared, measured)
+
+
+if __name__ == "__main__":
+    main()
