@@ -38,6 +38,12 @@ def case_weights(overrides: dict[str, Decimal]) -> dict[str, Decimal]:
     return weights
 
 
+def weighted_caseload(open_cases_by_service: dict[str, int], weights: dict[str, Decimal]) -> Decimal:
+    """Each open case counts its service type's weight (1 for a type without one)."""
+    total = sum((weights.get(st, Decimal("1")) * n for st, n in open_cases_by_service.items()), Decimal("0"))
+    return total.quantize(Decimal("0.01"))
+
+
 @dataclass(frozen=True)
 class CaseloadFigures:
     open_cases: int

@@ -4,9 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db import models
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from casework.cases import rules
@@ -47,51 +45,54 @@ class TeamCaseload:
 
 
 def _caseload_workers(actor, team_ids: set[int] | None, worker_ids: set[int] | None = None) -> list[WorkerCaseload]:
+    """Three set-based queries whatever the practice's size: workers, their open allocations
+    counted per service type, and their registered people counted."""
     today = timezone.localdate()
-    weights = practice_case_weights(actor.organisation_id)
-    weight_of_case = models.Case(
-        *[models.When(allocations__case__service_type=st, then=Value(w)) for st, w in weights.items()],
-        default=Value(Decimal("1.00")),
-        output_field=models.DecimalField(max_digits=6, decimal_places=2),
-    )
-    # A worker with no allocations still joins one all-NULL row: without the pk test that row
-    # would count as an open allocation of default weight.
-    open_allocation = Q(allocations__pk__isnull=False, allocations__end_date__isnull=True)
     workers = (
         access.scoped(actor, Worker)
         .filter(Q(leave_date__isnull=True) | Q(leave_date__gt=today))
         .select_related("team")
-        .annotate(
-            open_cases=Count("allocations", filter=open_allocation),
-            weighted=Coalesce(Sum(weight_of_case, filter=open_allocation), Value(Decimal("0"))),
-        )
         .order_by("team__name", "family_name", "given_name")
     )
     if team_ids is not None:
         workers = workers.filter(team_id__in=team_ids)
     if worker_ids is not None:
         workers = workers.filter(pk__in=worker_ids)
-    workers = list(workers)
+    worker_pks = workers.values("pk")
+    open_counts: dict[int, dict[str, int]] = {}
+    for worker_id, service_type, n in (
+        access.scoped(actor, Allocation)
+        .filter(end_date__isnull=True, worker_id__in=worker_pks)
+        .values_list("worker_id", "case__service_type")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        open_counts.setdefault(worker_id, {})[service_type] = n
     registered = dict(
         access.scoped(actor, Registration)
-        .filter(end_date__isnull=True, named_worker__in=[w.pk for w in workers])
+        .filter(end_date__isnull=True, named_worker_id__in=worker_pks)
         .values_list("named_worker")
         .annotate(n=Count("pk"))
+        .order_by()
     )
+    weights = practice_case_weights(actor.organisation_id)
     threshold = actor.organisation.caseload_threshold_per_fte
-    return [
-        WorkerCaseload(
-            worker=w,
-            figures=rules.CaseloadFigures(
-                open_cases=w.open_cases,
-                weighted=Decimal(str(w.weighted)).quantize(Decimal("0.01")),
-                fte=w.fte,
-                threshold_per_fte=threshold,
-            ),
-            registered=registered.get(w.pk, 0),
+    rows = []
+    for w in workers:
+        by_service = open_counts.get(w.pk, {})
+        rows.append(
+            WorkerCaseload(
+                worker=w,
+                figures=rules.CaseloadFigures(
+                    open_cases=sum(by_service.values()),
+                    weighted=rules.weighted_caseload(by_service, weights),
+                    fte=w.fte,
+                    threshold_per_fte=threshold,
+                ),
+                registered=registered.get(w.pk, 0),
+            )
         )
-        for w in workers
-    ]
+    return rows
 
 
 def team_caseloads(*, actor, team_id: int | None = None) -> list[TeamCaseload]:

@@ -22,10 +22,13 @@ class SearchResult:
 
 
 def _name_score(tokens: list[str], person: Person) -> float:
+    """Mean of each search word's best similarity to one of the person's names; 0 when any word
+    matches none of them (so "Amara Okafro" does not bring back every Amara)."""
     names = [n for n in (person.given_name, person.family_name, person.preferred_name) if n]
     if not tokens:
         return 1.0
-    return sum(max(rules.name_similarity(t, n) for n in names) for t in tokens) / len(tokens)
+    best = [max(rules.name_similarity(t, n) for n in names) for t in tokens]
+    return 0.0 if min(best) < MATCH_THRESHOLD else sum(best) / len(best)
 
 
 def person_search(
