@@ -34,6 +34,10 @@ class TeamCaseload:
     workers: list[WorkerCaseload] = field(default_factory=list)
 
     @property
+    def over_threshold_count(self) -> int:
+        return sum(w.figures.over_threshold for w in self.workers)
+
+    @property
     def figures(self) -> rules.CaseloadFigures:
         threshold = self.workers[0].figures.threshold_per_fte if self.workers else Decimal("0")
         return rules.CaseloadFigures(

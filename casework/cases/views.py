@@ -33,7 +33,7 @@ def my_caseload_page(request):
 def caseload_overview(request):
     """Practice managers see every team; team managers see their own team."""
     teams = selectors.team_caseloads(actor=request.user)
-    return render(request, "cases/caseload.html", {"teams": teams, "title": "Team caseloads"})
+    return render(request, "cases/caseload.html", {"teams": teams, "title": "Team caseloads", "overview": True})
 
 
 def team_caseload(request, team_id):

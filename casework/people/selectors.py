@@ -50,13 +50,13 @@ def person_search(
         people = people.filter(upn=upn.strip().upper())
     if date_of_birth:
         people = people.filter(date_of_birth=date_of_birth)
-    if tokens:
-        name_filter = Q()
-        for token in tokens:
-            key = rules.name_key(token)
-            name_filter |= Q(given_name_key=key) | Q(family_name_key=key) | Q(preferred_name__iexact=token)
-            name_filter |= Q(family_name__istartswith=token[:3]) if len(token) >= 3 else Q()
-        people = people.filter(name_filter)
+    for token in tokens:
+        # every word must sound like, or start like, one of the person's names
+        key = rules.name_key(token)
+        word = Q(given_name_key=key) | Q(family_name_key=key) | Q(preferred_name__iexact=token)
+        if len(token) >= 3:
+            word |= Q(family_name__istartswith=token[:3]) | Q(given_name__istartswith=token[:3])
+        people = people.filter(word)
     candidates = list(people.order_by("family_name", "given_name", "pk")[:MAX_CANDIDATES])
     scored = [SearchResult(p, _name_score(tokens, p)) for p in candidates]
     scored = [r for r in scored if r.score >= MATCH_THRESHOLD]
