@@ -7,15 +7,24 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/casework
 DEMO_PEOPLE ?= 600
 DEMO_SEED ?= 2026
 
-.PHONY: demo test setup venv assets chromium migrate seed-demo test-sqlite test-postgres bench clean
+.PHONY: demo test setup venv validator assets chromium migrate seed-demo test-sqlite test-postgres bench clean
 
-setup: venv assets
+VALIDATOR_VENV := .venv-903
+
+setup: venv validator assets
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+# The DfE 903 rules in their own environment (see requirements-903.txt for why).
+validator: $(VALIDATOR_VENV)/.installed
+$(VALIDATOR_VENV)/.installed: requirements-903.txt
+	test -x $(VALIDATOR_VENV)/bin/python || $(PYTHON) -m venv $(VALIDATOR_VENV)
+	$(VALIDATOR_VENV)/bin/python -m pip install --quiet -r requirements-903.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -65,4 +74,4 @@ bench: setup
 	$(PY) bench/foundation.py
 
 clean:
-	rm -rf $(VENV) node_modules casework/static/build db.sqlite3*
+	rm -rf $(VENV) $(VALIDATOR_VENV) node_modules casework/static/build db.sqlite3*
