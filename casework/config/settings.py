@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "casework.people",
     "casework.registration",
     "casework.cases",
+    "casework.looked_after",
     "casework.audit",
     "casework.synthetic",
 ]
@@ -126,3 +127,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# The DfE SSDA903 rules run in their own virtual environment (see requirements-903.txt).
+SSDA903_VALIDATOR_PYTHON = env("SSDA903_VALIDATOR_PYTHON", default=str(BASE_DIR / ".venv-903" / "bin" / "python"))
+SSDA903_VALIDATOR_TIMEOUT = env.int("SSDA903_VALIDATOR_TIMEOUT", default=1800)

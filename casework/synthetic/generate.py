@@ -22,11 +22,13 @@ from casework.audit.services import audit_record
 from casework.cases.models import Allocation, Case, CaseNote
 from casework.core import identifiers
 from casework.core.codes import DEFAULT_CASE_WEIGHTS, ServiceType
+from casework.looked_after import rules
 from casework.organisations.models import Commissioning, Organisation, Team, Worker
 from casework.people.models import Household, HouseholdMembership, Person, Relationship
 from casework.people.rules import INVERSE_RELATIONSHIP, name_key
 from casework.registration.models import Registration
 from casework.synthetic import names
+from casework.synthetic.looked_after import LookedAfterWriter
 from casework.synthetic.postcodes import postcodes_in
 
 DEMO_PASSWORD = "casework-demo-2026"  # noqa: S105 (published in the README: synthetic demo only)
@@ -123,6 +125,8 @@ class SeedSummary:
     cases: int = 0
     allocations: int = 0
     notes: int = 0
+    looked_after_children: int = 0
+    episodes: int = 0
     demo_logins: list[tuple[str, str, str]] = field(default_factory=list)
 
 
@@ -423,6 +427,13 @@ class _Generator:
             earliest = max(youngest_birth, self.as_of - timedelta(days=6 * 365))
             span = (self.as_of - earliest).days
             start = earliest + timedelta(days=int(rng.random() * max(span - 1, 0)))
+            care_leaver = members[0][1] == "care_leaver"
+            if care_leaver:
+                # registered while still looked after, so the practice held the case before 18
+                dob = members[0][0].date_of_birth
+                latest = rules.birthday(dob, 17) - timedelta(days=30)
+                earliest = max(rules.birthday(dob, 13), self.as_of - timedelta(days=6 * 365))
+                start = earliest + timedelta(days=rng.randint(0, max(0, (latest - earliest).days)))
             household = None
             if is_family:
                 household = Household(organisation=org, name=f"The {members[0][0].family_name} family")
@@ -430,7 +441,7 @@ class _Generator:
             route = _weighted(
                 rng, [(Registration.Route.COMMISSIONER_REFERRAL, 72), (Registration.Route.SELF_REFERRAL, 28)]
             )
-            ending = rng.random()
+            ending = 1.0 if care_leaver else rng.random()
             end = None
             end_reason = ""
             transfer_to = None
@@ -463,6 +474,35 @@ class _Generator:
             for person, role in members:
                 age = (self.as_of - person.date_of_birth).days / 365.25
                 service = self._service_for(role, age)
+                if role == "care_leaver":
+                    # looked after until their 18th birthday, then a care leaver
+                    eighteen = rules.birthday(person.date_of_birth, 18)
+                    self.case_plans.append(
+                        {
+                            "org": org,
+                            "person": person,
+                            "commissioner": commissioner[0],
+                            "service": ServiceType.LOOKED_AFTER_CHILD,
+                            "opened": start + timedelta(days=rng.randint(1, 20)),
+                            "closed": eighteen,
+                            "close_reason": Case.CloseReason.OUTCOMES_MET,
+                            "leaving": "eighteen",
+                        }
+                    )
+                    if service is not None:
+                        self.case_plans.append(
+                            {
+                                "org": org,
+                                "person": person,
+                                "commissioner": commissioner[0],
+                                "service": service,
+                                "opened": eighteen,
+                                "closed": None,
+                                "close_reason": "",
+                            }
+                        )
+                        open_weight[(org.pk, TEAM_FOR_SERVICE[service])] += float(DEFAULT_CASE_WEIGHTS[service])
+                    continue
                 if service is None:
                     continue
                 # work done at the practice the person is on the list of (after any transfer)
@@ -621,7 +661,11 @@ class _Generator:
             end = case.closed_on or self.as_of
             n_changes = _weighted(rng, [(0, 45), (1, 32), (2, 15), (3, 8)])
             days = (end - case.opened_on).days
-            change_days = sorted(rng.sample(range(1, days), min(n_changes, max(days - 1, 0)))) if days > 2 else []
+            # a worker holds a case for at least three days (DfE rule SW09 on social worker episodes)
+            change_days = (
+                sorted(rng.sample(range(1, days // 3), min(n_changes, max(days // 3 - 1, 0)))) if days > 6 else []
+            )
+            change_days = [d * 3 for d in change_days]
             starts = [case.opened_on] + [case.opened_on + timedelta(days=d) for d in change_days]
             worker = rng.choice(pool)
             previous = None
@@ -751,6 +795,7 @@ class _Generator:
         self.write_cases()
         Worker.objects.bulk_update(self.workers, ["start_date", "leave_date"], batch_size=BATCH)
         self._users_and_rest()
+        LookedAfterWriter(self).write()
         self.demo_logins()
         audit_record(actor=None, action="create", object_type="synthetic.seed", people=self.summary.people)
         return self.summary

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LookedAfterConfig(AppConfig):
+    name = "casework.looked_after"
+    label = "looked_after"
+    verbose_name = "Looked-after children"

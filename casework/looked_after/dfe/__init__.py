@@ -1,0 +1,1 @@
+"""Running the DfE SSDA903 validation rules, which live in their own environment (.venv-903)."""

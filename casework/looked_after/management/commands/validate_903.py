@@ -1,0 +1,47 @@
+"""Run the DfE SSDA903 validation rules on a folder of 903 CSV files.
+
+    python manage.py validate_903 DIR --year 2026 --commissioner E08000035 [--previous PREV_DIR]
+
+Prints each error (child, table, row, rule, message) and exits 1 when there are any.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from casework.looked_after import codes
+from casework.looked_after.validation import ValidatorUnavailable, validate_directory
+
+
+class Command(BaseCommand):
+    help = "Validate 903 CSV files with the DfE rules (csc-validator-be-903); exit 1 on any error"
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", type=Path)
+        parser.add_argument("--year", required=True, type=int, help="End year of the collection, e.g. 2026")
+        parser.add_argument("--commissioner", required=True, help="ONS code of the local authority")
+        parser.add_argument("--previous", type=Path, help="Folder with the previous year's files, if any")
+
+    def handle(self, *args, directory, year, commissioner, previous, **options):
+        if year not in codes.SUPPORTED_YEARS:
+            raise CommandError(
+                f"Year {year} is not supported: choose one of {', '.join(map(str, codes.SUPPORTED_YEARS))}"
+            )
+        if not directory.is_dir():
+            raise CommandError(f"{directory} is not a folder")
+        try:
+            result = validate_directory(directory, year=year, authority=commissioner, previous=previous)
+        except ValidatorUnavailable as problem:
+            raise CommandError(str(problem)) from None
+        for error in result.errors:
+            self.stdout.write(
+                f"{error['child']}\t{error['table']} row {error['row'] + 2}\t{error['code']}\t{error['message']}"
+            )
+        self.stdout.write(
+            f"{len(result.errors)} errors; rules {result.rules}, ran {result.ran}, skipped {len(result.skipped)}, "
+            f"crashed {result.failed or 'none'}; {result.seconds} s"
+        )
+        for code, count in result.by_code().items():
+            self.stdout.write(f"  {code}: {count}")
+        if result.errors:
+            raise SystemExit(1)
