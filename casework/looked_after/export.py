@@ -220,8 +220,10 @@ def build_return(*, children, year: int) -> Return:
 
     tables: dict[str, list[dict]] = {name: [] for name in tables_for(year)}
     for pk, row in sorted(child_rows.items(), key=lambda kv: kv[1]["child_id"]):
-        # Mother status is asked of every girl looked after in the year, and of no one else.
-        is_girl = row["person__sex"] == "F" and pk in episodes_by_child
+        # Mother status is asked of every girl looked after in the year (DfE rules 393, 628); the first
+        # child's date of birth, once reported, is reported every year after (rule 624).
+        is_girl = row["person__sex"] == "F"
+        looked_after_girl = is_girl and pk in episodes_by_child
         tables["Header"].append(
             {
                 "CHILD": row["child_id"],
@@ -229,7 +231,7 @@ def build_return(*, children, year: int) -> Return:
                 "DOB": fmt(row["person__date_of_birth"]),
                 "ETHNIC": row["person__ethnicity"],
                 "UPN": row["person__upn"] or _unknown_upn(row["person__date_of_birth"], start),
-                "MOTHER": _mother(row, end) if is_girl else "",
+                "MOTHER": _mother(row, end) if looked_after_girl else "",
                 "MC_DOB": fmt(row["mother_child_dob"]) if is_girl and _mother(row, end) == "1" else "",
             }
         )
@@ -239,7 +241,9 @@ def build_return(*, children, year: int) -> Return:
                     "CHILD": row["child_id"],
                     "SEX": codes.sex_code(row["person__sex"], year),
                     "DOB": fmt(row["person__date_of_birth"]),
-                    "DUC": fmt(row["uasc_ceased"] if row["uasc_ceased"] and row["uasc_ceased"] <= end else None),
+                    # UASC status ends at 18 unless it ceased earlier; the DfE expects that date
+                    # reported ahead (rule 205B compares it year on year)
+                    "DUC": fmt(row["uasc_ceased"] or rules.birthday(row["person__date_of_birth"], 18)),
                 }
             )
 

@@ -109,3 +109,20 @@ def review_code_problem(code: str, age: int) -> str | None:
     if age >= 4 and code == "PN0":
         return "PN0 is only for children under 4 at the review"
     return None
+
+
+def is_former_relevant_child(date_of_birth: date, episodes, on: date) -> bool:
+    """Care leaver information (903 OC3) is for young people looked after for at least 13 weeks
+    (91 days) since their 14th birthday, some of it after their 16th, and not adopted from care."""
+    ordered = sorted(episodes, key=lambda e: e.start_date)
+    if not ordered or ordered[-1].reason_ceased in codes.ADOPTED:
+        return False
+    fourteen, sixteen = birthday(date_of_birth, 14), birthday(date_of_birth, 16)
+    after_14 = after_16 = 0
+    for episode in ordered:
+        if episode.legal_status in SHORT_BREAK_STATUSES:
+            continue
+        ended = episode.end_date or on
+        after_14 += max(0, (ended - max(episode.start_date, fourteen)).days)
+        after_16 += max(0, (ended - max(episode.start_date, sixteen)).days)
+    return after_14 >= 91 and after_16 >= 1

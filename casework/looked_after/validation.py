@@ -16,7 +16,13 @@ from django.conf import settings
 RUNNER = Path(__file__).resolve().parent / "dfe" / "runner.py"
 # Rules that crash on every input in csc-validator-be-903 0.1.17 (they read columns the package
 # never creates; see ../shared/reference/ssda903.md 3.1.8): reported, never counted as errors.
-KNOWN_BROKEN_RULES = frozenset({"231", "233"})
+# 709 and 710 (DoLO placements) read a PLACEMENT column that does not exist, so the services
+# enforce them instead (looked_after/rules.py); 706 crashes when last year's return had no DoLo
+# table (before 2026/27).
+KNOWN_BROKEN_RULES = frozenset({"231", "233", "706", "709", "710"})
+# The validator sees only this year's and last year's episodes, so it reports care leavers who
+# left care earlier than that as never having been looked after (the rules' own note says so).
+HISTORY_BLIND_RULES = frozenset({"1001", "1002"})
 
 
 class ValidatorUnavailable(RuntimeError):
@@ -34,6 +40,9 @@ class ValidationResult:
     failed: list[str] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    # errors the validator could not judge for want of history, each confirmed against the
+    # child's full record here; shown apart, never silently dropped
+    confirmed_by_history: list[dict] = field(default_factory=list)
 
     @property
     def unexpected_failures(self) -> list[str]:
@@ -73,3 +82,34 @@ def validate_directory(directory: Path, *, year: int, authority: str, previous: 
         raise ValidatorUnavailable("The DfE validator stopped: " + " | ".join(tail))
     data = json.loads(lines[-1])
     return ValidationResult(year=year, authority=authority, **data)
+
+
+def confirm_against_history(result: ValidationResult, *, children) -> ValidationResult:
+    """Check each history-blind error on the child's full episode history; keep it as an error unless
+    the full history shows the young person is a former relevant child and part of that care began
+    before the previous year's return (so the files the validator saw could not show all of it)."""
+    from casework.looked_after import codes, rules
+    from casework.looked_after.models import Episode
+
+    suspects = {e["child"] for e in result.errors if e["code"] in HISTORY_BLIND_RULES and e["table"] == "OC3"}
+    if not suspects:
+        return result
+    records = {c.child_id: c for c in children.filter(child_id__in=suspects).select_related("person")}
+    episodes: dict[int, list] = {}
+    for episode in Episode.objects.filter(child__in=records.values()).order_by("start_date"):
+        episodes.setdefault(episode.child_id, []).append(episode)
+    previous_start = codes.collection_start(result.year - 1)
+    year_end = codes.collection_end(result.year)
+    confirmed = set()
+    for child_id, record in records.items():
+        history = episodes.get(record.pk, [])
+        # the two files the validator saw hold only episodes open on or after the previous year's start
+        partly_unseen = bool(history) and history[0].start_date < previous_start
+        if partly_unseen and rules.is_former_relevant_child(record.person.date_of_birth, history, year_end):
+            confirmed.add(child_id)
+    kept = []
+    for error in result.errors:
+        is_blind = error["code"] in HISTORY_BLIND_RULES and error["table"] == "OC3" and error["child"] in confirmed
+        (result.confirmed_by_history if is_blind else kept).append(error)
+    result.errors = kept
+    return result

@@ -189,7 +189,10 @@ class ChildHistory:
                 self._add_episode(when, rne, current["legal_status"], cin, placement)
                 adoptive_from = when
             else:
-                self._add_episode(when, "P", current["legal_status"], cin, self._placement(when))
+                placement = self._placement(when)
+                while placement["placement_postcode"] == current["placement_postcode"]:
+                    placement = self._placement(when)  # a move is to somewhere else
+                self._add_episode(when, "P", current["legal_status"], cin, placement)
         if self.end is not None:
             last = self.history.episodes[-1]
             last["end_date"] = self.end
@@ -305,6 +308,14 @@ class ChildHistory:
                 }
             )
             on = ended + timedelta(days=rng.randint(14, 160))
+        # a missing period ends before the placement it started from does, and not across 31 March
+        boundaries = [e["end_date"] for e in self.history.episodes if e["end_date"]]
+        self.history.missing = [
+            x
+            for x in self.history.missing
+            if not any(x["start_date"] <= b <= x["end_date"] for b in boundaries)
+            and codes.collection_year_of(x["start_date"]) == codes.collection_year_of(x["end_date"])
+        ]
 
     def adoption(self):
         if self.adoptive_from is None:
@@ -325,15 +336,22 @@ class ChildHistory:
             "by_foster_carers": self.history.episodes[-1]["placement_type"] == "A5",
             "number_of_adopters": 2 if couple else 1,
             "adopter_sex": sex,
-            "adopter_legal_status": _weighted(rng, [("L11", 70), ("L12", 15), ("L2", 15)]) if couple else "L0",
+            "adopter_legal_status": (
+                _weighted(rng, [("L12", 70), ("L2", 30)])
+                if sex in ("MM", "FF")
+                else _weighted(rng, [("L11", 80), ("L2", 20)])
+                if couple
+                else "L0"
+            ),
         }
 
     def previous_permanence(self):
         rng = self.rng
         option = _weighted(rng, [("Z1", 84), ("P2", 8), ("P3", 5), ("P1", 3)])
         order_date, arranged_by = "", ""
-        if option != "Z1" and (self.start - self.dob).days > 60:
-            made = self.dob + timedelta(days=rng.randint(30, (self.start - self.dob).days - 1))
+        if option != "Z1" and (self.start - self.dob).days > 100:
+            # a month before care began at the latest, so a partial date (ZZ for the day) is still before it
+            made = self.dob + timedelta(days=rng.randint(30, (self.start - self.dob).days - 40))
             order_date = made.strftime("ZZ/%m/%Y" if rng.random() < 0.3 else "%d/%m/%Y")
             arranged_by = self.la_number
         else:
@@ -350,7 +368,9 @@ class ChildHistory:
             return
         age = self.age(min(self.end or self.as_of, self.as_of))
         self.history.is_mother = False
-        if age >= 12:
+        # Only girls who stay in care are seeded as mothers: for one who then leaves care, DfE rules
+        # 612, 624 and 628 contradict each other (docs/looked-after.md).
+        if age >= 12 and self.end is None:
             if age >= 15 and self.rng.random() < 0.03:
                 self.history.is_mother = True
                 self.history.mother_child_dob = max(rules.birthday(self.dob, 15), self.start) + _days(self.rng, 30, 300)

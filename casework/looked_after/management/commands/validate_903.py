@@ -10,7 +10,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from casework.looked_after import codes
-from casework.looked_after.validation import ValidatorUnavailable, validate_directory
+from casework.looked_after.models import LookedAfterChild
+from casework.looked_after.validation import ValidatorUnavailable, confirm_against_history, validate_directory
 
 
 class Command(BaseCommand):
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             result = validate_directory(directory, year=year, authority=commissioner, previous=previous)
         except ValidatorUnavailable as problem:
             raise CommandError(str(problem)) from None
+        confirm_against_history(result, children=LookedAfterChild.objects.filter(commissioner__ons_code=commissioner))
         for error in result.errors:
             self.stdout.write(
                 f"{error['child']}\t{error['table']} row {error['row'] + 2}\t{error['code']}\t{error['message']}"
@@ -43,5 +45,10 @@ class Command(BaseCommand):
         )
         for code, count in result.by_code().items():
             self.stdout.write(f"  {code}: {count}")
+        if result.confirmed_by_history:
+            self.stdout.write(
+                f"{len(result.confirmed_by_history)} care leaver rows flagged 1001/1002 by a validator that sees only "
+                "two years: each confirmed a former relevant child from their full history here"
+            )
         if result.errors:
             raise SystemExit(1)
