@@ -213,6 +213,7 @@ REASON_EPISODE_CEASED = CodeList(
     ),
 )
 ADOPTED = frozenset({"E11", "E12"})
+SGO_TO_FOSTER_CARERS = frozenset({"E45", "E46"})
 
 REASON_PLACE_CHANGE = CodeList(
     "REASON_PLACE_CHANGE",

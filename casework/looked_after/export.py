@@ -235,7 +235,8 @@ def build_return(*, children, year: int) -> Return:
                 "MC_DOB": fmt(row["mother_child_dob"]) if is_girl and _mother(row, end) == "1" else "",
             }
         )
-        if row["uasc"]:
+        ceased = (row["uasc_ceased"] or rules.birthday(row["person__date_of_birth"], 18)) if row["uasc"] else None
+        if ceased is not None and ceased >= start:  # formerly UASC before the year: not in the table (rule 104)
             tables["UASC"].append(
                 {
                     "CHILD": row["child_id"],
@@ -243,7 +244,7 @@ def build_return(*, children, year: int) -> Return:
                     "DOB": fmt(row["person__date_of_birth"]),
                     # UASC status ends at 18 unless it ceased earlier; the DfE expects that date
                     # reported ahead (rule 205B compares it year on year)
-                    "DUC": fmt(row["uasc_ceased"] or rules.birthday(row["person__date_of_birth"], 18)),
+                    "DUC": fmt(ceased),
                 }
             )
 

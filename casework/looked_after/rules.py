@@ -126,3 +126,17 @@ def is_former_relevant_child(date_of_birth: date, episodes, on: date) -> bool:
         after_14 += max(0, (ended - max(episode.start_date, fourteen)).days)
         after_16 += max(0, (ended - max(episode.start_date, sixteen)).days)
     return after_14 >= 91 and after_16 >= 1
+
+
+def ending_problem(reason_ceased: str, last_episode) -> str | None:
+    """What the DfE rules would flag about how a period of care ends, given its last episode."""
+    placement = _field(last_episode, "placement_type")
+    if reason_ceased in codes.SGO_TO_FOSTER_CARERS and placement not in codes.FOSTER_PLACEMENTS:
+        return "A special guardianship order to former foster carers needs the child to be in a foster placement"
+    if reason_ceased in codes.ADOPTED and placement not in codes.ADOPTION_PLACEMENTS:
+        return "A child is adopted from a placement for adoption (A3 to A6)"
+    return None
+
+
+def _field(obj, name):
+    return obj[name] if isinstance(obj, dict) else getattr(obj, name)

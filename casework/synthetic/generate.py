@@ -519,11 +519,22 @@ class _Generator:
                 opened = case_start_floor + timedelta(days=rng.randint(0, max(0, min(span - 1, 400))))
                 closed = None
                 close_reason = ""
+                leaving = None
                 if end and not transfer_to:
                     closed = end
                     close_reason = {"moved_away": "moved_away", "no_longer_eligible": "no_longer_eligible"}.get(
                         end_reason, "other"
                     )
+                elif (
+                    service == ServiceType.LOOKED_AFTER_CHILD
+                    and rules.age_on(person.date_of_birth, opened) < 4
+                    and (last - opened).days > 760
+                    and rng.random() < 0.45
+                ):
+                    # adopted: placement order, adoptive placement, then the adoption order (20+ months)
+                    closed = opened + timedelta(days=rng.randint(620, (last - opened).days))
+                    close_reason = Case.CloseReason.OUTCOMES_MET
+                    leaving = "adopted"
                 elif rng.random() < 0.18 and (last - opened).days > 30:
                     closed = opened + timedelta(days=rng.randint(30, (last - opened).days))
                     close_reason = Case.CloseReason.OUTCOMES_MET
@@ -536,6 +547,7 @@ class _Generator:
                         "opened": opened,
                         "closed": closed,
                         "close_reason": close_reason,
+                        "leaving": leaving,
                     }
                 )
                 if closed is None:

@@ -212,7 +212,8 @@ class ChildHistory:
             return _weighted(rng, [("E17", 25), ("E5", 45), ("E6", 15), ("E13", 10), ("E8", 5)])
         if self.leaving == "moved":
             return "E3"
-        return _weighted(rng, [("E4A", 40), ("E13", 20), ("E41", 10), ("E45", 12), ("E47", 8), ("E8", 10)])
+        endings = [("E4A", 40), ("E13", 20), ("E41", 10), ("E45", 12), ("E47", 8), ("E8", 10)]
+        return _weighted(rng, [(code, w) for code, w in endings if not rules.ending_problem(code, last)])
 
     # -- everything that hangs off the episodes -------------------------------------------
     def reviews_and_visits(self):
@@ -318,13 +319,14 @@ class ChildHistory:
         ]
 
     def adoption(self):
-        if self.adoptive_from is None:
+        placement_orders = [e for e in self.history.episodes if e["legal_status"] == "E1"]
+        if not placement_orders:
             return
         rng = self.rng
-        decided = [e for e in self.history.episodes if e["legal_status"] == "E1"][0]["start_date"] - _days(rng, 20, 90)
-        decided = max(decided, self.start + timedelta(days=1))
+        # the decision that the child should be placed for adoption comes before the placement order
+        decided = max(placement_orders[0]["start_date"] - _days(rng, 20, 90), self.start + timedelta(days=1))
         self.history.decisions.append({"decided_on": decided, "ceased_on": None, "ceased_reason": ""})
-        if self.end is None:
+        if self.end is None or self.adoptive_from is None:
             return
         matched = self.adoptive_from - _days(rng, 7, 40)
         matched = max(matched, decided + timedelta(days=1))
@@ -380,9 +382,9 @@ class ChildHistory:
     def deprivation(self):
         rng = self.rng
         homes = [e for e in self.history.episodes if e["placement_type"] == "K2" and self.age(e["start_date"]) >= 12]
-        if not homes or rng.random() > 0.08:
+        if not homes or rng.random() > 0.2:
             return
-        episode = homes[0]
+        episode = homes[-1]
         started = episode["start_date"] + _days(rng, 3, 40)
         until = episode["end_date"] or self.as_of
         if started >= until:
@@ -474,10 +476,10 @@ class LookedAfterWriter:
         if plan.get("leaving"):
             return plan["leaving"]
         young = rules.age_on(dob, case.opened_on) < 4
-        long_enough = ((case.closed_on or self.g.as_of) - case.opened_on).days > 600
-        if young and long_enough and self.rng.random() < 0.4:
-            return "adopted"
         if case.closed_on is None:
+            # some young children still looked after are on their way to adoption
+            if young and (self.g.as_of - case.opened_on).days > 400 and self.rng.random() < 0.3:
+                return "adopted"
             return None
         return "moved" if case.close_reason == "moved_away" else "home"
 
@@ -503,7 +505,7 @@ class LookedAfterWriter:
                 continue
             seen.add(key)
             age_at_start = rules.age_on(person.date_of_birth, case.opened_on)
-            uasc = age_at_start >= 14 and plan.get("leaving") != "eighteen" and rng.random() < 0.12
+            uasc = age_at_start >= 14 and rng.random() < (0.4 if person.sex == "M" else 0.08)
             history = ChildHistory(
                 rng,
                 dob=person.date_of_birth,
