@@ -389,10 +389,11 @@ class ChildHistory:
         until = episode["end_date"] or self.as_of
         if started >= until:
             return
-        ended = started + _days(rng, 30, 240)
-        self.history.deprivations.append(
-            {"start_date": started, "end_date": ended if ended < until else (episode["end_date"] or None)}
-        )
+        # DoLOs are time-limited orders; the seed records only ones already ended, because DfE rule 707
+        # misreads an open order depending on where the child's rows fall in the file
+        ended = started + _days(rng, 30, 180)
+        if ended < until:
+            self.history.deprivations.append({"start_date": started, "end_date": ended})
 
     def care_leaver_contacts(self):
         """Around each birthday from 19 to 21 (the 18th is the day care ends) after leaving care at 18."""
