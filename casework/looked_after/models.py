@@ -15,6 +15,11 @@ from simple_history.models import HistoricalRecords
 from casework.core.validators import validate_postcode
 
 
+def _dates_in_order(name: str, start: str = "start_date", end: str = "end_date") -> models.CheckConstraint:
+    """An optional end date is on or after the start."""
+    return models.CheckConstraint(name=name, condition=Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": F(start)}))
+
+
 class LookedAfterChild(models.Model):
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="looked_after_records")
@@ -80,9 +85,7 @@ class Episode(ChildRecord):
         constraints = [
             models.UniqueConstraint(fields=["child", "start_date"], name="one_episode_per_start_date"),
             models.UniqueConstraint(fields=["child"], condition=Q(end_date__isnull=True), name="one_open_episode"),
-            models.CheckConstraint(
-                name="episode_dates_in_order", condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date"))
-            ),
+            _dates_in_order("episode_dates_in_order"),
             models.CheckConstraint(
                 name="ended_episode_has_reason",
                 condition=(Q(end_date__isnull=True) & Q(reason_ceased=""))
@@ -175,11 +178,7 @@ class MissingEpisode(ChildRecord):
 
     class Meta:
         ordering = ["start_date"]
-        constraints = [
-            models.CheckConstraint(
-                name="missing_dates_in_order", condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date"))
-            )
-        ]
+        constraints = [_dates_in_order("missing_dates_in_order")]
 
 
 class AdoptionDecision(ChildRecord):
@@ -193,10 +192,7 @@ class AdoptionDecision(ChildRecord):
     class Meta:
         ordering = ["decided_on"]
         constraints = [
-            models.CheckConstraint(
-                name="sbpfa_ceased_after_decided",
-                condition=Q(ceased_on__isnull=True) | Q(ceased_on__gte=F("decided_on")),
-            ),
+            _dates_in_order("sbpfa_ceased_after_decided", "decided_on", "ceased_on"),
             models.CheckConstraint(
                 name="sbpfa_ceased_has_reason",
                 condition=(Q(ceased_on__isnull=True) & Q(ceased_reason=""))
@@ -265,8 +261,4 @@ class DeprivationOfLiberty(ChildRecord):
 
     class Meta:
         ordering = ["start_date"]
-        constraints = [
-            models.CheckConstraint(
-                name="dolo_dates_in_order", condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date"))
-            )
-        ]
+        constraints = [_dates_in_order("dolo_dates_in_order")]
