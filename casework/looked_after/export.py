@@ -415,6 +415,7 @@ def continuously_looked_after(episodes: list[dict], start: date, end: date) -> b
             return False
         if e["reason_new_episode"] == "S" and start < e["start_date"] <= end:
             return False
+        # leaving on 31 March itself keeps continuity, as the DfE rules read it (191); see docs/looked-after.md
         if e["end_date"] is not None and start <= e["end_date"] < end and e["reason_ceased"] != "X1":
             return False
     return in_care_at_start
@@ -453,7 +454,8 @@ def _outcomes_for_continuously_looked_after(tables, episodes_by_child, child_row
         assessed = sdq.get(pk)
         age_at_start = rules.age_on(child["person__date_of_birth"], start)
         score, reason = "", ""
-        if age >= 4 and age_at_start < 17:  # DfE rules 186, 188, 189
+        # DfE rules 186, 188, 189: 4 or over by 31 March, and not 17 before 1 April (on the day counts)
+        if age >= 4 and rules.birthday(child["person__date_of_birth"], 17) >= start:
             if assessed is not None:
                 score = "" if assessed["score"] is None else str(assessed["score"])
                 reason = assessed["reason_not_done"] if assessed["score"] is None else ""

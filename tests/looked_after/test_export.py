@@ -124,3 +124,27 @@ def test_a_child_starting_care_in_the_year_gets_sw_episodes_from_allocations_and
         ]
         == []
     )
+
+
+def test_a_child_turning_17_on_1_april_is_reported_with_the_sdq_reason_not_left_blank(world):
+    # DfE rule 197B counts a 17th birthday on the first day of the year as "turning 17 in the year";
+    # rule 189 excludes only those 17 before it.
+    person, _ = add_person(
+        world.a, world.commissioner, given="Test", family="Older", dob=date(2008, 4, 1), service=None
+    )
+    child = _child(world, person, "C0003", is_mother=False)
+    _episode(child, date(2023, 10, 28))
+    younger, _ = add_person(
+        world.a, world.commissioner, given="Test", family="Younger", dob=date(2008, 4, 2), service=None
+    )
+    _episode(_child(world, younger, "C0004", is_mother=False), date(2023, 10, 28))
+    older, _ = add_person(
+        world.a, world.commissioner, given="Test", family="Oldest", dob=date(2008, 3, 31), service=None
+    )
+    _episode(_child(world, older, "C0005", is_mother=False), date(2023, 10, 28))
+
+    oc2 = {row["CHILD"]: row for row in build_return(children=LookedAfterChild.objects.all(), year=2026).tables["OC2"]}
+
+    assert (oc2["C0003"]["SDQ_SCORE"], oc2["C0003"]["SDQ_REASON"]) == ("", "SDQ1")
+    assert oc2["C0004"]["SDQ_REASON"] == "SDQ1"  # 16 on 1 April, 17 by 31 March
+    assert (oc2["C0005"]["SDQ_SCORE"], oc2["C0005"]["SDQ_REASON"]) == ("", "")  # already 17 before the year
