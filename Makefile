@@ -36,7 +36,7 @@ casework/static/build/.built: node_modules/.installed frontend/casework.scss fro
 	sh scripts/build_assets.sh
 	touch $@
 
-# Browser tests drive Debian's Chromium; never `playwright install` (it downloads a browser).
+# Browser tests drive Debian's Chromium at /usr/bin/chromium; Playwright's own browser download is never used.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || \
 	  (apt-get install -y chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)) || \

@@ -4,7 +4,7 @@ from django.urls import reverse
 from casework.cases import selectors, services
 from casework.cases.forms import AllocateForm, CaseNoteEditForm, CaseNoteForm, CaseOpenForm, CloseCaseForm
 from casework.core import access
-from casework.core.views import form_page, run_service
+from casework.core.views import form_action, form_page, run_service
 from casework.organisations import selectors as org_selectors
 from casework.people import selectors as people_selectors
 
@@ -72,12 +72,11 @@ def case_allocate(request, case_id):
     case = selectors.case_get(actor=request.user, case_id=case_id)
     access.require(request.user, "allocation.manage")
     form = AllocateForm(request.POST or None, workers=org_selectors.workers_in_post(actor=request.user))
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.allocation_change(actor=request.user, case=case, **form.cleaned_data)):
-            return redirect("case_detail", case_id=case.pk)
-    return form_page(
+    return form_action(
         request,
         form,
+        lambda: services.allocation_change(actor=request.user, case=case, **form.cleaned_data),
+        done=lambda: redirect("case_detail", case_id=case.pk),
         title="Allocate a worker",
         caption=f"{case.person.full_name}: {case}",
         intro="The current worker's allocation ends on the date the new worker starts.",
@@ -89,12 +88,11 @@ def case_close(request, case_id):
     case = selectors.case_get(actor=request.user, case_id=case_id)
     access.require(request.user, "case.manage")
     form = CloseCaseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.case_close(actor=request.user, case=case, **form.cleaned_data)):
-            return redirect("case_detail", case_id=case.pk)
-    return form_page(
+    return form_action(
         request,
         form,
+        lambda: services.case_close(actor=request.user, case=case, **form.cleaned_data),
+        done=lambda: redirect("case_detail", case_id=case.pk),
         title="Close the case",
         caption=f"{case.person.full_name}: {case}",
         back_url=reverse("case_detail", args=[case.pk]),
@@ -105,12 +103,11 @@ def case_note_add(request, person_id):
     person = people_selectors.person_get(actor=request.user, person_id=person_id)
     access.require(request.user, "note.add")
     form = CaseNoteForm(request.POST or None, cases=selectors.person_open_cases(actor=request.user, person=person))
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.case_note_add(actor=request.user, person=person, **form.cleaned_data)):
-            return redirect(reverse("person_detail", args=[person.pk]) + "#chronology")
-    return form_page(
+    return form_action(
         request,
         form,
+        lambda: services.case_note_add(actor=request.user, person=person, **form.cleaned_data),
+        done=lambda: redirect(reverse("person_detail", args=[person.pk]) + "#chronology"),
         title="Add a case note",
         caption=person.full_name,
         back_url=reverse("person_detail", args=[person.pk]),
@@ -120,12 +117,11 @@ def case_note_add(request, person_id):
 def case_note_edit(request, note_id):
     note = selectors.note_get(actor=request.user, note_id=note_id)
     form = CaseNoteEditForm(request.POST or None, initial={"summary": note.summary, "text": note.text})
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.case_note_edit(actor=request.user, note=note, **form.cleaned_data)):
-            return redirect(reverse("person_detail", args=[note.person_id]) + "#chronology")
-    return form_page(
+    return form_action(
         request,
         form,
+        lambda: services.case_note_edit(actor=request.user, note=note, **form.cleaned_data),
+        done=lambda: redirect(reverse("person_detail", args=[note.person_id]) + "#chronology"),
         title="Correct a case note",
         caption=note.person.full_name,
         back_url=reverse("person_detail", args=[note.person_id]),

@@ -38,6 +38,14 @@ def run_service(form, call):
         return None
 
 
+def form_action(request, form, call, *, done, **page):
+    """The form page for one service call: on a valid POST call the service and answer ``done()``;
+    otherwise (a GET, invalid input or a refusal on the form) show the page with its error summary."""
+    if request.method == "POST" and form.is_valid() and run_service(form, call):
+        return done()
+    return form_page(request, form, **page)
+
+
 def paginate(request, items, per_page: int = PAGE_SIZE):
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 

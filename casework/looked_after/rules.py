@@ -13,8 +13,6 @@ from dateutil.relativedelta import relativedelta
 from casework.looked_after import codes
 
 SHORT_BREAK_STATUSES = frozenset({"V3", "V4"})
-# Legal statuses that do not by themselves allow the given placements (DfE rules).
-PLACEMENT_ORDER_STATUSES = frozenset({"E1", "D1"})
 
 
 def age_on(date_of_birth: date, on: date) -> int:

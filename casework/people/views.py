@@ -7,7 +7,7 @@ from casework.cases import selectors as case_selectors
 from casework.cases.forms import CaseNoteForm
 from casework.cases.services import case_note_is_editable
 from casework.core import access
-from casework.core.views import form_page, paginate, run_service
+from casework.core.views import form_action, form_page, paginate, run_service
 from casework.people import selectors, services
 from casework.people.forms import HouseholdForm, PersonForm, PersonSearchForm, RelationshipForm
 
@@ -57,11 +57,13 @@ def person_edit(request, person_id):
     access.require(request.user, "person.update")
     initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
     form = PersonForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.person_update(actor=request.user, person=person, **form.person_fields())):
-            return redirect("person_detail", person_id=person.pk)
-    return form_page(
-        request, form, title=f"Change {person.full_name}'s details", back_url=reverse("person_detail", args=[person.pk])
+    return form_action(
+        request,
+        form,
+        lambda: services.person_update(actor=request.user, person=person, **form.person_fields()),
+        done=lambda: redirect("person_detail", person_id=person.pk),
+        title=f"Change {person.full_name}'s details",
+        back_url=reverse("person_detail", args=[person.pk]),
     )
 
 
@@ -104,14 +106,11 @@ def relationship_create(request, person_id):
     access.require(request.user, "relationship.manage")
     people = selectors.person_list_for_choice(actor=request.user).exclude(pk=person.pk)
     form = RelationshipForm(request.POST or None, people=people)
-    if request.method == "POST" and form.is_valid():
-        if run_service(
-            form, lambda: services.relationship_create(actor=request.user, person=person, **form.cleaned_data)
-        ):
-            return redirect("person_detail", person_id=person.pk)
-    return form_page(
+    return form_action(
         request,
         form,
+        lambda: services.relationship_create(actor=request.user, person=person, **form.cleaned_data),
+        done=lambda: redirect("person_detail", person_id=person.pk),
         title="Add a relationship",
         caption=person.full_name,
         back_url=reverse("person_detail", args=[person.pk]),

@@ -2,7 +2,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from casework.core import access
-from casework.core.views import form_page, paginate, run_service
+from casework.core.views import form_action, paginate
 from casework.organisations import selectors as org_selectors
 from casework.people import selectors as people_selectors
 from casework.registration import selectors, services
@@ -34,14 +34,11 @@ def person_register(request, person_id):
         workers=org_selectors.workers_in_post(actor=request.user),
         commissioners=org_selectors.our_commissioners(actor=request.user),
     )
-    if request.method == "POST" and form.is_valid():
-        if run_service(
-            form, lambda: services.registration_start(actor=request.user, person=person, **form.cleaned_data)
-        ):
-            return redirect("person_detail", person_id=person.pk)
-    return form_page(
+    return form_action(
         request,
         form,
+        lambda: services.registration_start(actor=request.user, person=person, **form.cleaned_data),
+        done=lambda: redirect("person_detail", person_id=person.pk),
         title="Register with the practice",
         caption=person.full_name,
         back_url=reverse("person_detail", args=[person.pk]),
@@ -62,14 +59,11 @@ def household_register(request, household_id):
         workers=org_selectors.workers_in_post(actor=request.user),
         commissioners=org_selectors.our_commissioners(actor=request.user),
     )
-    if request.method == "POST" and form.is_valid():
-        if run_service(
-            form, lambda: services.household_register(actor=request.user, household=household, **form.cleaned_data)
-        ):
-            return redirect("household_detail", household_id=household.pk)
-    return form_page(
+    return form_action(
         request,
         form,
+        lambda: services.household_register(actor=request.user, household=household, **form.cleaned_data),
+        done=lambda: redirect("household_detail", household_id=household.pk),
         title="Register the whole family",
         caption=household.name,
         back_url=reverse("household_detail", args=[household.pk]),
@@ -80,14 +74,11 @@ def registration_end(request, registration_id):
     registration = selectors.registration_get(actor=request.user, registration_id=registration_id)
     access.require(request.user, "registration.manage")
     form = EndRegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if run_service(
-            form, lambda: services.registration_end(actor=request.user, registration=registration, **form.cleaned_data)
-        ):
-            return redirect("person_detail", person_id=registration.person_id)
-    return form_page(
+    return form_action(
         request,
         form,
+        lambda: services.registration_end(actor=request.user, registration=registration, **form.cleaned_data),
+        done=lambda: redirect("person_detail", person_id=registration.person_id),
         title="End the registration",
         caption=registration.person.full_name,
         intro="Any open cases with this practice close on the same date.",
@@ -99,15 +90,11 @@ def registration_transfer(request, registration_id):
     registration = selectors.registration_get(actor=request.user, registration_id=registration_id)
     access.require(request.user, "registration.manage")
     form = TransferForm(request.POST or None, practices=selectors.transfer_destinations(actor=request.user))
-    if request.method == "POST" and form.is_valid():
-        if run_service(
-            form,
-            lambda: services.registration_transfer(actor=request.user, registration=registration, **form.cleaned_data),
-        ):
-            return redirect("person_detail", person_id=registration.person_id)
-    return form_page(
+    return form_action(
         request,
         form,
+        lambda: services.registration_transfer(actor=request.user, registration=registration, **form.cleaned_data),
+        done=lambda: redirect("person_detail", person_id=registration.person_id),
         title="Transfer to another practice",
         caption=registration.person.full_name,
         intro="The registration here ends and a new one starts with the other practice on the same date. "
@@ -125,17 +112,11 @@ def registration_named_worker(request, registration_id):
         workers=org_selectors.workers_in_post(actor=request.user),
         initial={"named_worker": registration.named_worker_id},
     )
-    if request.method == "POST" and form.is_valid():
-        if run_service(
-            form,
-            lambda: services.registration_name_worker(
-                actor=request.user, registration=registration, **form.cleaned_data
-            ),
-        ):
-            return redirect("person_detail", person_id=registration.person_id)
-    return form_page(
+    return form_action(
         request,
         form,
+        lambda: services.registration_name_worker(actor=request.user, registration=registration, **form.cleaned_data),
+        done=lambda: redirect("person_detail", person_id=registration.person_id),
         title="Change the named worker",
         caption=registration.person.full_name,
         back_url=reverse("person_detail", args=[registration.person_id]),
@@ -146,15 +127,11 @@ def household_transfer(request, household_id):
     household = selectors.household_get(actor=request.user, household_id=household_id)
     access.require(request.user, "registration.manage")
     form = TransferForm(request.POST or None, practices=selectors.transfer_destinations(actor=request.user))
-    if request.method == "POST" and form.is_valid():
-        if run_service(
-            form,
-            lambda: services.household_transfer(actor=request.user, household=household, **form.cleaned_data),
-        ):
-            return redirect("household_detail", household_id=household.pk)
-    return form_page(
+    return form_action(
         request,
         form,
+        lambda: services.household_transfer(actor=request.user, household=household, **form.cleaned_data),
+        done=lambda: redirect("household_detail", household_id=household.pk),
         title="Transfer the whole family to another practice",
         caption=household.name,
         intro="Each member's registration here ends and a new one starts with the other practice on the same "

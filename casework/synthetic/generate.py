@@ -28,6 +28,7 @@ from casework.people.models import Household, HouseholdMembership, Person, Relat
 from casework.people.rules import INVERSE_RELATIONSHIP, name_key
 from casework.registration.models import Registration
 from casework.synthetic import names
+from casework.synthetic.chance import weighted
 from casework.synthetic.looked_after import LookedAfterWriter
 from casework.synthetic.postcodes import postcodes_in
 
@@ -130,11 +131,6 @@ class SeedSummary:
     demo_logins: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def _weighted(rng: random.Random, pairs):
-    values, weights = zip(*pairs)
-    return rng.choices(values, weights=weights)[0]
-
-
 def _nhs_number(rng: random.Random, used: set[str]) -> str:
     while True:
         nine = f"{rng.randint(400000000, 799999999)}"
@@ -212,7 +208,7 @@ class _Generator:
     def _person(self, *, practice_index, commissioner, background, sex, age_low, age_high, family_name, address):
         rng = self.rng
         org, spec, _ = commissioner
-        ethnicity = _weighted(rng, next(b[2] for b in names.BACKGROUNDS if b[0] == background))
+        ethnicity = weighted(rng, next(b[2] for b in names.BACKGROUNDS if b[0] == background))
         dob = _years_ago(self.as_of, rng, age_low, age_high)
         given = rng.choice(names.GIVEN_NAMES[background][sex])
         age = (self.as_of - dob).days / 365.25
@@ -247,11 +243,11 @@ class _Generator:
             commissioner = self.commissioners[practice_index % len(self.commissioners)]
             if practice_index == 0 and len(self.commissioners) > 1 and rng.random() < 0.25:
                 commissioner = self.commissioners[1]
-            background = _weighted(rng, [(b[0], b[1]) for b in names.BACKGROUNDS])
+            background = weighted(rng, [(b[0], b[1]) for b in names.BACKGROUNDS])
             family_name = rng.choice(names.FAMILY_NAMES[background])
             postcode = rng.choice(commissioner[2])
             address = (f"{rng.randint(1, 180)} {rng.choice(names.STREETS)}", postcode)
-            kind = _weighted(rng, [("children", 58), ("care_leaver", 8), ("adult", 18), ("older_adult", 16)])
+            kind = weighted(rng, [("children", 58), ("care_leaver", 8), ("adult", 18), ("older_adult", 16)])
             members = []
             common = {
                 "practice_index": practice_index,
@@ -260,8 +256,8 @@ class _Generator:
                 "address": address,
             }
             if kind == "children":
-                n_children = _weighted(rng, [(1, 35), (2, 30), (3, 20), (4, 10), (5, 5)])
-                n_adults = _weighted(rng, [(1, 55), (2, 45)])
+                n_children = weighted(rng, [(1, 35), (2, 30), (3, 20), (4, 10), (5, 5)])
+                n_adults = weighted(rng, [(1, 55), (2, 45)])
                 eldest = rng.uniform(0.2, 17.5)
                 for _ in range(n_adults):
                     sex = rng.choice("FM") if n_adults == 2 and members else "F" if rng.random() < 0.8 else "M"
@@ -336,7 +332,7 @@ class _Generator:
             family_name=rng.choice(rng.choice(list(names.FAMILY_NAMES.values()))),
             job_role=job_role,
             swe_registration_number=self._swe() if registered else "",
-            fte=fte or Decimal(_weighted(rng, [("1.00", 70), ("0.80", 15), ("0.60", 10), ("0.50", 5)])),
+            fte=fte or Decimal(weighted(rng, [("1.00", 70), ("0.80", 15), ("0.60", 10), ("0.50", 5)])),
             start_date=start,
             leave_date=leave,
             employment=Worker.Employment.AGENCY if agency else Worker.Employment.EMPLOYED,
@@ -363,13 +359,13 @@ class _Generator:
                             self._worker(org, team, "business_support", start=_years_ago(self.as_of, rng, 1, 8))
                         )
                     continue
-                weighted = open_cases_by_team.get((org.pk, function), 0)
-                n = max(2, math.ceil(weighted / (CASES_PER_FTE * 0.93)))
+                weighted_cases = open_cases_by_team.get((org.pk, function), 0)
+                n = max(2, math.ceil(weighted_cases / (CASES_PER_FTE * 0.93)))
                 for k in range(n):
                     if function == Team.Function.LEAVING_CARE and k % 2:
                         role = "personal_adviser"
                     else:
-                        role = _weighted(
+                        role = weighted(
                             rng, [("social_worker", 70), ("senior_practitioner", 22), ("advanced_practitioner", 8)]
                         )
                     w = self._worker(
@@ -389,11 +385,11 @@ class _Generator:
     def _service_for(self, role: str, age: float) -> str | None:
         rng = self.rng
         if role == "child" and age < 18:
-            return _weighted(rng, [(ServiceType.LOOKED_AFTER_CHILD, 35), (ServiceType.CHILD_IN_NEED, 25), (None, 40)])
+            return weighted(rng, [(ServiceType.LOOKED_AFTER_CHILD, 35), (ServiceType.CHILD_IN_NEED, 25), (None, 40)])
         if role == "care_leaver":
             return ServiceType.CARE_LEAVER if rng.random() < 0.85 else None
         if role == "adult":
-            return _weighted(
+            return weighted(
                 rng,
                 [
                     (ServiceType.ADULT_ACCESS, 35),
@@ -404,7 +400,7 @@ class _Generator:
                 ],
             )
         if role == "older_adult":
-            return _weighted(
+            return weighted(
                 rng,
                 [
                     (ServiceType.ADULT_ACCESS, 25),
@@ -442,7 +438,7 @@ class _Generator:
             if is_family:
                 household = Household(organisation=org, name=f"The {members[0][0].family_name} family")
                 self.households.append((household, members, start))
-            route = _weighted(
+            route = weighted(
                 rng, [(Registration.Route.COMMISSIONER_REFERRAL, 72), (Registration.Route.SELF_REFERRAL, 28)]
             )
             ending = 1.0 if care_leaver else rng.random()
@@ -451,7 +447,7 @@ class _Generator:
             transfer_to = None
             if ending < 0.08 and (self.as_of - start).days > 60:
                 end = start + timedelta(days=rng.randint(30, (self.as_of - start).days - 1))
-                end_reason = _weighted(
+                end_reason = weighted(
                     rng,
                     [
                         (Registration.EndReason.MOVED_AWAY, 60),
@@ -675,7 +671,7 @@ class _Generator:
             if case.service_type != ServiceType.CARE_LEAVER:
                 pool = [w for w in pool if w.swe_registration_number] or pool
             end = case.closed_on or self.as_of
-            n_changes = _weighted(rng, [(0, 45), (1, 32), (2, 15), (3, 8)])
+            n_changes = weighted(rng, [(0, 45), (1, 32), (2, 15), (3, 8)])
             days = (end - case.opened_on).days
             # a worker holds a case for at least three days (DfE rule SW09 on social worker episodes)
             change_days = (
@@ -688,7 +684,7 @@ class _Generator:
             worker = rng.choice(pool)
             previous = None
             for i, start in enumerate(starts):
-                reason = "FCONTA" if i == 0 else _weighted(rng, reasons)
+                reason = "FCONTA" if i == 0 else weighted(rng, reasons)
                 if i > 0:
                     worker = rng.choice([w for w in pool if w is not previous] or pool)
                 former = [w for w in self.former[(case.organisation_id, function)] if w is not previous]
@@ -712,7 +708,7 @@ class _Generator:
                 previous = worker
             if case.closed_on is None:
                 for _ in range(rng.randint(1, 3)):
-                    note_type = _weighted(
+                    note_type = weighted(
                         rng,
                         [
                             (CaseNote.NoteType.VISIT, 50),

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from casework.looked_after import codes, rules
 from casework.looked_after.timescales import add_working_days
 from casework.people.models import Person
+from casework.synthetic.chance import weighted
 
 # Placements used by the seed and who provides them.
 FOSTER_PROVIDERS = [("PR1", 60), ("PR4", 30), ("PR5", 10)]
@@ -32,11 +33,6 @@ CHANGE_REASONS = [
     ("APPRR", 2),
     ("OTHER", 10),
 ]
-
-
-def _weighted(rng: random.Random, pairs):
-    values, weights = zip(*pairs)
-    return rng.choices(values, weights=weights)[0]
 
 
 def _days(rng: random.Random, low: int, high: int) -> timedelta:
@@ -106,13 +102,13 @@ class ChildHistory:
         postcode = rng.choice(self.far if rng.random() < 0.12 and self.far else self.near)
         far = postcode not in self.near_set
         if far:
-            provider = _weighted(rng, [("PR4", 70), ("PR5", 20), ("PR2", 10)])  # not the authority's own
+            provider = weighted(rng, [("PR4", 70), ("PR5", 20), ("PR2", 10)])  # not the authority's own
         elif place in codes.ADOPTION_PLACEMENTS:
-            provider = _weighted(rng, [("PR1", 60), ("PR2", 25), ("PR5", 15)])
+            provider = weighted(rng, [("PR1", 60), ("PR2", 25), ("PR5", 15)])
         elif place == "K2":
-            provider = _weighted(rng, HOME_PROVIDERS)
+            provider = weighted(rng, HOME_PROVIDERS)
         else:
-            provider = _weighted(rng, FOSTER_PROVIDERS)
+            provider = weighted(rng, FOSTER_PROVIDERS)
         return {
             "placement_type": place,
             "placement_provider": provider,
@@ -126,7 +122,7 @@ class ChildHistory:
             self.history.episodes[-1]["end_date"] = start
             self.history.episodes[-1]["reason_ceased"] = "X1"
             if rne in ("P", "T", "B", "U"):
-                self.history.episodes[-1]["reason_place_change"] = _weighted(self.rng, CHANGE_REASONS)
+                self.history.episodes[-1]["reason_place_change"] = weighted(self.rng, CHANGE_REASONS)
         self.history.episodes.append(
             {
                 "start_date": start,
@@ -147,11 +143,11 @@ class ChildHistory:
         cin = (
             "N8"
             if self.history.uasc
-            else _weighted(rng, [("N1", 62), ("N4", 8), ("N5", 14), ("N2", 4), ("N3", 4), ("N6", 2), ("N8", 6)])
+            else weighted(rng, [("N1", 62), ("N4", 8), ("N5", 14), ("N2", 4), ("N3", 4), ("N6", 2), ("N8", 6)])
         )
         young = self.age(self.start) < 5
         adopting = self.leaving == "adopted"
-        legal = "V2" if self.history.uasc or self.age(self.start) >= 15 else _weighted(rng, [("V2", 40), ("C1", 60)])
+        legal = "V2" if self.history.uasc or self.age(self.start) >= 15 else weighted(rng, [("V2", 40), ("C1", 60)])
         if adopting:
             legal = "C1"
         day = self.start
@@ -209,11 +205,11 @@ class ChildHistory:
         if adopted:
             return rng.choice(["E11", "E12"])
         if self.leaving == "eighteen":
-            return _weighted(rng, [("E17", 25), ("E5", 45), ("E6", 15), ("E13", 10), ("E8", 5)])
+            return weighted(rng, [("E17", 25), ("E5", 45), ("E6", 15), ("E13", 10), ("E8", 5)])
         if self.leaving == "moved":
             return "E3"
         endings = [("E4A", 40), ("E13", 20), ("E41", 10), ("E45", 12), ("E47", 8), ("E8", 10)]
-        return _weighted(rng, [(code, w) for code, w in endings if not rules.ending_problem(code, last)])
+        return weighted(rng, [(code, w) for code, w in endings if not rules.ending_problem(code, last)])
 
     # -- everything that hangs off the episodes -------------------------------------------
     def reviews_and_visits(self):
@@ -236,7 +232,7 @@ class ChildHistory:
             code = (
                 "PN0"
                 if age < 4
-                else _weighted(
+                else weighted(
                     rng, [("PN1", 55), ("PN2", 8), ("PN3", 5), ("PN4", 7), ("PN5", 10), ("PN6", 5), ("PN7", 10)]
                 )
             )
@@ -272,7 +268,7 @@ class ChildHistory:
                     score = min(40, max(0, int(rng.gauss(14, 6))))
                     self.history.sdqs.append({"assessed_on": on, "score": score, "reason_not_done": ""})
                 else:
-                    reason = _weighted(rng, [("SDQ2", 20), ("SDQ3", 10), ("SDQ4", 40), ("SDQ5", 30)])
+                    reason = weighted(rng, [("SDQ2", 20), ("SDQ3", 10), ("SDQ4", 40), ("SDQ5", 30)])
                     self.history.sdqs.append({"assessed_on": on, "score": None, "reason_not_done": reason})
             if age >= 12 and rng.random() < 0.04:
                 self.history.substance.append(
@@ -331,7 +327,7 @@ class ChildHistory:
         matched = self.adoptive_from - _days(rng, 7, 40)
         matched = max(matched, decided + timedelta(days=1))
         couple = rng.random() < 0.8
-        sex = _weighted(rng, [("MF", 80), ("FF", 10), ("MM", 10)]) if couple else rng.choice(["F1", "M1"])
+        sex = weighted(rng, [("MF", 80), ("FF", 10), ("MM", 10)]) if couple else rng.choice(["F1", "M1"])
         self.history.adoption = {
             "decision_date": decided,
             "matched_on": matched,
@@ -339,9 +335,9 @@ class ChildHistory:
             "number_of_adopters": 2 if couple else 1,
             "adopter_sex": sex,
             "adopter_legal_status": (
-                _weighted(rng, [("L12", 70), ("L2", 30)])
+                weighted(rng, [("L12", 70), ("L2", 30)])
                 if sex in ("MM", "FF")
-                else _weighted(rng, [("L11", 80), ("L2", 20)])
+                else weighted(rng, [("L11", 80), ("L2", 20)])
                 if couple
                 else "L0"
             ),
@@ -349,7 +345,7 @@ class ChildHistory:
 
     def previous_permanence(self):
         rng = self.rng
-        option = _weighted(rng, [("Z1", 84), ("P2", 8), ("P3", 5), ("P1", 3)])
+        option = weighted(rng, [("Z1", 84), ("P2", 8), ("P3", 5), ("P1", 3)])
         order_date, arranged_by = "", ""
         if option != "Z1" and (self.start - self.dob).days > 100:
             # a month before care began at the latest, so a partial date (ZZ for the day) is still before it
@@ -404,9 +400,9 @@ class ChildHistory:
             turned = rules.birthday(self.dob, age)
             if turned > self.as_of:
                 break
-            in_touch = _weighted(rng, [("YES", 88), ("NO", 5), ("REFU", 4), ("NREQ", 3)])
+            in_touch = weighted(rng, [("YES", 88), ("NO", 5), ("REFU", 4), ("NREQ", 3)])
             if in_touch == "YES":
-                activity = _weighted(
+                activity = weighted(
                     rng,
                     [
                         ("F1", 8),
@@ -420,7 +416,7 @@ class ChildHistory:
                         ("G6", 5),
                     ],
                 )
-                accommodation = _weighted(
+                accommodation = weighted(
                     rng,
                     [
                         ("U", 35),
