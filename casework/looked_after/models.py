@@ -36,6 +36,12 @@ class LookedAfterChild(models.Model):
     mother_child_dob = models.DateField("Date of birth of the mother's child", null=True, blank=True)
     uasc = models.BooleanField("Unaccompanied asylum-seeking child", default=False)
     uasc_ceased = models.DateField("Date UASC status ceased", null=True, blank=True)
+    upn_unknown_reason = models.CharField(
+        "Why there is no UPN",
+        max_length=3,
+        blank=True,
+        help_text="903 UPN code UN1 to UN10 when the child has no unique pupil number",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -77,6 +83,9 @@ class Episode(ChildRecord):
     end_date = models.DateField("Date episode ceased", null=True, blank=True)
     reason_ceased = models.CharField("Reason episode ceased", max_length=3, blank=True)
     reason_place_change = models.CharField("Reason for placement change", max_length=6, blank=True)
+    # Regulation 28: after the first year, visits may be 3-monthly only when the placement is meant
+    # to last until the child is 18 (a long-term plan, not a placement type).
+    intended_until_18 = models.BooleanField("Placement intended to last until the child is 18", default=False)
     history = HistoricalRecords()
 
     class Meta:
