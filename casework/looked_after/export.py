@@ -206,6 +206,7 @@ def build_return(*, children, year: int) -> Return:
             "person__date_of_birth",
             "person__ethnicity",
             "person__upn",
+            "upn_unknown_reason",
             "person_id",
         )
     }
@@ -230,7 +231,9 @@ def build_return(*, children, year: int) -> Return:
                 "SEX": codes.sex_code(row["person__sex"], year),
                 "DOB": fmt(row["person__date_of_birth"]),
                 "ETHNIC": row["person__ethnicity"],
-                "UPN": row["person__upn"] or row["upn_unknown_reason"] or _unknown_upn(row["person__date_of_birth"], start),
+                "UPN": row["person__upn"]
+                or row["upn_unknown_reason"]
+                or _unknown_upn(row["person__date_of_birth"], start),
                 "MOTHER": _mother(row, end) if looked_after_girl else "",
                 "MC_DOB": fmt(row["mother_child_dob"]) if is_girl and _mother(row, end) == "1" else "",
             }
