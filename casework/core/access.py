@@ -16,8 +16,12 @@ Rules, in the field's words:
   practice's cases, allocations, notes, registrations, households and relationships. After a
   transfer the sending practice keeps its own earlier records and nothing the receiving
   practice writes.
-* Commissioner officers, evaluators and auditors see no person-level records (for now):
-  commissioners see aggregate counts for the practices they commission.
+* Looked-after children's records (episodes, reviews, visits, health ...) belong to the practice
+  that recorded them, like cases.
+* Commissioner officers, evaluators and auditors see no person-level records on pages:
+  commissioners see aggregate counts for the practices they commission, and download the SSDA903
+  return for the children they are responsible for (``return_children``), whichever practice
+  holds them: the return is the authority's own statutory data.
 * System administrators run the Django admin for organisations, teams, workers and users.
 """
 
@@ -47,6 +51,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "caseload.practice": frozenset({Role.PRACTICE_MANAGER}),
     "workforce.view": PRACTICE_ROLES,
     "commissioning.aggregates": frozenset({Role.COMMISSIONER_OFFICER}),
+    "looked_after.record": PRACTICE_ROLES,
+    "looked_after.return_check": MANAGER_ROLES,
+    "looked_after.return_download": frozenset({Role.COMMISSIONER_OFFICER}),
     "admin.site": frozenset({Role.SYSTEM_ADMINISTRATOR}),
 }
 
@@ -98,9 +105,22 @@ def scoped(actor, model: type[Model]) -> QuerySet:
         return manager.filter(practice_id=org_id)
     if model is HouseholdMembership:
         return manager.filter(household__organisation_id=org_id)
-    if model in (Case, Allocation, CaseNote, Household, Relationship, Worker, Team):
+    if model in (Case, Allocation, CaseNote, Household, Relationship, Worker, Team) or _is_looked_after_record(model):
         return manager.filter(organisation_id=org_id)
     raise LookupError(f"No access rule for {model.__name__}: add one to casework/core/access.py")
+
+
+def _is_looked_after_record(model) -> bool:
+    return model._meta.app_label == "looked_after"
+
+
+def return_children(actor) -> QuerySet:
+    """The children a commissioner officer's authority is responsible for: the SSDA903 cohort."""
+    from casework.looked_after.models import LookedAfterChild
+
+    if not can(actor, "looked_after.return_download"):
+        return LookedAfterChild.objects.none()
+    return LookedAfterChild.objects.filter(commissioner_id=actor.organisation_id)
 
 
 def one_or_404(queryset: QuerySet, **lookup):

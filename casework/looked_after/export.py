@@ -265,7 +265,8 @@ def build_return(*, children, year: int) -> Return:
                 "DEC": "" if still_open else fmt(row["end_date"]),
                 "REC": "" if still_open else row["reason_ceased"],
                 "REASON_PLACE_CHANGE": "" if still_open else row["reason_place_change"],
-                "HOME_POST": row["home_postcode"],
+                # an unaccompanied asylum-seeking child has no home in England to measure distance from (406)
+                "HOME_POST": "" if child_rows[row["child_id"]]["uasc"] else row["home_postcode"],
                 "PL_POST": row["placement_postcode"],
                 "URN": row["urn"],
             }

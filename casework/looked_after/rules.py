@@ -98,6 +98,86 @@ def placement_problems(placement_type: str, provider: str, urn: str, year: int) 
     return problems
 
 
+# Youngest age for a placement type (DfE rules 370-374: S1 school, P2 independent living, K3/H5
+# supported accommodation, R5 youth custody, P3 residential employment).
+PLACEMENT_MINIMUM_AGE = {"S1": 4, "P2": 16, "K3": 16, "H5": 16, "R5": 10, "P3": 14}
+# Legal statuses that last a few days at most (DfE rules 361-364): police protection, emergency
+# protection order, child assessment order, PACE accommodation.
+LEGAL_STATUS_MAXIMUM_DAYS = {"L1": 3, "L2": 21, "L3": 7, "J2": 21}
+YOUTH_JUSTICE_STATUSES = frozenset({"J1", "J2", "J3"})  # rule 358: a child of 10 or over
+# Placement types where own provision (PR1) may be outside the authority's area (rule 1015).
+OWN_PROVISION_ANYWHERE = codes.FOSTER_PLACEMENTS | codes.ADOPTION_PLACEMENTS | {"K3"}
+# The youngest a child may leave care for these reasons (rules 387 and 389).
+ENDING_MINIMUM_AGE = {"E5": 14, "E6": 14, "E7": 16}
+
+
+def episode_problems(
+    *,
+    date_of_birth: date,
+    start_date: date,
+    legal_status: str,
+    placement_type: str,
+    placement_provider: str,
+    placement_postcode: str,
+    home_postcode: str,
+    placement_authority: str | None,
+    own_authority: str,
+) -> dict[str, str]:
+    """What the DfE rules would flag about one episode as it starts: ages, combinations, postcodes."""
+    problems = {}
+    age = age_on(date_of_birth, start_date)
+    minimum = PLACEMENT_MINIMUM_AGE.get(placement_type)
+    if minimum is not None and age < minimum:
+        problems["placement_type"] = f"A child in placement {placement_type} must be at least {minimum}"
+    if legal_status in YOUTH_JUSTICE_STATUSES and start_date <= birthday(date_of_birth, 10):
+        problems["legal_status"] = "A child under this legal status must be over 10"
+    if placement_type == "P1" and legal_status == "V2":
+        problems["legal_status"] = "A child placed with parents cannot be accommodated under section 20 (V2)"
+    if placement_type in codes.TEMPORARY_PLACEMENTS:
+        # temporary placements (T0-T4) need the return to the usual placement and their own time
+        # limits; until that is built they are refused rather than exported wrong
+        problems["placement_type"] = "Temporary placements (T0 to T4) cannot be recorded here yet"
+    if placement_postcode and home_postcode and placement_type != "P1":
+        if placement_postcode.replace(" ", "").upper() == home_postcode.replace(" ", "").upper():
+            problems["placement_postcode"] = (
+                "The placement postcode is the home postcode: only for placements with parents"
+            )
+    if placement_provider == "PR1" and placement_type not in OWN_PROVISION_ANYWHERE:
+        if placement_authority != own_authority:
+            problems["placement_provider"] = "Own provision (PR1) of this kind is in the authority's own area"
+    return problems
+
+
+def legal_status_run_problem(episodes, ends_on: date) -> str | None:
+    """A short-lived legal status (police protection, EPO, CAO, PACE) may not run past its limit.
+    ``episodes`` are the period's episodes in order; the run is the latest episodes sharing a status."""
+    ordered = sorted(episodes, key=lambda e: _field(e, "start_date"))
+    if not ordered:
+        return None
+    status = _field(ordered[-1], "legal_status")
+    limit = LEGAL_STATUS_MAXIMUM_DAYS.get(status)
+    if limit is None:
+        return None
+    run_start = ordered[-1]
+    for episode in reversed(ordered[:-1]):
+        if _field(episode, "legal_status") != status:
+            break
+        run_start = episode
+    if (ends_on - _field(run_start, "start_date")).days > limit:
+        label = codes.LEGAL_STATUS.label(status).lower()
+        return f"{status} ({label}) lasts at most {limit} days: record the change of legal status within that time"
+    return None
+
+
+def ending_age_problem(reason_ceased: str, date_of_birth: date, end_date: date) -> str | None:
+    minimum = ENDING_MINIMUM_AGE.get(reason_ceased)
+    if minimum is not None and end_date < birthday(date_of_birth, minimum):
+        return f"A young person leaves care for this reason at {minimum} or over"
+    if reason_ceased in codes.ADOPTED and end_date >= birthday(date_of_birth, 18):
+        return "A young person of 18 cannot be adopted from care"
+    return None
+
+
 def review_code_problem(code: str, age: int) -> str | None:
     """PN0 is for children under 4 at the review, and only for them (DfE rule 168/170 family)."""
     if code not in codes.REVIEW_PARTICIPATION:
@@ -133,6 +213,29 @@ def ending_problem(reason_ceased: str, last_episode) -> str | None:
         return "A special guardianship order to former foster carers needs the child to be in a foster placement"
     if reason_ceased in codes.ADOPTED and placement not in codes.ADOPTION_PLACEMENTS:
         return "A child is adopted from a placement for adoption (A3 to A6)"
+    return None
+
+
+def partial_date_problem(text: str, *, before: date, after: date | None = None) -> str | None:
+    """A DD/MM/YYYY date where the day or month may be ZZ (not known), as the 903's DATE_PERM allows.
+    The date, read at its latest possible day, must be before ``before`` and not before ``after``."""
+    parts = text.strip().split("/")
+    if len(parts) != 3 or len(parts[2]) != 4 or not parts[2].isdigit():
+        return "Enter the date as DD/MM/YYYY, with ZZ for a day or month not known"
+    day_text, month_text, year = parts[0].upper(), parts[1].upper(), int(parts[2])
+    if month_text == "ZZ" and day_text != "ZZ":
+        return "When the month is not known, the day is not known either (ZZ/ZZ/YYYY)"
+    try:
+        month = 12 if month_text == "ZZ" else int(month_text)
+        first_month = 1 if month_text == "ZZ" else month
+        earliest = date(year, first_month, 1 if day_text == "ZZ" else int(day_text))
+        latest = date(year, month, 1) + relativedelta(months=1, days=-1) if day_text == "ZZ" else earliest
+    except ValueError:
+        return "Enter a real date as DD/MM/YYYY, with ZZ for a day or month not known"
+    if latest >= before:
+        return "The order was made before care began"
+    if after is not None and earliest < after:
+        return "The order was made after the child was born"
     return None
 
 

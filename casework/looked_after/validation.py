@@ -66,11 +66,15 @@ def validator_python() -> Path:
 
 
 def validate_directory(directory: Path, *, year: int, authority: str, previous: Path | None = None) -> ValidationResult:
+    if _header_rows(Path(directory)) == 0:
+        # the DfE validator cannot run on a return with no children (pandas fails on empty frames);
+        # an empty return has nothing to be wrong
+        return ValidationResult(year=year, authority=authority, errors=[], rules=0, ran=0)
     python = validator_python()
     if not python.exists():
         raise ValidatorUnavailable(f"The DfE validator is not installed at {python}: run `make setup`")
     args = [str(python), str(RUNNER), str(Path(directory).resolve()), str(year), authority]
-    if previous is not None:
+    if previous is not None and _header_rows(Path(previous)) > 0:  # it fails on an empty previous year too
         args.append(str(Path(previous).resolve()))
     with tempfile.TemporaryDirectory(prefix="validator-") as scratch:
         completed = subprocess.run(  # noqa: S603 (fixed interpreter and script, arguments are paths and codes)
@@ -82,6 +86,14 @@ def validate_directory(directory: Path, *, year: int, authority: str, previous: 
         raise ValidatorUnavailable("The DfE validator stopped: " + " | ".join(tail))
     data = json.loads(lines[-1])
     return ValidationResult(year=year, authority=authority, **data)
+
+
+def _header_rows(directory: Path) -> int:
+    header = directory / "header.csv"
+    if not header.exists():
+        return 0
+    with header.open(encoding="utf-8") as rows:
+        return max(0, sum(1 for line in rows if line.strip()) - 1)
 
 
 def confirm_against_history(result: ValidationResult, *, children) -> ValidationResult:

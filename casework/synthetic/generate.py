@@ -22,6 +22,7 @@ from casework.audit.services import audit_record
 from casework.cases.models import Allocation, Case, CaseNote
 from casework.core import identifiers
 from casework.core.codes import DEFAULT_CASE_WEIGHTS, ServiceType
+from casework.core.postcodes import postcodes_in
 from casework.looked_after import rules
 from casework.organisations.models import Commissioning, Organisation, Team, Worker
 from casework.people.models import Household, HouseholdMembership, Person, Relationship
@@ -30,7 +31,6 @@ from casework.registration.models import Registration
 from casework.synthetic import names
 from casework.synthetic.chance import weighted
 from casework.synthetic.looked_after import LookedAfterWriter
-from casework.synthetic.postcodes import postcodes_in
 
 DEMO_PASSWORD = "casework-demo-2026"  # noqa: S105 (published in the README: synthetic demo only)
 BATCH = 2000
