@@ -8,6 +8,7 @@ from django.urls import path
 from casework.accounts.forms import SignInForm
 from casework.cases import views as cases
 from casework.core import views as core
+from casework.looked_after import views as looked_after
 from casework.organisations import views as organisations
 from casework.people import views as people
 from casework.registration import views as registration
@@ -52,5 +53,10 @@ urlpatterns = [
     path("caseloads/", cases.caseload_overview, name="caseload_overview"),
     path("teams/<int:team_id>/caseload/", cases.team_caseload, name="team_caseload"),
     path("workers/<int:worker_id>/", organisations.worker_detail, name="worker_detail"),
+    path("people/<int:person_id>/looked-after/new/", looked_after.child_create, name="looked_after_child_create"),
+    path("looked-after/<int:looked_after_child_id>/", looked_after.child_page, name="looked_after_child"),
+    *looked_after.recording_urls(),
+    path("returns/903/check/", looked_after.return_check, name="return_903_check"),
+    path("returns/903/", looked_after.return_download, name="return_903_download"),
     path("admin/", admin.site.urls),
 ]

@@ -90,6 +90,8 @@ def placement_problems(placement_type: str, provider: str, urn: str, year: int) 
             problems["placement_provider"] = "Choose a placement provider from the list"
     elif provider:
         problems["placement_provider"] = "Leave the provider blank for temporary and other placements"
+    if provider == "PR2" and placement_type in ("P1", "R2", "R5"):
+        problems["placement_provider"] = "PR2 (another authority's provision) is not a provider for this placement type"
     if codes.needs_urn(placement_type):
         if not urn:
             problems["urn"] = "Enter the Ofsted URN of the placement"

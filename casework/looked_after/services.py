@@ -159,7 +159,9 @@ def _placement_checks(
             own_authority=child.commissioner.ons_code,
         )
     )
-    if legal_status in ("E1", "D1") and not _decision_in_force(child, day):
+    if (legal_status in ("E1", "D1") or placement_type in codes.ADOPTION_PLACEMENTS) and not _decision_in_force(
+        child, day
+    ):
         raise ValidationError(
             {"legal_status": "Record the decision that the child should be placed for adoption before the order"}
         )
@@ -599,37 +601,32 @@ def missing_record(
     child: LookedAfterChild,
     kind: str,
     start_date: date,
-    end_date: date | None = None,
-    return_interview_offered: bool | None = None,
-    return_interview_accepted: bool | None = None,
+    end_date: date,
+    return_interview_offered: bool,
+    return_interview_accepted: bool,
 ) -> MissingEpisode:
-    """Missing (M) or away without authorisation (A), with the return interview once back."""
+    """Missing (M) or away without authorisation (A), recorded once the child is back, with the
+    return interview. The DfE rules read a missing episode against the placement it started from
+    (575, 577), so it must end before that placement does and, being counted by year, not run over
+    31 March."""
     _not_future("start_date", start_date)
     if kind not in codes.MISSING_TYPE:
         raise ValidationError({"kind": "Choose missing or away from placement"})
     episode = _in_care("start_date", child, start_date)
-    if end_date is not None:
-        _not_future("end_date", end_date)
-        if end_date < start_date:
-            raise ValidationError({"end_date": "The child came back on or after the day they went missing"})
-        if episode.end_date is not None and end_date >= episode.end_date:
-            raise ValidationError(
-                {"end_date": "The child came back after that placement ended: record it as two missing episodes"}
-            )
-        if codes.collection_year_of(end_date) != codes.collection_year_of(start_date):
-            raise ValidationError(
-                {"end_date": "A missing episode over 31 March is recorded as two: to 31 March and from 1 April"}
-            )
-        if return_interview_offered is None:
-            raise ValidationError({"return_interview_offered": "Say whether a return interview was offered"})
-    elif episode.end_date is not None:
-        raise ValidationError({"end_date": "That placement has ended: enter when the child came back"})
+    _not_future("end_date", end_date)
+    if end_date < start_date:
+        raise ValidationError({"end_date": "The child came back on or after the day they went missing"})
+    if episode.end_date is not None and end_date >= episode.end_date:
+        raise ValidationError(
+            {"end_date": "The child came back after that placement ended: record it as two missing episodes"}
+        )
+    if codes.collection_year_of(end_date) != codes.collection_year_of(start_date):
+        raise ValidationError(
+            {"end_date": "A missing episode over 31 March is recorded as two: to 31 March and from 1 April"}
+        )
     if return_interview_accepted and not return_interview_offered:
         raise ValidationError({"return_interview_accepted": "An interview can only be accepted if it was offered"})
-    if return_interview_offered is not None and return_interview_accepted is None:
-        return_interview_accepted = False
-    overlapping = child.missingepisodes.filter(start_date__lte=end_date or date.max).exclude(end_date__lt=start_date)
-    if overlapping.exists():
+    if child.missingepisodes.filter(start_date__lte=end_date, end_date__gte=start_date).exists():
         raise ValidationError({"start_date": "Another missing episode covers these dates"})
     return _add(
         actor,
@@ -643,38 +640,6 @@ def missing_record(
             return_interview_accepted=return_interview_accepted,
         ),
     )
-
-
-@_recording
-def missing_end(
-    *,
-    actor,
-    child: LookedAfterChild,
-    missing: MissingEpisode,
-    end_date: date,
-    return_interview_offered: bool,
-    return_interview_accepted: bool,
-) -> MissingEpisode:
-    """The child is back: record when, and the return interview."""
-    missing = child.missingepisodes.select_for_update().get(pk=missing.pk)
-    if missing.end_date is not None:
-        raise ValidationError("That missing episode has already ended")
-    _not_future("end_date", end_date)
-    episode = _in_care("end_date", child, missing.start_date)
-    if end_date < missing.start_date:
-        raise ValidationError({"end_date": "The child came back on or after the day they went missing"})
-    if episode.end_date is not None and end_date >= episode.end_date:
-        raise ValidationError({"end_date": "The child came back after that placement ended"})
-    if codes.collection_year_of(end_date) != codes.collection_year_of(missing.start_date):
-        raise ValidationError({"end_date": "A missing episode over 31 March is recorded as two"})
-    if return_interview_accepted and not return_interview_offered:
-        raise ValidationError({"return_interview_accepted": "An interview can only be accepted if it was offered"})
-    missing.end_date = end_date
-    missing.return_interview_offered = return_interview_offered
-    missing.return_interview_accepted = return_interview_accepted
-    clean_and_save(missing, actor=actor)
-    audit_record(actor=actor, action="update", obj=missing)
-    return missing
 
 
 # -- status: UASC, mother -------------------------------------------------------------------

@@ -174,6 +174,26 @@ class Recorder:
                 break
             self.attempt(action[0], lambda d=day, a=action: self.act(d, *a))
         self.end_short_lived_status()
+        self.questionnaires_when_due()
+
+    def questionnaires_when_due(self):
+        """What the work tray prompts: an SDQ each year for a child aged 4 to 16 (the return wants
+        one for every such child looked after for a year, DfE rule 186)."""
+        for period in rules.periods_of_care(self.child.episodes.all()):
+            day = period.start_date + timedelta(days=300)
+            while day <= min(period.end_date or TODAY, TODAY):
+                age = rules.age_on(self.script["dob"], day)
+                self.attempt(
+                    "sdq_due",
+                    lambda d=day, a=age: services.sdq_record(
+                        actor=self.manager,
+                        child=self.child,
+                        assessed_on=d,
+                        score=12 if 4 <= a <= 16 else None,
+                        reason_not_done="" if 4 <= a <= 16 else "SDQ1",
+                    ),
+                )
+                day += timedelta(days=300)
 
     def end_short_lived_status(self):
         """What the work tray prompts: police protection, an EPO, a CAO or PACE accommodation ends
@@ -261,9 +281,9 @@ class Recorder:
                 child=c,
                 kind=missing_kind,
                 start_date=day,
-                end_date=day + timedelta(days=length) if length < 35 else None,
-                return_interview_offered=offered if length < 35 else None,
-                return_interview_accepted=accepted if length < 35 else None,
+                end_date=day + timedelta(days=length),
+                return_interview_offered=offered,
+                return_interview_accepted=accepted,
             )
         elif kind == "conviction":
             services.conviction_record(actor=m, child=c, convicted_on=day)

@@ -1,0 +1,251 @@
+"""Pages for looked-after children: the child's record, one form per recording action, the
+manager's check of the 903 return before it goes, and the commissioner's download."""
+
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+
+from casework.audit.services import audit_record
+from casework.core import access
+from casework.core.views import form_action
+from casework.looked_after import forms, selectors, services
+from casework.looked_after.export import FILE_NAMES, build_return
+from casework.looked_after.validation import ValidatorUnavailable, confirm_against_history, validate_directory
+from casework.organisations import selectors as org_selectors
+from casework.people import selectors as people_selectors
+
+
+@dataclass(frozen=True)
+class Recording:
+    """One recording action: its form, the service it calls, and where on the child's page it shows."""
+
+    title: str
+    form: type
+    service: Callable
+    anchor: str
+    form_kwargs: Callable = lambda actor, child: {}
+    intro: str = ""
+
+
+RECORDING = {
+    "care-start": Recording("Start a period of care", forms.CareStartForm, services.care_start, "episodes"),
+    "change": Recording(
+        "Change of placement or legal status",
+        forms.EpisodeChangeForm,
+        services.episode_change,
+        "episodes",
+        intro="The current episode ends on the date of the change and the next one starts that day, "
+        "with the reason for the new episode worked out from what changed.",
+    ),
+    "care-end": Recording("Care ended", forms.CareEndForm, services.care_end, "episodes"),
+    "review": Recording("Record a review", forms.ReviewForm, services.review_record, "reviews"),
+    "visit": Recording("Record a visit", forms.VisitForm, services.visit_record, "visits"),
+    "health": Recording("Record a health check", forms.HealthCheckForm, services.health_check_record, "health"),
+    "sdq": Recording(
+        "Record a Strengths and Difficulties Questionnaire",
+        forms.StrengthsDifficultiesForm,
+        services.sdq_record,
+        "health",
+    ),
+    "substance-misuse": Recording(
+        "Record substance misuse", forms.SubstanceMisuseForm, services.substance_misuse_record, "health"
+    ),
+    "conviction": Recording("Record a conviction", forms.ConvictionForm, services.conviction_record, "health"),
+    "missing": Recording(
+        "Record a missing episode",
+        forms.MissingForm,
+        services.missing_record,
+        "missing",
+        intro="Record a missing or away episode once the child is back, with the return interview.",
+    ),
+    "uasc": Recording("Unaccompanied asylum-seeking child", forms.UascForm, services.uasc_update, "summary"),
+    "mother": Recording("Motherhood", forms.MotherForm, services.mother_update, "summary"),
+    "adoption-decision": Recording(
+        "Decision to place for adoption", forms.AdoptionDecisionForm, services.adoption_decision_record, "adoption"
+    ),
+    "adoption-decision-ceased": Recording(
+        "The adoption decision ceased",
+        forms.AdoptionDecisionCeasedForm,
+        services.adoption_decision_cease,
+        "adoption",
+    ),
+    "adoption": Recording("Adoption details", forms.AdoptionForm, services.adoption_record, "adoption"),
+    "care-leaver": Recording(
+        "Care leaver contact", forms.CareLeaverContactForm, services.care_leaver_contact_record, "care-leaver"
+    ),
+    "dolo": Recording(
+        "Deprivation of liberty order", forms.DeprivationOfLibertyForm, services.deprivation_of_liberty_record, "dolo"
+    ),
+    "dolo-end": Recording(
+        "Deprivation of liberty order ended",
+        forms.DeprivationOfLibertyEndForm,
+        services.deprivation_of_liberty_end,
+        "dolo",
+    ),
+}
+
+
+def url_name(action: str) -> str:
+    return "looked_after_" + action.replace("-", "_")
+
+
+def child_page(request, looked_after_child_id):
+    child = selectors.child_get(actor=request.user, looked_after_child_id=looked_after_child_id)
+    record = selectors.child_record(actor=request.user, child=child)
+    with transaction.atomic():
+        audit_record(actor=request.user, action="view", obj=child)
+    dues = selectors.due_for(access.scoped(request.user, type(child)).filter(pk=child.pk))
+    actions = {action.replace("-", "_"): reverse(url_name(action), args=[child.pk]) for action in RECORDING}
+    return render(
+        request,
+        "looked_after/child.html",
+        {
+            "child": child,
+            "dues": dues[0].dues if dues else [],
+            "today": timezone.localdate(),
+            "actions": actions,
+            **record,
+        },
+    )
+
+
+def child_create(request, person_id):
+    person = people_selectors.person_get(actor=request.user, person_id=person_id)
+    access.require(request.user, "looked_after.record")
+    form = forms.LookedAfterChildForm(
+        request.POST or None, commissioners=org_selectors.our_commissioners(actor=request.user)
+    )
+    created = {}
+
+    def create():
+        created["child"] = services.looked_after_child_create(actor=request.user, person=person, **form.cleaned_data)
+        return created["child"]
+
+    return form_action(
+        request,
+        form,
+        create,
+        done=lambda: redirect("looked_after_child", looked_after_child_id=created["child"].pk),
+        title="Record that the child is looked after",
+        caption=person.full_name,
+        intro="The 903 return names the child by the authority's own identifier, the same every year.",
+        back_url=reverse("person_detail", args=[person.pk]),
+    )
+
+
+def record(request, looked_after_child_id, *, action: str):
+    child = selectors.child_get(actor=request.user, looked_after_child_id=looked_after_child_id)
+    access.require(request.user, "looked_after.record")
+    spec = RECORDING[action]
+    form = spec.form(request.POST or None, **spec.form_kwargs(request.user, child))
+    child_url = reverse("looked_after_child", args=[child.pk])
+    return form_action(
+        request,
+        form,
+        lambda: spec.service(actor=request.user, child=child, **form.cleaned_data),
+        done=lambda: redirect(f"{child_url}#{spec.anchor}"),
+        title=spec.title,
+        caption=f"{child.person.full_name} ({child.child_id})",
+        intro=spec.intro,
+        back_url=child_url,
+    )
+
+
+def recording_urls() -> list:
+    return [
+        path(f"looked-after/<int:looked_after_child_id>/{action}/", record, {"action": action}, name=url_name(action))
+        for action in RECORDING
+    ]
+
+
+# Which part of the child's page holds the record a DfE error is about.
+TABLE_ANCHORS = {
+    "Header": "summary",
+    "Episodes": "episodes",
+    "Reviews": "reviews",
+    "OC2": "health",
+    "OC3": "care-leaver",
+    "AD1": "adoption",
+    "PlacedAdoption": "adoption",
+    "PrevPerm": "episodes",
+    "Missing": "missing",
+    "UASC": "summary",
+    "SWEpisodes": "summary",
+    "DoLo": "dolo",
+}
+
+
+def return_check(request):
+    """A manager runs the DfE rules over the practice's part of an authority's return before it goes."""
+    access.require(request.user, "looked_after.return_check")
+    form = forms.ReturnCheckForm(request.GET or None, commissioners=org_selectors.our_commissioners(actor=request.user))
+    result, problem, by_child = None, "", []
+    if request.GET and form.is_valid():
+        commissioner, year = form.cleaned_data["commissioner"], form.cleaned_data["year"]
+        children = selectors.practice_return_children(actor=request.user, commissioner=commissioner)
+        try:
+            result = _validate(children, commissioner.ons_code, year)
+        except ValidatorUnavailable as error:
+            problem = str(error)
+        if result is not None:
+            known = {c.child_id: c for c in children.only("pk", "child_id")}
+            for child_id, errors in sorted(result.by_child().items()):
+                child = known.get(child_id)
+                links = [
+                    {
+                        **e,
+                        "url": f"{reverse('looked_after_child', args=[child.pk])}#{TABLE_ANCHORS.get(e['table'], '')}",
+                    }
+                    if child
+                    else e
+                    for e in errors
+                ]
+                by_child.append((child_id, child, links))
+    return render(
+        request,
+        "looked_after/return_check.html",
+        {"form": form, "result": result, "by_child": by_child, "problem": problem},
+    )
+
+
+def _validate(children, authority: str, year: int):
+    with TemporaryDirectory(prefix="903-check-") as scratch:
+        # last year's return as well, so the year-on-year rules run
+        previous = Path(scratch) / str(year - 1)
+        build_return(children=children, year=year - 1).write(previous)
+        current = Path(scratch) / str(year)
+        build_return(children=children, year=year).write(current)
+        result = validate_directory(current, year=year, authority=authority, previous=previous)
+    return confirm_against_history(result, children=children)
+
+
+def return_download(request):
+    """A commissioner officer downloads the authority's 903 files as a zip: only their own children."""
+    access.require(request.user, "looked_after.return_download")
+    form = forms.ReturnDownloadForm(request.GET or None)
+    if not (request.GET and form.is_valid()):
+        return render(request, "looked_after/return_download.html", {"form": form})
+    year = form.cleaned_data["year"]
+    children = selectors.commissioner_return_children(actor=request.user)
+    exported = build_return(children=children, year=year)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for table in exported.tables:
+            archive.writestr(FILE_NAMES[table], exported.csv_text(table))
+    ons = request.user.organisation.ons_code
+    with transaction.atomic():
+        audit_record(
+            actor=request.user, action="export", object_type="ssda903", object_id=f"{ons}/{year}", **exported.counts()
+        )
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="ssda903-{ons}-{year}.zip"'
+    return response
