@@ -47,7 +47,13 @@ def _objects_of_a(world, client):
     household = people_services.household_create(
         actor=manager, name="The Okafor family", members=[person], joined_on=a.cases[0].opened_on
     )
+    from casework.looked_after import services as looked_after_services
+
+    child = looked_after_services.looked_after_child_create(
+        actor=manager, person=person, commissioner=world.commissioner, child_id="W0001"
+    )
     return {
+        "looked_after_child_id": child.pk,
         "person_id": person.pk,
         "case_id": a.cases[0].pk,
         "note_id": note.pk,

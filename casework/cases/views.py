@@ -5,6 +5,7 @@ from casework.cases import selectors, services
 from casework.cases.forms import AllocateForm, CaseNoteEditForm, CaseNoteForm, CaseOpenForm, CloseCaseForm
 from casework.core import access
 from casework.core.views import form_action, form_page, run_service
+from casework.looked_after import selectors as looked_after_selectors
 from casework.organisations import selectors as org_selectors
 from casework.people import selectors as people_selectors
 
@@ -21,6 +22,7 @@ def my_caseload_page(request):
         request,
         "cases/my_caseload.html",
         {
+            "due_work": looked_after_selectors.my_due_work(actor=request.user),
             "worker": worker,
             "allocations": allocations,
             "caseload": caseload,
@@ -39,7 +41,10 @@ def caseload_overview(request):
 def team_caseload(request, team_id):
     team = selectors.team_get(actor=request.user, team_id=team_id)
     teams = selectors.team_caseloads(actor=request.user, team_id=team.pk)
-    return render(request, "cases/caseload.html", {"teams": teams, "title": f"{team.name}: caseload"})
+    due_work = looked_after_selectors.team_due_work(actor=request.user, team_id=team.pk)
+    return render(
+        request, "cases/caseload.html", {"teams": teams, "title": f"{team.name}: caseload", "due_work": due_work}
+    )
 
 
 def case_detail(request, case_id):

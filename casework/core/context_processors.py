@@ -16,6 +16,10 @@ def navigation(request):
         links.append(("practice_list", "Practice list"))
     if access.can(user, "caseload.team"):
         links.append(("caseload_overview", "Team caseloads"))
+    if access.can(user, "looked_after.return_check"):
+        links.append(("return_903_check", "903 return check"))
     if access.can(user, "commissioning.aggregates"):
         links.append(("home", "Practices we commission"))
+    if access.can(user, "looked_after.return_download"):
+        links.append(("return_903_download", "903 return"))
     return {"nav_links": links, "can": {cap.replace(".", "_"): access.can(user, cap) for cap in access.CAPABILITIES}}

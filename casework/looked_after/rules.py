@@ -76,6 +76,16 @@ def reason_for_new_episode(previous, *, legal_status_changed: bool, placement_ch
     raise ValueError("A new episode needs a change of legal status or placement")
 
 
+# Which providers cannot provide which placements (DfE rules 527 to 531).
+PROVIDER_NOT_FOR = {
+    "PR1": {"P1", "R2", "R5"},
+    "PR2": {"P1", "R2", "R5"},
+    "PR3": {"P1", "K1", "K2"} | codes.ADOPTION_PLACEMENTS | codes.FOSTER_PLACEMENTS,
+    "PR4": {"P1"},
+    "PR5": {"P1"},
+}
+
+
 def placement_problems(placement_type: str, provider: str, urn: str, year: int) -> dict[str, str]:
     """What the DfE rules would flag about one placement's codes in a collection year."""
     problems = {}
@@ -90,8 +100,10 @@ def placement_problems(placement_type: str, provider: str, urn: str, year: int) 
             problems["placement_provider"] = "Choose a placement provider from the list"
     elif provider:
         problems["placement_provider"] = "Leave the provider blank for temporary and other placements"
-    if provider == "PR2" and placement_type in ("P1", "R2", "R5"):
-        problems["placement_provider"] = "PR2 (another authority's provision) is not a provider for this placement type"
+    if provider and provider in PROVIDER_NOT_FOR and placement_type in PROVIDER_NOT_FOR[provider]:
+        problems["placement_provider"] = f"{provider} cannot provide a {placement_type} placement"
+    if provider == "PR0" and placement_type != "P1":
+        problems["placement_provider"] = "PR0 (parents or other person with parental responsibility) is only for P1"
     if codes.needs_urn(placement_type):
         if not urn:
             problems["urn"] = "Enter the Ofsted URN of the placement"

@@ -8,6 +8,7 @@ from casework.cases.forms import CaseNoteForm
 from casework.cases.services import case_note_is_editable
 from casework.core import access
 from casework.core.views import form_action, form_page, paginate, run_service
+from casework.looked_after import selectors as looked_after_selectors
 from casework.people import selectors, services
 from casework.people.forms import HouseholdForm, PersonForm, PersonSearchForm, RelationshipForm
 
@@ -96,6 +97,7 @@ def person_detail(request, person_id):
             "relationships": list(selectors.person_relationships(actor=actor, person=person)),
             "households": list(selectors.person_households(actor=actor, person=person)),
             "note_form": note_form,
+            "looked_after_records": looked_after_selectors.person_looked_after_records(actor=actor, person=person),
             "on_our_list": current is not None,
         },
     )

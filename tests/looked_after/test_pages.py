@@ -1,0 +1,159 @@
+"""Looked-after children's pages: recording through the forms, due dates, the manager's return
+check and the commissioner's download, each with who may and may not see it."""
+
+import io
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from casework.accounts.models import Role
+from casework.audit.models import AuditEvent
+from casework.looked_after import services
+from casework.looked_after.models import Episode, LookedAfterChild
+from tests.conftest import TODAY, add_person
+
+START = TODAY - timedelta(days=200)
+
+
+def _date(prefix: str, day: date) -> dict:
+    return {f"{prefix}_0": str(day.day), f"{prefix}_1": str(day.month), f"{prefix}_2": str(day.year)}
+
+
+@pytest.fixture
+def child(world):
+    manager = world.a.users[Role.TEAM_MANAGER]
+    person = world.a.people[0]  # Amara, born 1 June 2015, a girl with an open looked-after case
+    record = services.looked_after_child_create(
+        actor=manager, person=person, commissioner=world.commissioner, child_id="T0001"
+    )
+    services.care_start(
+        actor=manager,
+        child=record,
+        start_date=START,
+        legal_status="C1",
+        category_of_need="N1",
+        placement_type="U6",
+        placement_provider="PR1",
+        placement_postcode="LS6 2AA",
+        urn="SC123456",
+        home_postcode="LS2 7UE",
+        is_mother=False,
+    )
+    return record
+
+
+def test_a_change_of_placement_on_the_form_ends_the_episode_and_starts_the_next(world, client, child):
+    client.force_login(world.a.users[Role.PRACTITIONER])
+    url = reverse("looked_after_change", args=[child.pk])
+    changed_on = START + timedelta(days=40)
+    response = client.post(
+        url,
+        {
+            **_date("change_date", changed_on),
+            "legal_status": "C1",
+            "same_carers": "no",
+            "placement_type": "K2",
+            "placement_provider": "PR4",
+            "placement_postcode": "LS1 4AP",
+            "urn": "SC654321",
+            "intended_until_18": "no",
+            "reason_place_change": "CHILD",
+        },
+    )
+    assert response.status_code == 302
+    episodes = list(Episode.objects.filter(child=child).order_by("start_date"))
+    assert [(e.reason_new_episode, e.end_date, e.reason_ceased, e.reason_place_change) for e in episodes] == [
+        ("S", changed_on, "X1", "CHILD"),
+        ("P", None, "", ""),
+    ]
+    page = client.get(reverse("looked_after_child", args=[child.pk])).content.decode()
+    assert "K2: Children&#x27;s home" in page and "Period of care from" in page
+
+
+def test_a_refusal_shows_the_error_summary_and_records_nothing(world, client, child):
+    client.force_login(world.a.users[Role.PRACTITIONER])
+    response = client.post(
+        reverse("looked_after_change", args=[child.pk]),
+        {
+            **_date("change_date", START + timedelta(days=40)),
+            "legal_status": "C1",
+            "same_carers": "no",
+            "placement_type": "U6",
+            "placement_provider": "PR1",
+            "placement_postcode": "LS6 2AA",
+            "urn": "",  # a foster placement needs its URN
+            "intended_until_18": "no",
+            "reason_place_change": "CARPL",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in body and "Enter the Ofsted URN" in body
+    assert Episode.objects.filter(child=child).count() == 1
+
+
+def test_a_review_with_the_wrong_participation_code_for_the_age_is_refused_on_the_form(world, client, child):
+    client.force_login(world.a.users[Role.PRACTITIONER])
+    response = client.post(
+        reverse("looked_after_review", args=[child.pk]),
+        {**_date("review_date", START + timedelta(days=10)), "participation": "PN0"},
+    )
+    assert "PN0 is only for children under 4" in response.content.decode()
+    assert not child.reviews.exists()
+
+
+def test_the_childs_page_and_my_caseload_show_the_first_review_due(world, client, child):
+    from casework.looked_after import timescales
+
+    due = timescales.add_working_days(START, 20)
+    client.force_login(world.a.users[Role.PRACTITIONER])  # the allocated worker on Amara's case
+    page = client.get(reverse("looked_after_child", args=[child.pk])).content.decode()
+    assert f"First review: <strong>{due:%-d %B %Y}</strong>" in page
+    home = client.get("/").content.decode()
+    assert 'id="my-due"' in home and "First review" in home and "Overdue" in home
+    team = client.get(reverse("team_caseload", args=[world.a.team.pk]))
+    assert team.status_code == 403  # a practitioner has no team view
+    client.force_login(world.a.users[Role.TEAM_MANAGER])
+    team = client.get(reverse("team_caseload", args=[world.a.team.pk])).content.decode()
+    assert 'id="team-due"' in team and "T0001" in team
+
+
+def test_the_commissioner_downloads_only_their_own_children_and_the_download_is_audited(world, client, child):
+    other_person, _ = add_person(world.b, world.other_commissioner, given="Test", family="Other", dob=date(2012, 1, 1))
+    other = LookedAfterChild.objects.create(
+        organisation=world.b.org, person=other_person, commissioner=world.other_commissioner, child_id="X9999"
+    )
+    assert other.pk
+    officer = world.commissioner_users[Role.COMMISSIONER_OFFICER]
+    client.force_login(officer)
+    year = 2027 if TODAY >= date(2026, 4, 1) else 2026
+    response = client.get(reverse("return_903_download"), {"year": str(year)})
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    header = archive.read("header.csv").decode()
+    assert "T0001" in header and "X9999" not in header
+    assert header.splitlines()[0] == "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB"
+    assert AuditEvent.objects.filter(actor_id=officer.pk, action="export", object_type="ssda903").exists()
+    # practice staff cannot download an authority's return
+    client.force_login(world.a.users[Role.PRACTICE_MANAGER])
+    assert client.get(reverse("return_903_download"), {"year": str(year)}).status_code == 403
+
+
+def test_the_managers_return_check_lists_each_dfe_error_linked_to_the_record(world, client, child):
+    # A review recorded straight into the table with a code the service would refuse (PN0 at 10)
+    from casework.looked_after.models import Review
+
+    Review.objects.create(
+        organisation=child.organisation, child=child, review_date=START + timedelta(days=15), participation="PN0"
+    )
+    client.force_login(world.a.users[Role.PRACTICE_MANAGER])
+    year = 2027 if TODAY >= date(2026, 4, 1) else 2026
+    response = client.get(reverse("return_903_check"), {"commissioner": world.commissioner.pk, "year": str(year)})
+    body = response.content.decode()
+    assert response.status_code == 200
+    link = reverse("looked_after_child", args=[child.pk]) + "#reviews"
+    assert "Child T0001" in body and link in body
+    client.force_login(world.a.users[Role.PRACTITIONER])
+    assert client.get(reverse("return_903_check")).status_code == 403
