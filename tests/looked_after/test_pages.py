@@ -157,3 +157,46 @@ def test_the_managers_return_check_lists_each_dfe_error_linked_to_the_record(wor
     assert "Child T0001" in body and link in body
     client.force_login(world.a.users[Role.PRACTITIONER])
     assert client.get(reverse("return_903_check")).status_code == 403
+
+
+def _children_in_care(world, count: int, first: int):
+    manager = world.a.users[Role.TEAM_MANAGER]
+    for n in range(first, first + count):
+        person, _ = add_person(world.a, world.commissioner, given="Test", family=f"Pin{n}", dob=date(2012, 1, 1))
+        record = services.looked_after_child_create(
+            actor=manager, person=person, commissioner=world.commissioner, child_id=f"Q{n:04d}"
+        )
+        services.care_start(
+            actor=manager,
+            child=record,
+            start_date=START,
+            legal_status="C1",
+            category_of_need="N1",
+            placement_type="U6",
+            placement_provider="PR1",
+            placement_postcode="LS6 2AA",
+            urn="SC123456",
+            home_postcode="LS2 7UE",
+            is_mother=False,
+        )
+        services.review_record(actor=manager, child=record, review_date=START + timedelta(days=10), participation="PN1")
+
+
+def test_the_work_trays_take_the_same_number_of_queries_for_2_or_12_children(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    team_url = reverse("team_caseload", args=[world.a.team.pk])
+    counts = []
+    for added, first in ((2, 0), (10, 2)):
+        _children_in_care(world, added, first)
+        client.force_login(world.a.users[Role.PRACTITIONER])  # the allocated worker
+        with CaptureQueriesContext(connection) as home:
+            mine = client.get("/").content.decode()
+        client.force_login(world.a.users[Role.TEAM_MANAGER])
+        with CaptureQueriesContext(connection) as team:
+            body = client.get(team_url).content.decode()
+        counts.append((len(home.captured_queries), len(team.captured_queries)))
+        # every child is in both trays
+        assert mine.count("Second review") == body.count("Second review") == first + added
+    assert counts[0] == counts[1], counts
