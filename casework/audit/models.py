@@ -18,6 +18,8 @@ class AuditEvent(models.Model):
         SIGN_IN = "sign_in", "Signed in"
         SIGN_OUT = "sign_out", "Signed out"
         SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+        IMPORT = "import", "Imported"
+        EXPORT = "export", "Exported"
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Plain ids, not foreign keys: the log must outlive anything it mentions.

@@ -9,6 +9,9 @@ All or nothing, in two phases:
    dates of birth matching the Header, dates in order. Every problem is collected (the first
    ``MAX_PROBLEMS`` are kept) with its file, line (the header row is line 1; 0 means the file as a
    whole), column ("" for the whole row or file) and reason, and ``ReturnImportError`` is raised.
+   Header and Episodes are required; another table left out imports nothing (the notes say so).
+   SW_ID must be a Social Work England number (SW and digits) and a UPN code UN1 to UN5, as the
+   records hold them.
 2. Merge into what is already recorded and write it, in one transaction. Checks that need the
    database (a child held by another practice, two open episodes once merged, overlapping social
    worker allocations, an SW_ID belonging to another organisation's worker) are problems too,
@@ -33,16 +36,20 @@ What the files become (the practice is the importing practice; ``E`` is 31 March
   an earlier year's file (and importing the same files again changes nothing).
 * OC2 gives no dates: what it says is recorded as on ``E`` (a health assessment, dental check,
   immunisations, development check, conviction, substance misuse or SDQ "on 31 March"), unless a
-  record of that kind already falls in the year. A 0 removes nothing.
+  record of that kind already falls in the year (for the SDQ: unless the latest in the year says
+  the same). A 0 removes nothing.
 * OC3: a contact for the birthday (17 to 21) that falls in the year, dated on the birthday.
 * PrevPerm rows have no date: the n-th row for a child belongs to its n-th period of care
   starting (RNE S) in the year's episodes.
-* SWEpisodes: the child's looked-after-child case held by the practice for the authority (made
-  if there is none; closed when the child's care has ended, reopened when it has not), with one
-  allocation per row. A worker is matched by SW_ID = Social Work England number among the
-  practice's workers; an unknown SW_ID becomes a worker of the practice named "Authority social
-  worker" (no team), marked as having left on the import date so they never count as current
-  staff: the practice reallocates the case.
+* Postcodes and other codes are kept as written (in capitals), as the recording services keep them.
+* Every child with episodes or social worker episodes in the file gets the looked-after-child case
+  held by the practice for the authority (made if there is none): opened on the first episode or
+  allocation, closed (with its open allocation) the day the child's care ended, reopened when it
+  has not. Each SWEpisodes row is an allocation of that case. A worker is matched by SW_ID = Social
+  Work England number among the practice's workers; an unknown SW_ID becomes a worker of the
+  practice named "Authority social worker <SW_ID>" (no team), marked as having left on the import
+  date so they never count as current staff: the practice reallocates the case. The children are
+  not put on the practice's list (a registration needs a named worker of the practice).
 
 Years are applied oldest first (``import_903_years``); a child's own details come from the
 latest year that states them. Importing an earlier year on its own after a later one would
@@ -250,12 +257,10 @@ def _upn(value, year):
 
 
 def _postcode(value, year):
-    if not value:
-        return ""
-    postcode = identifiers.normalise_postcode(value)
-    if not identifiers.is_valid_postcode(postcode):
+    """Kept as written (upper case), as the recording services keep it: the return shows it back the same."""
+    if value and not identifiers.is_valid_postcode(value):
         raise _Bad(f"{value!r} is not a UK postcode")
-    return postcode
+    return value
 
 
 def _urn(value, year):
@@ -421,7 +426,6 @@ READERS = {
     },
     "DoLo": {"CHILD": _child_id, "DOB": _a_date, "DOLO_START": _a_date, "DOLO_END": _optional_date},
 }
-assert all(list(READERS[t]) == COLUMNS[t] for t in COLUMNS), "a reader for every exported column"  # noqa: S101
 
 
 # -- checks on one row ----------------------------------------------------------------------------
@@ -508,6 +512,7 @@ class _Table:
     file: str  # the file it came from
     rows: list[dict] = field(default_factory=list)  # rows read without a problem, with "_line"
     children: set[str] = field(default_factory=set)  # every CHILD named, readable row or not
+    refused: set[str] = field(default_factory=set)  # every CHILD with a row refused for a problem
     readable: bool = True  # the columns were right, so the rows were read
 
 
@@ -630,19 +635,22 @@ def _read_rows(table: _Table, reader, columns: list[str], year: int, problems: l
             line = reader.line_num
             if not any(cell.strip() for cell in cells):
                 continue
-            if child_at is not None and child_at < len(cells) and cells[child_at].strip():
-                table.children.add(cells[child_at].strip().upper())
+            child = cells[child_at].strip().upper() if child_at is not None and child_at < len(cells) else ""
+            table.children.add(child)
             if not table.readable:
                 continue
             if len(cells) != len(columns):
                 problems.append(Problem(table.file, line, "", f"{len(cells)} values for {len(columns)} columns"))
+                table.refused.add(child)
                 continue
             row = _read_row(table, line, dict(zip(columns, cells)), readers, year, problems)
-            if row is not None:
-                found = [Problem(table.file, line, column, reason) for column, reason in (check(row) if check else [])]
-                problems.extend(found)
-                if not found:
-                    table.rows.append(row)
+            checked = check(row) if row is not None and check else []
+            found = [Problem(table.file, line, column, reason) for column, reason in checked]
+            problems.extend(found)
+            if row is None or found:
+                table.refused.add(child)
+            else:
+                table.rows.append(row)
     except csv.Error as error:
         problems.append(Problem(table.file, reader.line_num, "", f"not readable as CSV: {error}"))
 
@@ -778,6 +786,8 @@ def _check_previous_permanence(parsed: _Year, problems: list[Problem]) -> None:
         return  # the Episodes table's own problems are reported
     seen = Counter()
     for row in parsed.rows("PrevPerm"):
+        if row["CHILD"] in episodes.refused:
+            continue  # the child's episodes have problems of their own, reported already
         child_starts = sorted(starts[row["CHILD"]])
         n = seen[row["CHILD"]]
         seen[row["CHILD"]] += 1
@@ -893,6 +903,16 @@ class _Tracker:
 def _set(obj, **values) -> None:
     for name, value in values.items():
         setattr(obj, name, value)
+
+
+def _overlap(what: str, start: date, end: date | None) -> str:
+    """Why a row cannot join what is recorded: usually a year left out between two imported years."""
+    if end is None:
+        return (
+            f"the {what} from {fmt(start)} already recorded is still open: "
+            "import the years in between too, or the year that ends it"
+        )
+    return f"overlaps the {what} from {fmt(start)} to {fmt(end)} already recorded"
 
 
 def _end(existing: date | None, given: date | None, year_end: date) -> date | None:
@@ -1025,7 +1045,7 @@ class _YearWriter:
         self.episodes = defaultdict(dict)  # CHILD -> start -> Episode
         for episode in self._mine(Episode):
             self.episodes[self.code_of[episode.child_id]][episode.start_date] = episode
-        lines = {}
+        file_rows = defaultdict(list)
         for row, child in self._rows_by_child("Episodes"):
             episode = self.episodes[row["CHILD"]].get(row["DECOM"])
             if episode is None:
@@ -1047,12 +1067,14 @@ class _YearWriter:
                 reason_ceased=episode.reason_ceased if kept else row["REC"],
                 reason_place_change=episode.reason_place_change if kept else row["REASON_PLACE_CHANGE"],
             )
-            lines.setdefault(row["CHILD"], row)
-        for code, row in lines.items():
+            file_rows[row["CHILD"]].append(row)
+        for code, rows in file_rows.items():
             opened = [e for e in self.episodes[code].values() if e.end_date is None]
             if len(opened) > 1:
-                starts = ", ".join(sorted(fmt(e.start_date) for e in opened))
-                self.problem("Episodes", row, "DEC", f"the child would have more than one open episode ({starts})")
+                in_file = {row["DECOM"]: row for row in rows}
+                row = next((in_file[e.start_date] for e in opened if e.start_date in in_file), rows[0])
+                other = next(e for e in opened if e.start_date != row["DECOM"])
+                self.problem("Episodes", row, "DEC", _overlap("episode", other.start_date, None))
         self._cases()
 
     def _cases(self) -> None:
@@ -1161,6 +1183,7 @@ class _YearWriter:
         """Open from the first episode or allocation; closed when the child's care has ended."""
         episodes = sorted(self.episodes[code].values(), key=lambda e: e.start_date)
         allocations = sorted(held.values(), key=lambda a: a.start_date)
+        self._check_allocations(allocations, sw_rows)
         starts = [e.start_date for e in episodes] + [a.start_date for a in allocations]
         case.opened_on = min(starts + ([case.opened_on] if case.opened_on else []))
         last = episodes[-1] if episodes else None
@@ -1181,24 +1204,29 @@ class _YearWriter:
                 table, row = self._first_row(code)
                 self.problem(table, row, "CHILD", "the practice holds another open looked-after-child case for them")
             _set(case, closed_on=None, close_reason="")
-        self._check_allocations(allocations, sw_rows)
 
     def _check_allocations(self, allocations: list[Allocation], sw_rows: list[dict]) -> None:
+        """One social worker at a time, once the file's rows are merged with the allocations recorded."""
+        from_file = {row["SW_DECOM"]: row for row in sw_rows}
         for allocation, following in zip(allocations, allocations[1:]):
-            if allocation.end_date is None or allocation.end_date > following.start_date:
-                row = next((r for r in sw_rows if r["SW_DECOM"] in (allocation.start_date, following.start_date)), None)
-                if row is not None:
-                    self.problem(
-                        "SWEpisodes",
-                        row,
-                        "SW_DECOM",
-                        f"overlaps the practice's allocation from {fmt(allocation.start_date)}",
-                    )
+            if allocation.end_date is not None and allocation.end_date <= following.start_date:
+                continue
+            later, earlier = from_file.get(following.start_date), from_file.get(allocation.start_date)
+            if later is not None:
+                self.problem(
+                    "SWEpisodes", later, "SW_DECOM", _overlap("allocation", allocation.start_date, allocation.end_date)
+                )
+            elif earlier is not None:
+                self.problem(
+                    "SWEpisodes", earlier, "SW_DEC", _overlap("allocation", following.start_date, following.end_date)
+                )
 
     # -- tables keyed by a date -------------------------------------------------------------------------
 
     def _keyed(self, table: str, model, date_field: str, column: str, make):
         """Rows of ``table`` matched to ``model`` records by (child, date); ``make`` builds a new one."""
+        if not self.parsed.rows(table):
+            return
         recorded = {self._key(obj, date_field): obj for obj in self._mine(model)}
         for row, child in self._rows_by_child(table):
             key = (row["CHILD"], row[column])
@@ -1240,7 +1268,7 @@ class _YearWriter:
                 accommodation=accommodation,
                 accommodation_suitable=suitable,
             )
-        adoptions = {self.code_of.get(a.child_id): a for a in self._mine(Adoption)}
+        adoptions = {self.code_of.get(a.child_id): a for a in self._mine(Adoption)} if self.parsed.rows("AD1") else {}
         for row, child in self._rows_by_child("AD1"):
             adoption = adoptions.get(row["CHILD"]) or self.track.add(Adoption(organisation=self.practice, child=child))
             _set(
@@ -1289,6 +1317,8 @@ class _YearWriter:
         """The latest SDQ in the year is the one reported: one on 31 March says what the row says."""
         if row["SDQ_SCORE"] is None and not row["SDQ_REASON"]:
             return
+        if row["SDQ_REASON"] == "SDQ1" and not recorded and self._sdq1_by_age(row["DOB"]):
+            return  # the export says SDQ1 by itself for a child under 4 or over 16 with no SDQ in the year
         values = {"score": row["SDQ_SCORE"], "reason_not_done": row["SDQ_REASON"]}
         latest = max(recorded, key=lambda s: (s.assessed_on, s.pk), default=None)
         if latest is not None and (latest.score, latest.reason_not_done) == (
@@ -1301,6 +1331,9 @@ class _YearWriter:
             _set(on_the_day, **values)
         else:
             self.track.add(StrengthsDifficulties(assessed_on=self.year_end, **values, **common))
+
+    def _sdq1_by_age(self, date_of_birth: date) -> bool:
+        return rules.age_on(date_of_birth, self.year_start) < 4 or rules.age_on(date_of_birth, self.year_end) >= 17
 
     def _substance_misuse(self, row, recorded: list[SubstanceMisuse], common) -> None:
         values = {

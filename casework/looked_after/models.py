@@ -40,7 +40,7 @@ class LookedAfterChild(models.Model):
         "Why there is no UPN",
         max_length=3,
         blank=True,
-        help_text="903 UPN code UN1 to UN10 when the child has no unique pupil number",
+        help_text="903 UPN code UN1 to UN5 when the child has no unique pupil number",
     )
     history = HistoricalRecords()
 

@@ -23,11 +23,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicallookedafterchild',
             name='upn_unknown_reason',
-            field=models.CharField(blank=True, help_text='903 UPN code UN1 to UN10 when the child has no unique pupil number', max_length=3, verbose_name='Why there is no UPN'),
+            field=models.CharField(blank=True, help_text='903 UPN code UN1 to UN5 when the child has no unique pupil number', max_length=3, verbose_name='Why there is no UPN'),
         ),
         migrations.AddField(
             model_name='lookedafterchild',
             name='upn_unknown_reason',
-            field=models.CharField(blank=True, help_text='903 UPN code UN1 to UN10 when the child has no unique pupil number', max_length=3, verbose_name='Why there is no UPN'),
+            field=models.CharField(blank=True, help_text='903 UPN code UN1 to UN5 when the child has no unique pupil number', max_length=3, verbose_name='Why there is no UPN'),
         ),
     ]
