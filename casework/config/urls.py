@@ -57,6 +57,7 @@ urlpatterns = [
     path("looked-after/<int:looked_after_child_id>/", looked_after.child_page, name="looked_after_child"),
     *looked_after.recording_urls(),
     path("returns/903/check/", looked_after.return_check, name="return_903_check"),
+    path("returns/903/import/", looked_after.return_import, name="return_903_import"),
     path("returns/903/", looked_after.return_download, name="return_903_download"),
     path("admin/", admin.site.urls),
 ]
