@@ -239,6 +239,9 @@ def build_return(*, children, year: int) -> Return:
             }
         )
         ceased = (row["uasc_ceased"] or rules.birthday(row["person__date_of_birth"], 18)) if row["uasc"] else None
+        # The rules treat a child as (formerly) UASC only when this year's or last year's UASC table
+        # has them (392a/b, 406): then there is no home postcode to report.
+        row["no_home_postcode"] = ceased is not None and ceased >= codes.collection_start(year - 1)
         if ceased is not None and ceased >= start:  # formerly UASC before the year: not in the table (rule 104)
             tables["UASC"].append(
                 {
@@ -266,7 +269,7 @@ def build_return(*, children, year: int) -> Return:
                 "REC": "" if still_open else row["reason_ceased"],
                 "REASON_PLACE_CHANGE": "" if still_open else row["reason_place_change"],
                 # an unaccompanied asylum-seeking child has no home in England to measure distance from (406)
-                "HOME_POST": "" if child_rows[row["child_id"]]["uasc"] else row["home_postcode"],
+                "HOME_POST": "" if child_rows[row["child_id"]]["no_home_postcode"] else row["home_postcode"],
                 "PL_POST": row["placement_postcode"],
                 "URN": row["urn"],
             }

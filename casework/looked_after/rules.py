@@ -147,10 +147,6 @@ def episode_problems(
         problems["legal_status"] = "A child under this legal status must be over 10"
     if placement_type == "P1" and legal_status == "V2":
         problems["legal_status"] = "A child placed with parents cannot be accommodated under section 20 (V2)"
-    if placement_type in codes.TEMPORARY_PLACEMENTS:
-        # temporary placements (T0-T4) need the return to the usual placement and their own time
-        # limits; until that is built they are refused rather than exported wrong
-        problems["placement_type"] = "Temporary placements (T0 to T4) cannot be recorded here yet"
     if placement_postcode and home_postcode and placement_type != "P1":
         if placement_postcode.replace(" ", "").upper() == home_postcode.replace(" ", "").upper():
             problems["placement_postcode"] = (
@@ -160,6 +156,53 @@ def episode_problems(
         if placement_authority != own_authority:
             problems["placement_provider"] = "Own provision (PR1) of this kind is in the authority's own area"
     return problems
+
+
+# Longest a temporary placement may last (DfE rules 375, 376, 379): hospital, carers' holiday, other.
+TEMPORARY_MAXIMUM_DAYS = {"T1": 42, "T3": 21, "T4": 7}
+# How many temporary placements for the foster carers' holiday a year (rule 377).
+CARERS_HOLIDAY_PER_YEAR = 2
+
+
+def temporary_placement_problem(episodes, *, change_date: date, legal_status: str, placement: dict) -> str | None:
+    """Rules for moves into and out of a temporary placement (T0-T4), given the period's episodes so
+    far (the last one current) and the next episode's legal status and placement fields. A
+    temporary placement is entered from, and returns to, the usual placement (rule 383: the next
+    episode is a P with the same placement type and postcode as the one before); it never starts
+    or ends a period of care (380, 381); and it keeps to its time limit."""
+    ordered = sorted(episodes, key=lambda e: _field(e, "start_date"))
+    current = ordered[-1]
+    into = placement["placement_type"] in codes.TEMPORARY_PLACEMENTS
+    if _field(current, "placement_type") in codes.TEMPORARY_PLACEMENTS:
+        if into:
+            return "The child returns to the usual placement before another temporary placement"
+        limit = TEMPORARY_MAXIMUM_DAYS.get(_field(current, "placement_type"))
+        if limit is not None and (change_date - _field(current, "start_date")).days > limit:
+            return f"This temporary placement may last at most {limit} days: the return is due by then"
+        usual = ordered[-2] if len(ordered) > 1 else None
+        if usual is None:
+            return "A period of care cannot start with a temporary placement"
+        same = placement["placement_type"] == _field(usual, "placement_type") and placement[
+            "placement_postcode"
+        ].replace(" ", "") == _field(usual, "placement_postcode").replace(" ", "")
+        if not same or legal_status != _field(current, "legal_status"):
+            return (
+                f"A temporary placement ends with the return to the usual placement "
+                f"({_field(usual, 'placement_type')} at {_field(usual, 'placement_postcode') or 'the same address'}), "
+                "with the same legal status; record any other change after that"
+            )
+    elif into and legal_status != _field(current, "legal_status"):
+        return "Record the change of legal status and the temporary placement as two changes"
+    if placement["placement_type"] == "T3":
+        year = codes.collection_year_of(change_date)
+        holidays_this_year = [
+            e
+            for e in ordered
+            if _field(e, "placement_type") == "T3" and codes.collection_year_of(_field(e, "start_date")) == year
+        ]
+        if len(holidays_this_year) >= CARERS_HOLIDAY_PER_YEAR:
+            return "Only two temporary placements for the foster carers' holiday (T3) are allowed in a year"
+    return None
 
 
 def legal_status_run_problem(episodes, ends_on: date) -> str | None:

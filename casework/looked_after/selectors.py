@@ -15,7 +15,7 @@ from django.utils import timezone
 from casework.cases.models import Allocation
 from casework.core import access
 from casework.core.codes import ServiceType
-from casework.looked_after import rules, timescales
+from casework.looked_after import codes, rules, timescales
 from casework.looked_after.models import (
     Adoption,
     AdoptionDecision,
@@ -130,8 +130,27 @@ def due_for(children, *, today: date | None = None) -> list[ChildDue]:
             sdqs=dates[child_id]["sdqs"],
             today=today,
         )
+        recode = placement_code_ending(episodes[child_id], today)
+        if recode is not None:
+            dues = sorted([*dues, recode], key=lambda d: d.due_on)
         found.append(ChildDue(child=child, dues=dues, worker=workers.get(child.person_id, "")))
     return sorted(found, key=lambda d: (d.first.due_on if d.first else date.max, d.child.child_id))
+
+
+def placement_code_ending(episodes, today: date) -> timescales.Due | None:
+    """A current placement whose code the DfE retires (H5, P2, Z1) must be recoded from the first
+    day of the year it is no longer valid in: shown from the autumn before, overdue after."""
+    current = next((e for e in episodes if e["end_date"] is None), None)
+    if current is None:
+        return None
+    entry = codes.PLACEMENT_TYPE.codes.get(current["placement_type"])
+    if entry is None or entry.last_year >= codes.collection_year_of(today) + 1:
+        return None
+    return timescales.Due(
+        kind="placement_code",
+        label=f"Placement code {entry.code} is not used after {codes.year_label(entry.last_year)}: record the new code",
+        due_on=codes.collection_start(entry.last_year + 1),
+    )
 
 
 def _current_workers(children) -> dict[int, str]:

@@ -262,6 +262,8 @@ def care_start(
         raise ValidationError({"start_date": "The child is already looked after: record a change of placement"})
     if episodes and start_date <= episodes[-1].end_date:
         raise ValidationError({"start_date": "The child's previous period of care ended on or after that date"})
+    if placement_type in codes.TEMPORARY_PLACEMENTS:
+        raise ValidationError({"placement_type": "A period of care cannot start with a temporary placement"})
     _placement_checks(
         child,
         start_date,
@@ -376,10 +378,21 @@ def episode_change(
         legal_status=legal_status,
         category_of_need=current.category_of_need,
     )
-    run = rules.legal_status_run_problem(_current_period(child), change_date) if legal_changed else None
+    # a short-lived status ends by its limit whatever else changes meanwhile (DfE rules 361-364)
+    run = rules.legal_status_run_problem(_current_period(child), change_date)
     if run:
         raise ValidationError({"change_date": run})
-    if rne in ("P", "T", "B", "U"):
+    temporary = rules.temporary_placement_problem(
+        _current_period(child),
+        change_date=change_date,
+        legal_status=legal_status,
+        placement={"placement_type": placement_type, "placement_postcode": placement_postcode},
+    )
+    if temporary:
+        raise ValidationError({"placement_type": temporary})
+    involves_temporary = codes.TEMPORARY_PLACEMENTS & {placement_type, current.placement_type}
+    if rne in ("P", "T", "B", "U") and not involves_temporary:
+        # no reason is given for a move into or back from a temporary placement (DfE rules 225, 226)
         if not reason_place_change:
             raise ValidationError({"reason_place_change": "Choose the reason for the change of placement"})
         _code("reason_place_change", codes.REASON_PLACE_CHANGE, reason_place_change, change_date, "reason")
@@ -647,6 +660,11 @@ def missing_record(
 
 @_recording
 def uasc_update(*, actor, child: LookedAfterChild, uasc: bool, uasc_ceased: date | None = None) -> LookedAfterChild:
+    if child.episodes.exists():
+        # the return compares UASC status and its end year on year (205B) and reads the home
+        # postcode by it (392, 406, 453): a status that changes during care cannot be shown
+        # consistently, so it is settled when the child arrives
+        raise ValidationError({"uasc": "UASC status is recorded before the child's first period of care starts"})
     if not uasc and uasc_ceased is not None:
         raise ValidationError({"uasc_ceased": "Only an unaccompanied asylum-seeking child has a date status ceased"})
     if uasc_ceased is not None:

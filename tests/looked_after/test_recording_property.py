@@ -11,12 +11,13 @@ import os
 from datetime import date, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from hypothesis import HealthCheck as HypothesisHealthCheck
-from hypothesis import Phase, given, settings
+from hypothesis import Phase, event, given, settings
 from hypothesis import strategies as st
 
 from casework.accounts.models import Role
@@ -30,7 +31,9 @@ from casework.looked_after.validation import confirm_against_history, validate_d
 from casework.people import services as people_services
 from casework.registration import services as registration_services
 
-TODAY = date.today()
+# The services' "today" is moved to after the end of 2026/27, so every supported year is a complete
+# return (an unfinished year rightly lacks what is not due yet).
+TODAY = date(2027, 5, 1)
 EARLIEST = date(2023, 10, 1)
 POSTCODES = ["LS1 4AP", "LS2 7UE", "LS6 2AA", "BD1 1AA", "M1 1AE"]
 URNS = ["SC123456", "SC654321", "1234567"]
@@ -40,7 +43,7 @@ def _all(code_list):
     return st.sampled_from(list(code_list))
 
 
-placement = st.fixed_dictionaries(
+any_placement = st.fixed_dictionaries(
     {
         "placement_type": _all(codes.PLACEMENT_TYPE),
         "placement_provider": st.sampled_from(["", *codes.PLACEMENT_PROVIDER]),
@@ -48,12 +51,33 @@ placement = st.fixed_dictionaries(
         "urn": st.sampled_from(["", *URNS]),
     }
 )
+# Mostly what a worker would enter, so that care starts and the later actions have something to
+# act on; a third of the time anything at all, so the refusals are exercised too.
+usual_placement = st.builds(
+    lambda kind, postcode: {**kind, "placement_postcode": postcode},
+    st.sampled_from(
+        [
+            {"placement_type": "U6", "placement_provider": "PR4", "urn": "SC123456"},
+            {"placement_type": "U3", "placement_provider": "PR1", "urn": "SC654321"},
+            {"placement_type": "U4", "placement_provider": "PR5", "urn": "1234567"},
+            {"placement_type": "K2", "placement_provider": "PR4", "urn": "SC654321"},
+            {"placement_type": "K2", "placement_provider": "PR1", "urn": "SC123456"},
+            {"placement_type": "P1", "placement_provider": "PR0", "urn": ""},
+            {"placement_type": "Z1", "placement_provider": "PR4", "urn": ""},
+            {"placement_type": "H5", "placement_provider": "PR4", "urn": ""},
+            {"placement_type": "K3", "placement_provider": "PR4", "urn": "SC123456"},
+        ]
+    ),
+    st.sampled_from(POSTCODES),
+)
+placement = st.one_of(usual_placement, usual_placement, any_placement)
+legal_status = st.one_of(st.sampled_from(["C1", "C2", "V2", "C1", "V2"]), _all(codes.LEGAL_STATUS))
 
 ACTIONS = st.one_of(
-    st.tuples(st.just("change"), placement, _all(codes.LEGAL_STATUS), st.booleans(), _all(codes.REASON_PLACE_CHANGE)),
+    st.tuples(st.just("change"), placement, legal_status, st.booleans(), _all(codes.REASON_PLACE_CHANGE)),
     st.tuples(st.just("legal"), _all(codes.LEGAL_STATUS)),
     st.tuples(st.just("end"), _all(codes.REASON_EPISODE_CEASED)),
-    st.tuples(st.just("restart"), placement, _all(codes.LEGAL_STATUS), _all(codes.PREVIOUS_PERMANENCE)),
+    st.tuples(st.just("restart"), placement, legal_status, _all(codes.PREVIOUS_PERMANENCE)),
     st.tuples(st.just("review"), _all(codes.REVIEW_PARTICIPATION)),
     st.tuples(st.just("visit"), st.booleans(), st.booleans()),
     st.tuples(st.just("health"), st.sampled_from(HealthCheck.Kind.values)),
@@ -65,6 +89,8 @@ ACTIONS = st.one_of(
     st.tuples(st.just("decision_ceased"), _all(codes.PLACED_FOR_ADOPTION_CEASED)),
     st.tuples(st.just("adoption"), _all(codes.ADOPTER_SEX), _all(codes.ADOPTER_LEGAL_STATUS), st.booleans()),
     st.tuples(st.just("adoptive_placement"), st.sampled_from(["A5", "A6"])),
+    st.tuples(st.just("temporary"), st.sampled_from(sorted(codes.TEMPORARY_PLACEMENTS)), st.sampled_from(POSTCODES)),
+    st.tuples(st.just("return")),
     st.tuples(st.just("dolo"), st.one_of(st.none(), st.integers(1, 120))),
     st.tuples(st.just("dolo_end")),
     st.tuples(st.just("uasc"), st.booleans()),
@@ -86,8 +112,9 @@ CHILD = st.fixed_dictionaries(
         "sex": st.sampled_from(["M", "F"]),
         "start_offset": st.integers(0, 900),
         "placement": placement,
-        "legal_status": _all(codes.LEGAL_STATUS),
+        "legal_status": legal_status,
         "category_of_need": _all(codes.CATEGORY_OF_NEED),
+        "uasc": st.booleans(),
         "steps": st.lists(st.tuples(st.integers(1, 150), ACTIONS), min_size=3, max_size=25),
     }
 )
@@ -115,6 +142,7 @@ class Recorder:
         except ValidationError:
             return False
         self.accepted.append(name)
+        event(f"accepted: {name}")  # --hypothesis-show-statistics shows what the run exercised
         return True
 
     def run(self):
@@ -153,6 +181,8 @@ class Recorder:
         self.child = services.looked_after_child_create(
             actor=manager, person=person, commissioner=self.world.commissioner, child_id=f"P{self.index:05d}"
         )
+        if s["uasc"]:
+            self.attempt("uasc", lambda: services.uasc_update(actor=manager, child=self.child, uasc=True))
         if not self.attempt(
             "start",
             lambda: services.care_start(
@@ -173,8 +203,57 @@ class Recorder:
             if day > TODAY:
                 break
             self.attempt(action[0], lambda d=day, a=action: self.act(d, *a))
+        self.end_temporary_placement()
+        self.recode_retired_placements()
         self.end_short_lived_status()
         self.questionnaires_when_due()
+
+    def return_to_usual_placement(self, day):
+        latest = list(self.child.episodes.order_by("-start_date")[:2])
+        if len(latest) < 2 or latest[0].end_date is not None:
+            raise ValidationError("no temporary placement to return from")
+        current, usual = latest
+        services.episode_change(
+            actor=self.manager,
+            child=self.child,
+            change_date=day,
+            legal_status=current.legal_status,
+            **{f: getattr(usual, f) for f in ("placement_type", "placement_provider", "placement_postcode", "urn")},
+        )
+
+    def recode_retired_placements(self):
+        """What the work tray prompts: a placement whose code the DfE retires (H5, P2, Z1) is recoded
+        on 1 April of the first year it is no longer valid in (same carers, 'change in the status of
+        the placement only')."""
+        current = self.child.episodes.filter(end_date__isnull=True).first()
+        if current is None:
+            return
+        entry = codes.PLACEMENT_TYPE.codes[current.placement_type]
+        new_year_day = codes.collection_start(entry.last_year + 1)
+        if new_year_day > TODAY or new_year_day <= current.start_date:
+            return
+        replacement = {"H5": "K3", "P2": "K3", "Z1": "Z14"}[current.placement_type]
+        self.attempt(
+            "recoded",
+            lambda: services.episode_change(
+                actor=self.manager,
+                child=self.child,
+                change_date=new_year_day,
+                legal_status=current.legal_status,
+                placement_type=replacement,
+                placement_provider=current.placement_provider or "PR4",
+                placement_postcode=current.placement_postcode,
+                urn=current.urn or "SC123456",
+                same_carers=True,
+                reason_place_change="PLACE",
+            ),
+        )
+
+    def end_temporary_placement(self):
+        """What the work tray prompts: the child goes back to the usual placement within the limit."""
+        current = self.child.episodes.filter(end_date__isnull=True).first()
+        if current is not None and current.placement_type in codes.TEMPORARY_PLACEMENTS:
+            self.attempt("returned", lambda: self.return_to_usual_placement(current.start_date + timedelta(days=1)))
 
     def questionnaires_when_due(self):
         """What the work tray prompts: an SDQ each year for a child aged 4 to 16 (the return wants
@@ -249,6 +328,20 @@ class Recorder:
                 reason_place_change="CARPL",
                 **keep,
             )
+        elif kind == "temporary":
+            current = c.episodes.filter(end_date__isnull=True).first()
+            if current is None:
+                raise ValidationError("not looked after")
+            services.episode_change(
+                actor=m,
+                child=c,
+                change_date=day,
+                legal_status=current.legal_status,
+                placement_type=args[0],
+                placement_postcode=args[1],
+            )
+        elif kind == "return":
+            self.return_to_usual_placement(day)
         elif kind == "end":
             services.care_end(actor=m, child=c, end_date=day, reason_ceased=args[0])
         elif kind == "restart":
@@ -373,7 +466,7 @@ EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "6"))
 @given(scripts=st.lists(CHILD, min_size=4, max_size=8))
 def test_whatever_the_services_accept_exports_with_zero_dfe_errors(world, scripts):
     # each example starts from the same world: its children are rolled back afterwards
-    with transaction.atomic():
+    with transaction.atomic(), mock.patch("django.utils.timezone.localdate", return_value=TODAY):
         recorders = []
         for index, script in enumerate(scripts):
             recorder = Recorder(world, index, script)
