@@ -23,7 +23,7 @@ from casework.cases.models import Allocation, Case, CaseNote
 from casework.core import identifiers
 from casework.core.codes import DEFAULT_CASE_WEIGHTS, ServiceType
 from casework.core.postcodes import postcodes_in
-from casework.looked_after import rules
+from casework.looked_after import codes, rules
 from casework.organisations.models import Commissioning, Organisation, Team, Worker
 from casework.people.models import Household, HouseholdMembership, Person, Relationship
 from casework.people.rules import INVERSE_RELATIONSHIP, name_key
@@ -158,10 +158,14 @@ def _years_ago(as_of: date, rng: random.Random, low: float, high: float) -> date
 
 
 class _Generator:
-    def __init__(self, *, practices: int, people: int, seed: int, as_of: date):
+    def __init__(self, *, practices: int, people: int, seed: int, as_of: date, looked_after: int | None = None):
         self.rng = random.Random(seed)
         self.n_practices = practices
         self.n_people = people
+        self.n_looked_after = looked_after
+        # the extra looked-after children draw from their own stream, so the rest of the population
+        # is the same people, families and case timelines with or without them
+        self.extra_rng = random.Random(f"looked-after-{seed}")
         self.as_of = as_of
         self.summary = SeedSummary()
         self.used_nhs: set[str] = set()
@@ -183,7 +187,8 @@ class _Generator:
         for i in range(self.n_practices):
             name, form = PRACTICES[i] if i < len(PRACTICES) else (f"Practice {i + 1} CIC", Organisation.LegalForm.CIC)
             # capacity a little above the expected list size, so the list page has something to show
-            capacity = math.ceil(self.n_people / self.n_practices * (1.05 if i % 2 == 0 else 0.9))
+            listed = self.n_people + 2 * (self.n_looked_after or 0)  # an extra child comes with a parent or two
+            capacity = math.ceil(listed / self.n_practices * (1.05 if i % 2 == 0 else 0.9))
             org = Organisation.objects.create(
                 name=name, kind=Organisation.Kind.PRACTICE, legal_form=form, list_capacity=capacity
             )
@@ -205,8 +210,10 @@ class _Generator:
         self.summary.organisations = len(self.practices) + len(self.commissioners)
 
     # -- people and families -------------------------------------------------------------
-    def _person(self, *, practice_index, commissioner, background, sex, age_low, age_high, family_name, address):
-        rng = self.rng
+    def _person(
+        self, *, practice_index, commissioner, background, sex, age_low, age_high, family_name, address, rng=None
+    ):
+        rng = rng or self.rng
         org, spec, _ = commissioner
         ethnicity = weighted(rng, next(b[2] for b in names.BACKGROUNDS if b[0] == background))
         dob = _years_ago(self.as_of, rng, age_low, age_high)
@@ -382,8 +389,8 @@ class _Generator:
         self.workers = workers
 
     # -- registrations, cases, allocations -------------------------------------------------
-    def _service_for(self, role: str, age: float) -> str | None:
-        rng = self.rng
+    def _service_for(self, role: str, age: float, rng=None) -> str | None:
+        rng = rng or self.rng
         if role == "child" and age < 18:
             return weighted(rng, [(ServiceType.LOOKED_AFTER_CHILD, 35), (ServiceType.CHILD_IN_NEED, 25), (None, 40)])
         if role == "care_leaver":
@@ -429,11 +436,7 @@ class _Generator:
             start = earliest + timedelta(days=int(rng.random() * max(span - 1, 0)))
             care_leaver = members[0][1] == "care_leaver"
             if care_leaver:
-                # registered while still looked after, so the practice held the case before 18
-                dob = members[0][0].date_of_birth
-                latest = rules.birthday(dob, 17) - timedelta(days=30)
-                earliest = max(rules.birthday(dob, 13), self.as_of - timedelta(days=6 * 365))
-                start = earliest + timedelta(days=rng.randint(0, max(0, (latest - earliest).days)))
+                start = self._care_leaver_registered(rng, members[0][0].date_of_birth)
             household = None
             if is_family:
                 household = Household(organisation=org, name=f"The {members[0][0].family_name} family")
@@ -475,33 +478,7 @@ class _Generator:
                 age = (self.as_of - person.date_of_birth).days / 365.25
                 service = self._service_for(role, age)
                 if role == "care_leaver":
-                    # looked after until their 18th birthday, then a care leaver
-                    eighteen = rules.birthday(person.date_of_birth, 18)
-                    self.case_plans.append(
-                        {
-                            "org": org,
-                            "person": person,
-                            "commissioner": commissioner[0],
-                            "service": ServiceType.LOOKED_AFTER_CHILD,
-                            "opened": start + timedelta(days=rng.randint(1, 20)),
-                            "closed": eighteen,
-                            "close_reason": Case.CloseReason.OUTCOMES_MET,
-                            "leaving": "eighteen",
-                        }
-                    )
-                    if service is not None:
-                        self.case_plans.append(
-                            {
-                                "org": org,
-                                "person": person,
-                                "commissioner": commissioner[0],
-                                "service": service,
-                                "opened": eighteen,
-                                "closed": None,
-                                "close_reason": "",
-                            }
-                        )
-                        open_weight[(org.pk, TEAM_FOR_SERVICE[service])] += float(DEFAULT_CASE_WEIGHTS[service])
+                    self._plan_care_leaver(rng, org, person, commissioner[0], start, service, open_weight)
                     continue
                 if service is None:
                     continue
@@ -549,6 +526,203 @@ class _Generator:
                 if closed is None:
                     open_weight[(holder.pk, TEAM_FOR_SERVICE[service])] += float(DEFAULT_CASE_WEIGHTS[service])
         return open_weight
+
+    def looked_after_year(self) -> int:
+        """The last collection year (1 April to 31 March) that ended before the as-of date."""
+        return codes.collection_year_of(self.as_of) - 1
+
+    def extra_looked_after(self, open_weight):
+        """``--looked-after N``: more families whose children are looked after, until about N children
+        are looked after at some time in ``looked_after_year()`` (the children the main mix already
+        has count). They are made like the main mix (same families, names, areas and commissioners),
+        only their cases are planned so that each period of care overlaps that year: about a third
+        began in it, the rest up to six years before; about a quarter end in or after it (home,
+        adopted, moved away, 18th birthday).
+        Their histories come from the same simulation as every other looked-after child's."""
+        rng = self.extra_rng
+        year = self.looked_after_year()
+        first, last = codes.collection_start(year), codes.collection_end(year)
+
+        def in_care(plan):
+            return (
+                plan["service"] == ServiceType.LOOKED_AFTER_CHILD
+                and plan["opened"] <= last
+                and (plan["closed"] is None or plan["closed"] >= first)
+            )
+
+        counted = {(plan["commissioner"].pk, id(plan["person"])) for plan in self.case_plans if in_care(plan)}
+        wanted = self.n_looked_after - len(counted)
+        # an extra child is born at least a few weeks before the year ends
+        youngest = (self.as_of - last).days / 365.25 + 0.1
+        born_before_year = (self.as_of - first).days / 365.25 + 0.1
+        # and one leaving care at 18 has the 18th birthday within the year
+        eighteen_low = (self.as_of - date(last.year - 18, last.month, last.day)).days / 365.25 + 0.01
+        eighteen_high = (self.as_of - date(first.year - 18, first.month, first.day)).days / 365.25 - 0.01
+        six_years_ago = self.as_of - timedelta(days=6 * 365)
+        people = []
+        made = 0
+        while made < wanted:
+            practice_index = rng.randrange(self.n_practices)
+            commissioner = self.commissioners[practice_index % len(self.commissioners)]
+            if practice_index == 0 and len(self.commissioners) > 1 and rng.random() < 0.25:
+                commissioner = self.commissioners[1]
+            org = self.practices[practice_index]
+            background = weighted(rng, [(b[0], b[1]) for b in names.BACKGROUNDS])
+            family_name = rng.choice(names.FAMILY_NAMES[background])
+            address = (f"{rng.randint(1, 180)} {rng.choice(names.STREETS)}", rng.choice(commissioner[2]))
+            common = {
+                "practice_index": practice_index,
+                "commissioner": commissioner,
+                "background": background,
+                "address": address,
+                "family_name": family_name,
+                "rng": rng,
+            }
+            route = weighted(
+                rng, [(Registration.Route.COMMISSIONER_REFERRAL, 72), (Registration.Route.SELF_REFERRAL, 28)]
+            )
+            plan = {
+                "org": org,
+                "commissioner": commissioner[0],
+                "household": None,
+                "route": route,
+                "end": None,
+                "end_reason": "",
+                "transfer_to": None,
+            }
+            if rng.random() < 0.1:
+                # a young person looked after until the 18th birthday, in the year, then a care leaver
+                person = self._person(sex=rng.choice("FM"), age_low=eighteen_low, age_high=eighteen_high, **common)
+                start = self._care_leaver_registered(rng, person.date_of_birth)
+                people.append(person)
+                service = self._service_for("care_leaver", 18, rng)
+                self._plan_care_leaver(rng, org, person, commissioner[0], start, service, open_weight)
+                self.registrations.append({**plan, "start": start, "members": [(person, "care_leaver")]})
+                made += 1
+                continue
+            # siblings come into care together: about a third in the year, the rest before it (born by then)
+            entering_in_year = rng.random() < 0.3
+            born_by = youngest if entering_in_year else born_before_year
+            n_children = min(weighted(rng, [(1, 40), (2, 30), (3, 18), (4, 8), (5, 4)]), wanted - made)
+            n_adults = weighted(rng, [(1, 55), (2, 45)])
+            eldest = rng.uniform(born_by + 0.2, 17.5)
+            members = []
+            for _ in range(n_adults):
+                sex = rng.choice("FM") if n_adults == 2 and members else "F" if rng.random() < 0.8 else "M"
+                members.append((self._person(sex=sex, age_low=eldest + 18, age_high=eldest + 32, **common), "parent"))
+            for _ in range(n_children):
+                child = self._person(sex=rng.choice("FM"), age_low=born_by, age_high=eldest, **common)
+                members.append((child, "child"))
+            people += [p for p, _ in members]
+            made += n_children
+            earliest = max(max(p.date_of_birth for p, _ in members), six_years_ago)
+            if entering_in_year:
+                from_day = max(earliest, first)
+                entered = from_day + timedelta(days=rng.randint(0, (last - from_day).days))
+            else:
+                entered = earliest + timedelta(days=rng.randint(0, (first - earliest).days - 1))
+            start = max(earliest, entered - timedelta(days=rng.randint(0, 90)))  # on the practice's list first
+            household = Household(organisation=org, name=f"The {family_name} family")
+            self.households.append((household, members, start))
+            end, end_reason = None, ""
+            leaving_from = max(first, start + timedelta(days=31))
+            if rng.random() < 0.06 and leaving_from < self.as_of:
+                # the family left the practice's list in or after the year; the care ended then
+                end = leaving_from + timedelta(days=rng.randint(0, (self.as_of - leaving_from).days - 1))
+                end_reason = weighted(
+                    rng,
+                    [
+                        (Registration.EndReason.MOVED_AWAY, 60),
+                        (Registration.EndReason.NO_LONGER_ELIGIBLE, 30),
+                        (Registration.EndReason.CHOSE_TO_LEAVE, 10),
+                    ],
+                )
+            self.registrations.append(
+                {
+                    **plan,
+                    "household": household,
+                    "start": start,
+                    "end": end,
+                    "end_reason": end_reason,
+                    "members": members,
+                }
+            )
+            for person, role in members:
+                if role != "child":
+                    continue
+                latest = min(last, end - timedelta(days=30)) if end else last
+                opened = min(entered + timedelta(days=rng.randint(0, 20)), latest)
+                closed, close_reason, leaving = None, "", None
+                stayed = (self.as_of - opened).days
+                if end:
+                    closed = end
+                    close_reason = {"moved_away": "moved_away", "no_longer_eligible": "no_longer_eligible"}.get(
+                        end_reason, "other"
+                    )
+                elif rules.age_on(person.date_of_birth, opened) < 4 and stayed > 760 and rng.random() < 0.45:
+                    # adopted (20+ months after care began), on or after the year's start
+                    low = max(620, (first - opened).days)
+                    if low <= stayed:
+                        closed = opened + timedelta(days=rng.randint(low, stayed))
+                        close_reason, leaving = Case.CloseReason.OUTCOMES_MET, "adopted"
+                elif rng.random() < 0.25:
+                    low = max(30, (first - opened).days)
+                    if low <= stayed:
+                        closed = opened + timedelta(days=rng.randint(low, stayed))
+                        close_reason = Case.CloseReason.OUTCOMES_MET
+                self.case_plans.append(
+                    {
+                        "org": org,
+                        "person": person,
+                        "commissioner": commissioner[0],
+                        "service": ServiceType.LOOKED_AFTER_CHILD,
+                        "opened": opened,
+                        "closed": closed,
+                        "close_reason": close_reason,
+                        "leaving": leaving,
+                    }
+                )
+                if closed is None:
+                    open_weight[(org.pk, TEAM_FOR_SERVICE[ServiceType.LOOKED_AFTER_CHILD])] += float(
+                        DEFAULT_CASE_WEIGHTS[ServiceType.LOOKED_AFTER_CHILD]
+                    )
+        Person.objects.bulk_create(people, batch_size=BATCH)
+        self.summary.people += len(people)
+
+    def _care_leaver_registered(self, rng: random.Random, dob: date) -> date:
+        # registered while still looked after, so the practice held the case before 18
+        latest = rules.birthday(dob, 17) - timedelta(days=30)
+        earliest = max(rules.birthday(dob, 13), self.as_of - timedelta(days=6 * 365))
+        return earliest + timedelta(days=rng.randint(0, max(0, (latest - earliest).days)))
+
+    def _plan_care_leaver(self, rng, org, person, commissioner, start, service, open_weight):
+        # looked after until their 18th birthday, then a care leaver
+        eighteen = rules.birthday(person.date_of_birth, 18)
+        self.case_plans.append(
+            {
+                "org": org,
+                "person": person,
+                "commissioner": commissioner,
+                "service": ServiceType.LOOKED_AFTER_CHILD,
+                "opened": start + timedelta(days=rng.randint(1, 20)),
+                "closed": eighteen,
+                "close_reason": Case.CloseReason.OUTCOMES_MET,
+                "leaving": "eighteen",
+            }
+        )
+        if service is not None:
+            self.case_plans.append(
+                {
+                    "org": org,
+                    "person": person,
+                    "commissioner": commissioner,
+                    "service": service,
+                    "opened": eighteen,
+                    "closed": None,
+                    "close_reason": "",
+                }
+            )
+            open_weight[(org.pk, TEAM_FOR_SERVICE[service])] += float(DEFAULT_CASE_WEIGHTS[service])
 
     def write_registrations(self):
         rng = self.rng
@@ -665,11 +839,14 @@ class _Generator:
         allocations = []
         notes = []
         reasons = CHANGE_REASONS
+        registered = {
+            key: [w for w in pool if w.swe_registration_number] or pool for key, pool in self.pool.items()
+        }  # once per team, not per case: a team holds thousands of workers at 80,000 looked-after children
         for case in cases:
             function = TEAM_FOR_SERVICE[case.service_type]
             pool = self.pool[(case.organisation_id, function)]
             if case.service_type != ServiceType.CARE_LEAVER:
-                pool = [w for w in pool if w.swe_registration_number] or pool
+                pool = registered[(case.organisation_id, function)]
             end = case.closed_on or self.as_of
             n_changes = weighted(rng, [(0, 45), (1, 32), (2, 15), (3, 8)])
             days = (end - case.opened_on).days
@@ -801,6 +978,8 @@ class _Generator:
         )
         self.people()
         open_weight = self.plan_cases()
+        if self.n_looked_after:
+            self.extra_looked_after(open_weight)
         self.workforce(open_weight)
         # Workers are created before anything points at them; their start and leave dates are
         # adjusted while registrations and allocations are planned, then saved in one go.
@@ -866,11 +1045,16 @@ class _Generator:
         self.worker_users = by_worker
 
 
-def seed(*, practices: int, people: int, seed: int, as_of: date) -> SeedSummary:
+def seed(*, practices: int, people: int, seed: int, as_of: date, looked_after: int | None = None) -> SeedSummary:
+    """``looked_after``: add children looked after at some time in the last collection year that ended
+    before ``as_of`` until about that many are (None: the usual mix only, unchanged)."""
     if practices < 1 or people < 1:
         raise ValueError("Seed at least one practice and one person")
+    if looked_after is not None and looked_after < 0:
+        raise ValueError("Give a number of looked-after children of zero or more")
     with transaction.atomic():
-        summary = _Generator(practices=practices, people=people, seed=seed, as_of=as_of).run()
+        generator = _Generator(practices=practices, people=people, seed=seed, as_of=as_of, looked_after=looked_after)
+        summary = generator.run()
     # Fresh statistics after a bulk load, or the planners guess (PostgreSQL sorted the practice
     # list with a hash join over every registration, 180 ms instead of 2 ms, until ANALYZE).
     if not connection.in_atomic_block:

@@ -100,6 +100,10 @@ class ChildHistory:
         else:
             place = "U6"
         postcode = rng.choice(self.far if rng.random() < 0.12 and self.far else self.near)
+        while postcode == self.home_postcode:
+            # never the child's home postcode (DfE rule 392d: only P1, placed with parents, may share
+            # it); drawn again only then, so every other history is the same as before
+            postcode = rng.choice(self.near)
         far = postcode not in self.near_set
         if far:
             provider = weighted(rng, [("PR4", 70), ("PR5", 20), ("PR2", 10)])  # not the authority's own

@@ -13,11 +13,11 @@ import pytest
 
 from casework.cases.models import Allocation, Case
 from casework.core import identifiers
+from casework.core.postcodes import postcodes_in
 from casework.organisations.models import Worker
 from casework.people.models import Person
 from casework.registration.models import Registration
 from casework.synthetic.generate import COMMISSIONERS, seed
-from casework.synthetic.postcodes import postcodes_in
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = date(2026, 11, 1)

@@ -20,8 +20,17 @@ class Command(BaseCommand):
             help="The 'today' of the data (YYYY-MM-DD); default today. Same seed and date, same data.",
         )
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if the database already has data")
+        parser.add_argument(
+            "--looked-after",
+            type=int,
+            default=None,
+            metavar="N",
+            help="Add children looked after in the last collection year that ended before the as-of date "
+            "(1 April to 31 March), with full histories, until about N are (split across the commissioners). "
+            "Without it the usual mix only, unchanged.",
+        )
 
-    def handle(self, *args, practices, people, seed: int, as_of, if_empty, **options):
+    def handle(self, *args, practices, people, seed: int, as_of, if_empty, looked_after, **options):
         if Organisation.objects.exists():
             if if_empty:
                 self.stdout.write("The database already has data: not seeding again.")
@@ -29,9 +38,17 @@ class Command(BaseCommand):
             raise CommandError("The database already has data. Seed an empty database (or pass --if-empty).")
         if practices < 1 or people < 1:
             raise CommandError("Give at least one practice and one person")
-        summary = generate(practices=practices, people=people, seed=seed, as_of=as_of or date.today())
+        if looked_after is not None and looked_after < 0:
+            raise CommandError("Give a number of looked-after children of zero or more")
+        summary = generate(
+            practices=practices, people=people, seed=seed, as_of=as_of or date.today(), looked_after=looked_after
+        )
         self.stdout.write(
             f"Seeded {summary.organisations} organisations, {summary.workers} workers ({summary.users} sign-ins), "
             f"{summary.people} people in {summary.households} families, {summary.registrations} registrations, "
             f"{summary.cases} cases, {summary.allocations} allocations, {summary.notes} case notes."
         )
+        if looked_after is not None:
+            self.stdout.write(
+                f"{summary.looked_after_children} looked-after children with histories, {summary.episodes} episodes."
+            )
