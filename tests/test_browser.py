@@ -155,3 +155,48 @@ def test_practitioner_adds_a_case_note_and_sees_it_in_the_chronology(demo_server
             "WHERE n.summary = 'After-school visit'"
         ).fetchall()
     assert saved == [(person_id, "p1.practitioner")]
+
+
+def _one_of_my_looked_after_children(db_path) -> int | None:
+    """A child in care now whose looked-after case is allocated to the demo practitioner."""
+    with sqlite3.connect(db_path) as db:
+        row = db.execute("""
+            SELECT l.id FROM looked_after_lookedafterchild l
+            JOIN looked_after_episode e ON e.child_id = l.id AND e.end_date IS NULL
+            JOIN cases_case c ON c.person_id = l.person_id AND c.closed_on IS NULL AND c.service_type = 'lac'
+            JOIN cases_allocation a ON a.case_id = c.id AND a.end_date IS NULL
+            JOIN organisations_worker w ON w.id = a.worker_id
+            JOIN accounts_user u ON u.id = w.user_id AND u.username = 'p1.practitioner'
+            ORDER BY l.id LIMIT 1""").fetchone()
+    return row[0] if row else None
+
+
+def test_practitioner_records_a_visit_to_a_looked_after_child(demo_server, page):
+    url, db_path = demo_server
+    child_id = _one_of_my_looked_after_children(db_path)
+    assert child_id is not None, "the demo practitioner holds a looked-after child"
+    today = date.today()
+
+    page.goto(f"{url}/accounts/login/")
+    page.fill("#id_username", "p1.practitioner")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("#submit-id-submit")
+    page.wait_for_selector("h1:has-text('My caseload')")
+    page.goto(f"{url}/looked-after/{child_id}/")
+    page.wait_for_selector("#child-name")
+    page.click(f"a.govuk-button[href='/looked-after/{child_id}/visit/']")
+    page.fill("#id_visit_date_0", str(today.day))
+    page.fill("#id_visit_date_1", str(today.month))
+    page.fill("#id_visit_date_2", str(today.year))
+    page.check("input[name=child_seen][value=yes]")
+    page.check("input[name=seen_alone][value=yes]")
+    page.click("#submit-id-submit")
+    page.wait_for_selector("#visits")
+    assert f"{today:%-d %b %Y}: seen alone" in page.inner_text("#visits ~ ul")
+    page.screenshot(path=str(ARTIFACTS / "looked-after-child-after-visit.png"), full_page=True)
+    with sqlite3.connect(db_path) as db:
+        saved = db.execute(
+            "SELECT count(*) FROM looked_after_visit WHERE child_id = ? AND visit_date = ? AND seen_alone",
+            (child_id, today.isoformat()),
+        ).fetchone()
+    assert saved == (1,)
