@@ -23,6 +23,12 @@ KNOWN_BROKEN_RULES = frozenset({"231", "233", "706", "709", "710"})
 # The validator sees only this year's and last year's episodes, so it reports care leavers who
 # left care earlier than that as never having been looked after (the rules' own note says so).
 HISTORY_BLIND_RULES = frozenset({"1001", "1002"})
+# 707 ("child ceased to be looked after but there is a DoLO without an end date") takes the end of a
+# period of care from the last *ended* episode (pandas' groupby nth skips the open one's blank DEC),
+# so a DoLO in force for a child still in care after a change of placement is reported as if care
+# had ended. Each such error is checked against the record: kept unless the child is still looked
+# after at 31 March with the order in force.
+PERIOD_END_MISREAD_RULES = frozenset({"707"})
 
 
 class ValidatorUnavailable(RuntimeError):
@@ -103,6 +109,7 @@ def confirm_against_history(result: ValidationResult, *, children) -> Validation
     from casework.looked_after import codes, rules
     from casework.looked_after.models import Episode
 
+    _confirm_open_orders(result, children=children)
     suspects = {e["child"] for e in result.errors if e["code"] in HISTORY_BLIND_RULES and e["table"] == "OC3"}
     if not suspects:
         return result
@@ -125,3 +132,30 @@ def confirm_against_history(result: ValidationResult, *, children) -> Validation
         (result.confirmed_by_history if is_blind else kept).append(error)
     result.errors = kept
     return result
+
+
+def _confirm_open_orders(result: ValidationResult, *, children) -> None:
+    from casework.looked_after import codes
+    from casework.looked_after.models import DeprivationOfLiberty, Episode
+
+    suspects = {e["child"] for e in result.errors if e["code"] in PERIOD_END_MISREAD_RULES}
+    if not suspects:
+        return
+    year_end = codes.collection_end(result.year)
+    ids = dict(children.filter(child_id__in=suspects).values_list("pk", "child_id"))
+    in_care = set(
+        Episode.objects.filter(child_id__in=ids, start_date__lte=year_end)
+        .exclude(end_date__lte=year_end)
+        .values_list("child_id", flat=True)
+    )
+    order_in_force = set(
+        DeprivationOfLiberty.objects.filter(child_id__in=ids, start_date__lte=year_end)
+        .exclude(end_date__lte=year_end)
+        .values_list("child_id", flat=True)
+    )
+    confirmed = {ids[pk] for pk in in_care & order_in_force}
+    kept = []
+    for error in result.errors:
+        misread = error["code"] in PERIOD_END_MISREAD_RULES and error["child"] in confirmed
+        (result.confirmed_by_history if misread else kept).append(error)
+    result.errors = kept
