@@ -723,6 +723,10 @@ def adoption_decision_cease(*, actor, child: LookedAfterChild, ceased_on: date, 
     _not_future("ceased_on", ceased_on)
     if ceased_on < decision.decided_on:
         raise ValidationError({"ceased_on": "The decision ceased on or after it was made"})
+    if child.episodes.filter(reason_ceased__in=codes.ADOPTED).exists():
+        raise ValidationError("The child was adopted: the decision to place for adoption was carried out")
+    # the return reads a decision against the child's care (117): it ceases while they are looked after
+    _in_care("ceased_on", child, ceased_on, ended_day_counts=True)
     _code("ceased_reason", codes.PLACED_FOR_ADOPTION_CEASED, ceased_reason, ceased_on, "reason")
     if child.episodes.filter(placement_type__in=codes.ADOPTION_PLACEMENTS, end_date__isnull=True).exists():
         raise ValidationError({"ceased_on": "The child is placed for adoption: record the move first"})

@@ -29,6 +29,11 @@ HISTORY_BLIND_RULES = frozenset({"1001", "1002"})
 # had ended. Each such error is checked against the record: kept unless the child is still looked
 # after at 31 March with the order in force.
 PERIOD_END_MISREAD_RULES = frozenset({"707"})
+# SW11b ("social worker episode ended before 31 March and no subsequent episode provided") misreads a
+# child with three or more social worker episodes whose middle one ends in the last five days of
+# March, although the next starts that same day. Set apart only when the record shows every
+# allocation ending in those days was followed by the next worker the same day.
+WORKER_CHANGE_MISREAD_RULES = frozenset({"SW11bSTG2"})
 
 
 class ValidatorUnavailable(RuntimeError):
@@ -110,6 +115,7 @@ def confirm_against_history(result: ValidationResult, *, children) -> Validation
     from casework.looked_after.models import Episode
 
     _confirm_open_orders(result, children=children)
+    _confirm_worker_changes(result, children=children)
     suspects = {e["child"] for e in result.errors if e["code"] in HISTORY_BLIND_RULES and e["table"] == "OC3"}
     if not suspects:
         return result
@@ -157,5 +163,33 @@ def _confirm_open_orders(result: ValidationResult, *, children) -> None:
     kept = []
     for error in result.errors:
         misread = error["code"] in PERIOD_END_MISREAD_RULES and error["child"] in confirmed
+        (result.confirmed_by_history if misread else kept).append(error)
+    result.errors = kept
+
+
+def _confirm_worker_changes(result: ValidationResult, *, children) -> None:
+    from datetime import timedelta
+
+    from casework.cases.models import Allocation
+    from casework.core.codes import ServiceType
+    from casework.looked_after import codes
+
+    suspects = {e["child"] for e in result.errors if e["code"] in WORKER_CHANGE_MISREAD_RULES}
+    if not suspects:
+        return
+    year_end = codes.collection_end(result.year)
+    people = dict(children.filter(child_id__in=suspects).values_list("person_id", "child_id"))
+    rows = Allocation.objects.filter(
+        case__person_id__in=people, case__service_type=ServiceType.LOOKED_AFTER_CHILD
+    ).values_list("case__person_id", "case_id", "start_date", "end_date")
+    starts = {(case_id, start) for _, case_id, start, _ in rows}
+    followed = dict.fromkeys(people, True)
+    for person_id, case_id, _, end in rows:
+        if end is not None and year_end - timedelta(days=5) <= end <= year_end and (case_id, end) not in starts:
+            followed[person_id] = False
+    confirmed = {people[p] for p, ok in followed.items() if ok}
+    kept = []
+    for error in result.errors:
+        misread = error["code"] in WORKER_CHANGE_MISREAD_RULES and error["child"] in confirmed
         (result.confirmed_by_history if misread else kept).append(error)
     result.errors = kept

@@ -54,3 +54,32 @@ def test_707_is_set_aside_only_for_a_child_still_in_care_with_the_order_in_force
     confirm_against_history(result, children=LookedAfterChild.objects.all())
     assert [e["child"] for e in result.errors] == ["LEFT"]
     assert [e["child"] for e in result.confirmed_by_history] == ["STILL"]
+
+
+def _sw11b(child_id):
+    return {"child": child_id, "table": "SWEpisodes", "row": 0, "code": "SW11bSTG2", "message": "", "fields": []}
+
+
+def test_sw11b_is_set_aside_only_when_the_next_worker_took_over_the_same_day(world):
+    from casework.accounts.models import Role
+    from casework.cases import services as case_services
+
+    manager = world.a.users[Role.TEAM_MANAGER]
+    changed = date(2026, 3, 28)  # in the last five days of 2025/26
+    kids = {}
+    for name in ("HANDED", "DROPPED"):
+        person, case = add_person(world.a, world.commissioner, given="Test", family=name, dob=date(2011, 5, 5))
+        kids[name] = (person, case)
+        LookedAfterChild.objects.create(
+            organisation=world.a.org, person=person, commissioner=world.commissioner, child_id=name
+        )
+    case_services.allocation_change(
+        actor=manager, case=kids["HANDED"][1], worker=world.a.workers[1], start_date=changed, change_reason="LEFTRL"
+    )
+    case_services.case_close(actor=manager, case=kids["DROPPED"][1], closed_on=changed, close_reason="transferred")
+    result = ValidationResult(
+        year=2026, authority="E08000035", errors=[_sw11b("HANDED"), _sw11b("DROPPED")], rules=1, ran=1
+    )
+    confirm_against_history(result, children=LookedAfterChild.objects.all())
+    assert [e["child"] for e in result.errors] == ["DROPPED"]
+    assert [e["child"] for e in result.confirmed_by_history] == ["HANDED"]
