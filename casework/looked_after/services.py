@@ -131,8 +131,9 @@ def _placement_checks(
     year = codes.collection_year_of(day)
     _code("legal_status", codes.LEGAL_STATUS, legal_status, day, "legal status")
     if legal_status in rules.SHORT_BREAK_STATUSES:
-        # short breaks carry their own DfE rules (17 days a break, 75 days a year, placements,
-        # reviews); until they are built, refuse rather than accept what the return would reject
+        # short breaks carry their own DfE rules (17 days a break, 75 a year, no reviews), and rules
+        # 214 and 218 contradict each other for them (docs/looked-after.md): refuse rather than
+        # accept what the return would reject
         raise ValidationError({"legal_status": "Short breaks (V3, V4) cannot be recorded here yet"})
     _code("category_of_need", codes.CATEGORY_OF_NEED, category_of_need, day, "category of need")
     if placement_type not in codes.PLACEMENT_TYPE:
