@@ -7,7 +7,7 @@ children in the tray, then the pure due-date rules per child (``looked_after/tim
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -130,10 +130,15 @@ def due_for(children, *, today: date | None = None) -> list[ChildDue]:
             sdqs=dates[child_id]["sdqs"],
             today=today,
         )
+        eighteenth = rules.birthday(child.person.date_of_birth, 18)
+        if eighteenth <= today + timedelta(days=183):
+            dues = [*dues, timescales.Due(kind="care_ends", label="18th birthday: care ends", due_on=eighteenth)]
         recode = placement_code_ending(episodes[child_id], today)
         if recode is not None:
-            dues = sorted([*dues, recode], key=lambda d: d.due_on)
-        found.append(ChildDue(child=child, dues=dues, worker=workers.get(child.person_id, "")))
+            dues = [*dues, recode]
+        found.append(
+            ChildDue(child=child, dues=sorted(dues, key=lambda d: d.due_on), worker=workers.get(child.person_id, ""))
+        )
     return sorted(found, key=lambda d: (d.first.due_on if d.first else date.max, d.child.child_id))
 
 

@@ -99,7 +99,12 @@ def _current_period(child: LookedAfterChild) -> tuple:
 
 
 def _in_care(field: str, child: LookedAfterChild, day: date, *, ended_day_counts: bool = False) -> Episode:
-    """The episode the child was in on ``day``; refuse when they were not looked after."""
+    """The episode the child was in on ``day``; refuse when they were not looked after. Nobody is
+    looked after from their 18th birthday, whatever an unclosed episode says."""
+    if day >= rules.birthday(child.person.date_of_birth, 18) and not (
+        ended_day_counts and day == rules.birthday(child.person.date_of_birth, 18)
+    ):
+        raise ValidationError({field: "The young person was 18 by then: record that care ended on the 18th birthday"})
     for episode in _episodes(child):
         ends = episode.end_date
         if episode.start_date <= day and (ends is None or day < ends or (ended_day_counts and day == ends)):

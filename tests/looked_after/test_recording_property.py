@@ -212,8 +212,9 @@ class Recorder:
                 break
             self.attempt(action[0], lambda d=day, a=action: self.act(d, *a))
         self.end_temporary_placement()
-        self.recode_retired_placements()
         self.end_short_lived_status()
+        self.recode_retired_placements()
+        self.leave_care_on_18th_birthday()
         self.questionnaires_when_due()
 
     def return_to_usual_placement(self, day):
@@ -278,6 +279,11 @@ class Recorder:
                     accommodation_suitable=None if not_in_touch else True,
                 ),
             )
+
+    def leave_care_on_18th_birthday(self):
+        """What the work tray prompts: a young person still in care on their 18th birthday leaves it then."""
+        if self.child.episodes.filter(end_date__isnull=True).exists():
+            self.attempt("left at 18", lambda: self.leave_at_18("E5", "YES"))
 
     def recode_retired_placements(self):
         """What the work tray prompts: a placement whose code the DfE retires (H5, P2, Z1) is recoded
