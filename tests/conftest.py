@@ -8,6 +8,8 @@ import pytest
 
 from casework.accounts.models import Role, User
 from casework.cases import services as case_services
+from casework.contracts import services as contract_services
+from casework.contracts.models import DelegatedFunction
 from casework.core.codes import ServiceType
 from casework.organisations import services as org_services
 from casework.organisations.models import Organisation, Team, Worker
@@ -59,6 +61,19 @@ def make_practice(name: str, commissioner: Organisation, prefix: str) -> Practic
     org = org_services.organisation_create(actor=None, name=name, kind="practice", legal_form="cic", list_capacity=100)
     org_services.commissioning_create(
         actor=None, commissioner=commissioner, practice=org, start_date=TODAY - timedelta(days=3000)
+    )
+    contract_services.contract_let_for_years(
+        commissioner=commissioner,
+        practice=org,
+        reference=f"{prefix.upper()}-{commissioner.ons_code or commissioner.pk}-001",
+        title="Social work for children and adults",
+        functions=list(DelegatedFunction.values),
+        cohort="Children and adults the authority refers to the practice",
+        start_date=TODAY - timedelta(days=3000),
+        until=TODAY + timedelta(days=400),
+        price_model="per_child_week",
+        price=Decimal("1150.00"),
+        caseload_cap_per_fte=Decimal("18"),
     )
     team = org_services.team_create(actor=None, organisation=org, name="Looked-after children", function="lac")
     practitioner_worker = make_worker(None, org, team)

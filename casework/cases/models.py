@@ -31,6 +31,14 @@ class Case(models.Model):
         help_text="The commissioner the work is done for",
     )
     service_type = models.CharField(max_length=20, choices=ServiceType.choices)
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        help_text="The contract the work is done under (every case opened through the services names one)",
+    )
     opened_on = models.DateField()
     open_reason = models.CharField(max_length=200)
     closed_on = models.DateField(null=True, blank=True)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from casework.audit.services import audit_record
 from casework.cases import rules
 from casework.cases.models import Allocation, Case, CaseNote
+from casework.contracts.services import contract_covering
 from casework.core import access
 from casework.core.codes import SocialWorkerChangeReason
 from casework.core.persistence import clean_and_save
@@ -49,6 +50,13 @@ def case_open(
     )
     if not commissioned.exists():
         raise ValidationError({"commissioner": f"{commissioner} does not commission this practice on that date"})
+    contract = contract_covering(
+        practice_id=actor.organisation_id, commissioner=commissioner, service_type=service_type, on=opened_on
+    )
+    if contract is None:
+        raise ValidationError(
+            {"commissioner": f"No contract with {commissioner} covers this service on that date: the case needs one"}
+        )
     if Case.objects.filter(
         organisation_id=actor.organisation_id, person=person, service_type=service_type, closed_on__isnull=True
     ).exists():
@@ -59,6 +67,7 @@ def case_open(
             person=person,
             commissioner=commissioner,
             service_type=service_type,
+            contract=contract,
             opened_on=opened_on,
             open_reason=open_reason.strip(),
         ),

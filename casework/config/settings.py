@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "casework.registration",
     "casework.cases",
     "casework.looked_after",
+    "casework.contracts",
     "casework.audit",
     "casework.synthetic",
 ]

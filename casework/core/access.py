@@ -54,8 +54,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "looked_after.record": PRACTICE_ROLES,
     "looked_after.return_check": MANAGER_ROLES,
     "looked_after.return_download": frozenset({Role.COMMISSIONER_OFFICER}),
+    "contract.manage": frozenset({Role.COMMISSIONER_OFFICER}),
+    "contract.view": frozenset({Role.PRACTICE_MANAGER, Role.COMMISSIONER_OFFICER}),
     "admin.site": frozenset({Role.SYSTEM_ADMINISTRATOR}),
 }
+
+
+# From each contracts model to its Contract's fields.
+CONTRACT_PATHS = {"Contract": "", "ContractYear": "contract__", "ContractMeasure": "contract_year__contract__"}
 
 
 def can(actor, capability: str) -> bool:
@@ -92,6 +98,10 @@ def scoped(actor, model: type[Model]) -> QuerySet:
         return manager.filter(pk=org_id)
     if model is Commissioning:
         return manager.filter(Q(commissioner_id=org_id) | Q(practice_id=org_id))
+    if model._meta.app_label == "contracts":
+        # a contract is seen by the commissioner that let it and the practice that holds it
+        path = CONTRACT_PATHS[model.__name__]
+        return manager.filter(Q(**{f"{path}commissioner_id": org_id}) | Q(**{f"{path}practice_id": org_id}))
 
     if actor.role not in PRACTICE_ROLES:
         return manager.none()

@@ -20,6 +20,8 @@ from django.db import connection, transaction
 from casework.accounts.models import Role, User
 from casework.audit.services import audit_record
 from casework.cases.models import Allocation, Case, CaseNote
+from casework.contracts.models import DelegatedFunction
+from casework.contracts.services import contract_let_for_years
 from casework.core import identifiers
 from casework.core.codes import DEFAULT_CASE_WEIGHTS, ServiceType
 from casework.core.postcodes import postcodes_in
@@ -184,6 +186,7 @@ class _Generator:
             )
             self.commissioners.append((org, spec, postcodes_in(spec["ons_code"], spec["letters"])))
         self.practices = []
+        self.contracts = {}
         for i in range(self.n_practices):
             name, form = PRACTICES[i] if i < len(PRACTICES) else (f"Practice {i + 1} CIC", Organisation.LegalForm.CIC)
             # capacity a little above the expected list size, so the list page has something to show
@@ -194,12 +197,10 @@ class _Generator:
             )
             self.practices.append(org)
             primary = self.commissioners[i % len(self.commissioners)][0]
-            Commissioning.objects.create(
-                commissioner=primary, practice=org, start_date=self.as_of - timedelta(days=9 * 365)
-            )
+            self._commission(primary, org, self.as_of - timedelta(days=9 * 365), "per_child_week", "1150.00")
             if i == 0 and len(self.commissioners) > 1:
-                Commissioning.objects.create(
-                    commissioner=self.commissioners[1][0], practice=org, start_date=self.as_of - timedelta(days=3 * 365)
+                self._commission(
+                    self.commissioners[1][0], org, self.as_of - timedelta(days=3 * 365), "block", "2400000.00"
                 )
         self.teams = {}
         for org in self.practices:
@@ -814,6 +815,32 @@ class _Generator:
         self.summary.registrations = len(first) + len(second)
         self.summary.households = len(self.households)
 
+    def _commission(self, commissioner, practice, start: date, price_model: str, price: str):
+        """The commissioning and its contract, renewed every year (no random draws: the rest of the
+        seed is unchanged by it)."""
+        Commissioning.objects.create(commissioner=commissioner, practice=practice, start_date=start)
+        number = len(self.contracts) + 1
+        self.contracts[(practice.pk, commissioner.pk)] = contract_let_for_years(
+            commissioner=commissioner,
+            practice=practice,
+            reference=f"{commissioner.ons_code}-SWP-{number:03d}",
+            title=f"Social work practice services for {commissioner.name}",
+            functions=list(DelegatedFunction.values),
+            cohort="Children looked after and care leavers, and adults, the authority refers to the practice",
+            start_date=start,
+            until=self.as_of + timedelta(days=365),
+            price_model=price_model,
+            price=Decimal(price),
+            caseload_cap_per_fte=Decimal("18"),
+        )
+
+    def _contract_for(self, practice, commissioner):
+        """A case for a commissioner the practice had no commissioning with (a child placed by
+        another authority) brings that authority's commissioning and contract into being."""
+        if (practice.pk, commissioner.pk) not in self.contracts:
+            self._commission(commissioner, practice, self.as_of - timedelta(days=9 * 365), "per_case", "9500.00")
+        return self.contracts[(practice.pk, commissioner.pk)]
+
     def _earliest(self, worker: Worker, on: date):
         # a worker named or allocated on a date must have been in post by then
         if worker.start_date > on:
@@ -829,6 +856,7 @@ class _Generator:
                     person=plan["person"],
                     commissioner=plan["commissioner"],
                     service_type=plan["service"],
+                    contract=self._contract_for(plan["org"], plan["commissioner"]),
                     opened_on=plan["opened"],
                     open_reason="Referred by the commissioner for statutory work",
                     closed_on=plan["closed"],

@@ -1,0 +1,124 @@
+"""Contracts between a commissioner and a practice: what is delegated, for whom, on what terms.
+
+A contract runs in contract years, each with its own terms (price model, price, caseload cap) and
+its own selection of outcome measures, so a renewal changes the terms without rewriting the past.
+Every case names the contract it is under (``cases.Case.contract``). Field history is kept by
+django-simple-history, so a contract's change history is its history table.
+"""
+
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from casework.core.codes import ServiceType
+
+
+class DelegatedFunction(models.TextChoices):
+    """What the authority delegates; each function is the work done under one service type."""
+
+    LOOKED_AFTER_CASE_HOLDING = ServiceType.LOOKED_AFTER_CHILD, "Case holding for looked-after children"
+    CARE_LEAVERS = ServiceType.CARE_LEAVER, "Case holding for care leavers"
+    CHILDREN_IN_NEED = ServiceType.CHILD_IN_NEED, "Case holding for children in need"
+    ADULT_ACCESS = ServiceType.ADULT_ACCESS, "Adults: access (assessment and review)"
+    ADULT_COMPLEX = ServiceType.ADULT_COMPLEX, "Adults: complex case management"
+    SAFEGUARDING_ENQUIRIES = (
+        ServiceType.SAFEGUARDING_ENQUIRY,
+        "Adults: safeguarding enquiries carried out for the authority, which keeps the duty",
+    )
+    CONTINUING_HEALTHCARE = ServiceType.CONTINUING_HEALTHCARE, "NHS continuing healthcare"
+    DOLS_COP = ServiceType.DOLS_COP, "Deprivation of Liberty Safeguards and Court of Protection"
+
+
+class Contract(models.Model):
+    reference = models.CharField(max_length=30, unique=True, help_text="The commissioner's contract reference")
+    title = models.CharField(max_length=200)
+    commissioner = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="contracts_let"
+    )
+    practice = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="contracts_held")
+    functions = models.JSONField(help_text="The delegated functions (DelegatedFunction values)")
+    cohort = models.TextField(help_text="Who the contract covers, in the contract's own words")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["reference"]
+        constraints = [
+            models.CheckConstraint(
+                name="contract_dates_in_order", condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date"))
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reference}: {self.title}"
+
+    def function_labels(self) -> list[str]:
+        return [DelegatedFunction(f).label for f in self.functions if f in DelegatedFunction.values]
+
+
+class ContractYear(models.Model):
+    class PriceModel(models.TextChoices):
+        BLOCK = "block", "Block sum for the year"
+        PER_CASE = "per_case", "Per case"
+        PER_CHILD_WEEK = "per_child_week", "Per child per week"
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="years")
+    start_date = models.DateField()
+    end_date = models.DateField()
+    price_model = models.CharField(max_length=20, choices=PriceModel.choices)
+    price = models.DecimalField(max_digits=12, decimal_places=2, help_text="Pounds, for the price model's unit")
+    caseload_cap_per_fte = models.DecimalField(max_digits=5, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contract", "start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "start_date"], name="one_contract_year_per_start"),
+            models.CheckConstraint(name="contract_year_dates_in_order", condition=Q(end_date__gt=F("start_date"))),
+            models.CheckConstraint(name="contract_price_not_negative", condition=Q(price__gte=0)),
+            models.CheckConstraint(name="caseload_cap_positive", condition=Q(caseload_cap_per_fte__gt=0)),
+        ]
+
+    def __str__(self):
+        return f"{self.contract.reference} {self.start_date:%Y}/{self.end_date:%y}"
+
+
+class ContractMeasure(models.Model):
+    """An outcome measure the contract year selects (an indicator id from ``outcomes/``), its target
+    and, optionally, what payment depends on it."""
+
+    class PaymentRule(models.TextChoices):
+        NONE = "", "No payment attached"
+        THRESHOLD = "threshold", "All of the amount when the target is met"
+        SLIDING = "sliding", "In proportion between the floor and the target"
+
+    class PaymentBasis(models.TextChoices):
+        COHORT = "cohort", "For the cohort"
+        PER_CHILD = "per_child", "Per child who meets the measure"
+
+    contract_year = models.ForeignKey(ContractYear, on_delete=models.CASCADE, related_name="measures")
+    indicator = models.CharField(max_length=60)
+    target = models.DecimalField(max_digits=9, decimal_places=2)
+    payment_rule = models.CharField(max_length=10, choices=PaymentRule.choices, blank=True)
+    payment_basis = models.CharField(max_length=10, choices=PaymentBasis.choices, blank=True)
+    amount_at_stake = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    floor = models.DecimalField(
+        max_digits=9, decimal_places=2, null=True, blank=True, help_text="Sliding scale: no payment at or below this"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contract_year", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract_year", "indicator"], name="one_measure_per_indicator"),
+            models.CheckConstraint(
+                name="payment_terms_complete",
+                condition=Q(payment_rule="", amount_at_stake__isnull=True)
+                | (~Q(payment_rule="") & Q(amount_at_stake__gte=0) & ~Q(payment_basis="")),
+            ),
+            models.CheckConstraint(
+                name="sliding_scale_has_floor",
+                condition=~Q(payment_rule="sliding") | Q(floor__isnull=False),
+            ),
+        ]

@@ -1,0 +1,194 @@
+"""Writes about contracts: letting a contract, each contract year's terms (a renewal is a new
+year), and the outcome measures a year selects."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from casework.audit.services import audit_record
+from casework.contracts.models import Contract, ContractMeasure, ContractYear, DelegatedFunction
+from casework.core import access
+from casework.core.persistence import clean_and_save
+from casework.organisations.models import Commissioning, Organisation
+
+
+@transaction.atomic
+def contract_create(
+    *,
+    actor,
+    practice: Organisation,
+    reference: str,
+    title: str,
+    functions: list[str],
+    cohort: str,
+    start_date: date,
+    end_date: date | None = None,
+    commissioner: Organisation | None = None,
+) -> Contract:
+    """A commissioner officer lets a contract to a practice it commissions (``actor=None`` with a
+    ``commissioner`` is the system, for the seed)."""
+    if actor is not None:
+        access.require(actor, "contract.manage")
+        commissioner = actor.organisation
+    unknown = [f for f in functions if f not in DelegatedFunction.values]
+    if not functions or unknown:
+        raise ValidationError({"functions": "Choose the functions the contract delegates"})
+    if not Commissioning.objects.filter(commissioner=commissioner, practice=practice).exists():
+        raise ValidationError({"practice": f"{commissioner} does not commission {practice}"})
+    contract = clean_and_save(
+        Contract(
+            reference=reference.strip(),
+            title=title.strip(),
+            commissioner=commissioner,
+            practice=practice,
+            functions=sorted(set(functions)),
+            cohort=cohort.strip(),
+            start_date=start_date,
+            end_date=end_date,
+        ),
+        actor=actor,
+    )
+    audit_record(actor=actor, action="create", obj=contract)
+    return contract
+
+
+@transaction.atomic
+def contract_year_add(
+    *,
+    actor,
+    contract: Contract,
+    start_date: date,
+    end_date: date,
+    price_model: str,
+    price: Decimal,
+    caseload_cap_per_fte: Decimal,
+) -> ContractYear:
+    """A contract year with its own terms: the first year, or a renewal that starts the day after
+    the previous year ends."""
+    if actor is not None:
+        access.require(actor, "contract.manage")
+        if contract.commissioner_id != actor.organisation_id:
+            raise ValidationError("Only the commissioner that let the contract can change its terms")
+    previous = contract.years.order_by("-start_date").first()
+    if previous is None and start_date != contract.start_date:
+        raise ValidationError({"start_date": "The first contract year starts when the contract does"})
+    if previous is not None and (start_date - previous.end_date).days != 1:
+        raise ValidationError(
+            {"start_date": f"A renewal starts the day after the previous year ends ({previous.end_date:%d/%m/%Y})"}
+        )
+    if contract.end_date is not None and end_date > contract.end_date:
+        raise ValidationError({"end_date": "The year ends after the contract does"})
+    year = clean_and_save(
+        ContractYear(
+            contract=contract,
+            start_date=start_date,
+            end_date=end_date,
+            price_model=price_model,
+            price=price,
+            caseload_cap_per_fte=caseload_cap_per_fte,
+        ),
+        actor=actor,
+    )
+    audit_record(actor=actor, action="create", obj=year)
+    return year
+
+
+@transaction.atomic
+def contract_measure_set(
+    *,
+    actor,
+    contract_year: ContractYear,
+    indicator: str,
+    target: Decimal,
+    payment_rule: str = "",
+    payment_basis: str = "",
+    amount_at_stake: Decimal | None = None,
+    floor: Decimal | None = None,
+) -> ContractMeasure:
+    """Select an outcome measure for a contract year (or change its target and payment terms)."""
+    from casework.outcomes.indicators import INDICATORS
+
+    if actor is not None:
+        access.require(actor, "contract.manage")
+        if contract_year.contract.commissioner_id != actor.organisation_id:
+            raise ValidationError("Only the commissioner that let the contract can change its measures")
+    if indicator not in INDICATORS:
+        raise ValidationError({"indicator": "Choose a measure from the outcome framework"})
+    measure = ContractMeasure.objects.filter(contract_year=contract_year, indicator=indicator).first() or (
+        ContractMeasure(contract_year=contract_year, indicator=indicator)
+    )
+    measure.target = target
+    measure.payment_rule = payment_rule
+    measure.payment_basis = payment_basis if payment_rule else ""
+    measure.amount_at_stake = amount_at_stake if payment_rule else None
+    measure.floor = floor if payment_rule == ContractMeasure.PaymentRule.SLIDING else None
+    if payment_rule == ContractMeasure.PaymentRule.SLIDING and floor is not None:
+        higher_is_better = INDICATORS[indicator].direction != "lower"
+        if (floor >= target) if higher_is_better else (floor <= target):
+            raise ValidationError({"floor": "The floor is on the far side of the target from full payment"})
+    clean_and_save(measure, actor=actor)
+    audit_record(actor=actor, action="update", obj=measure)
+    return measure
+
+
+def contract_covering(*, practice_id: int, commissioner: Organisation, service_type: str, on: date) -> Contract | None:
+    """The contract a new case is under: the commissioner's contract with the practice that delegates
+    this service type and has a contract year covering the date. (A practice holds a handful of
+    contracts, so the function list is checked here rather than with a JSON lookup SQLite lacks.)"""
+    candidates = (
+        Contract.objects.filter(
+            practice_id=practice_id,
+            commissioner=commissioner,
+            start_date__lte=on,
+            years__start_date__lte=on,
+            years__end_date__gte=on,
+        )
+        .exclude(end_date__lt=on)
+        .order_by("-start_date")
+    )
+    return next((c for c in candidates if service_type in c.functions), None)
+
+
+def contract_let_for_years(
+    *,
+    commissioner: Organisation,
+    practice: Organisation,
+    reference: str,
+    title: str,
+    functions: list[str],
+    cohort: str,
+    start_date: date,
+    until: date,
+    price_model: str,
+    price: Decimal,
+    caseload_cap_per_fte: Decimal,
+) -> Contract:
+    """A contract with consecutive yearly terms from its start until a contract year covers ``until``
+    (the system's own use: the seed and test fixtures)."""
+    contract = contract_create(
+        actor=None,
+        commissioner=commissioner,
+        practice=practice,
+        reference=reference,
+        title=title,
+        functions=functions,
+        cohort=cohort,
+        start_date=start_date,
+    )
+    year_start = start_date
+    while year_start <= until:
+        year_end = year_start + relativedelta(years=1) - timedelta(days=1)
+        contract_year_add(
+            actor=None,
+            contract=contract,
+            start_date=year_start,
+            end_date=year_end,
+            price_model=price_model,
+            price=price,
+            caseload_cap_per_fte=caseload_cap_per_fte,
+        )
+        year_start = year_end + timedelta(days=1)
+    return contract
