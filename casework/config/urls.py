@@ -7,6 +7,7 @@ from django.urls import path
 
 from casework.accounts.forms import SignInForm
 from casework.cases import views as cases
+from casework.contracts import views as contracts
 from casework.core import views as core
 from casework.looked_after import views as looked_after
 from casework.organisations import views as organisations
@@ -59,5 +60,7 @@ urlpatterns = [
     path("returns/903/check/", looked_after.return_check, name="return_903_check"),
     path("returns/903/import/", looked_after.return_import, name="return_903_import"),
     path("returns/903/", looked_after.return_download, name="return_903_download"),
+    path("contracts/", contracts.contract_list, name="contract_list"),
+    path("contracts/<int:contract_id>/", contracts.contract_detail, name="contract_detail"),
     path("admin/", admin.site.urls),
 ]

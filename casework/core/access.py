@@ -55,7 +55,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "looked_after.return_check": MANAGER_ROLES,
     "looked_after.return_download": frozenset({Role.COMMISSIONER_OFFICER}),
     "contract.manage": frozenset({Role.COMMISSIONER_OFFICER}),
-    "contract.view": frozenset({Role.PRACTICE_MANAGER, Role.COMMISSIONER_OFFICER}),
+    "contract.view": MANAGER_ROLES | {Role.COMMISSIONER_OFFICER},
     "admin.site": frozenset({Role.SYSTEM_ADMINISTRATOR}),
 }
 
@@ -99,7 +99,9 @@ def scoped(actor, model: type[Model]) -> QuerySet:
     if model is Commissioning:
         return manager.filter(Q(commissioner_id=org_id) | Q(practice_id=org_id))
     if model._meta.app_label == "contracts":
-        # a contract is seen by the commissioner that let it and the practice that holds it
+        # a contract is seen by the commissioner that let it and the managers of the practice that holds it
+        if not can(actor, "contract.view"):
+            return manager.none()
         path = CONTRACT_PATHS[model.__name__]
         return manager.filter(Q(**{f"{path}commissioner_id": org_id}) | Q(**{f"{path}practice_id": org_id}))
 

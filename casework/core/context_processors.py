@@ -20,6 +20,8 @@ def navigation(request):
         links.append(("return_903_check", "903 return check"))
     if access.can(user, "commissioning.aggregates"):
         links.append(("home", "Practices we commission"))
+    if access.can(user, "contract.view"):
+        links.append(("contract_list", "Contracts"))
     if access.can(user, "looked_after.return_download"):
         links.append(("return_903_download", "903 return"))
     return {"nav_links": links, "can": {cap.replace(".", "_"): access.can(user, cap) for cap in access.CAPABILITIES}}

@@ -148,3 +148,19 @@ def test_every_seeded_case_names_a_contract_between_its_own_commissioner_and_pra
         assert years[0].start_date == contract.start_date
         assert all((b.start_date - a.end_date).days == 1 for a, b in zip(years, years[1:], strict=False))
         assert years[-1].end_date >= TODAY
+
+
+def test_contract_pages_for_the_two_parties(world, client):
+    from django.urls import reverse
+
+    contract = Contract.objects.get(practice=world.a.org, commissioner=world.commissioner)
+    url = reverse("contract_detail", args=[contract.pk])
+    for user in (world.commissioner_users[Role.COMMISSIONER_OFFICER], world.a.users[Role.PRACTICE_MANAGER]):
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert contract.reference in page and "Case holding for looked-after children" in page
+        assert contract.reference in client.get(reverse("contract_list")).content.decode()
+    for user in (world.other_commissioner_users[Role.COMMISSIONER_OFFICER], world.b.users[Role.PRACTICE_MANAGER]):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+        assert contract.reference not in client.get(reverse("contract_list")).content.decode()
