@@ -1,0 +1,73 @@
+"""Pure contract rules: RAG status against a target, and what a measure's payment terms earn.
+No database: the monitoring report and the payment statement call these with computed values."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+# Amber: short of the target by no more than a tenth of it (a measure can be near its target
+# without meeting it; red is further off). Agreed per contract in practice; one default here.
+AMBER_MARGIN = Decimal("0.10")
+PENNY = Decimal("0.01")
+
+
+def meets(value: Decimal, target: Decimal, direction: str) -> bool:
+    return value <= target if direction == "lower" else value >= target
+
+
+def rag(value: float | Decimal | None, target: Decimal, direction: str) -> str:
+    """green (target met), amber (within a tenth of the target), red, or grey (no cohort)."""
+    if value is None:
+        return "grey"
+    value = Decimal(str(value))
+    if meets(value, target, direction):
+        return "green"
+    margin = abs(target) * AMBER_MARGIN
+    near = value >= target - margin if direction != "lower" else value <= target + margin
+    return "amber" if near else "red"
+
+
+@dataclass(frozen=True)
+class Earned:
+    amount: Decimal
+    workings: str
+
+
+def earned(
+    *,
+    payment_rule: str,
+    payment_basis: str,
+    amount_at_stake: Decimal | None,
+    target: Decimal,
+    floor: Decimal | None,
+    direction: str,
+    value: float | Decimal | None,
+    children_met: int = 0,
+) -> Earned:
+    """What the payment terms of one measure earn for the year, with the workings in words."""
+    if not payment_rule:
+        return Earned(Decimal("0.00"), "No payment attached to this measure")
+    if value is None:
+        return Earned(Decimal("0.00"), "No children in the measure's cohort this year: nothing earned")
+    value = Decimal(str(value))
+    stake = amount_at_stake or Decimal("0")
+    if payment_rule == "threshold" and payment_basis == "per_child":
+        amount = (stake * children_met).quantize(PENNY, ROUND_HALF_UP)
+        return Earned(amount, f"£{stake:,.2f} for each of {children_met} children who met the measure = £{amount:,.2f}")
+    if payment_rule == "threshold":
+        if meets(value, target, direction):
+            return Earned(stake.quantize(PENNY), f"{_n(value)} meets the target of {_n(target)}: £{stake:,.2f} in full")
+        return Earned(Decimal("0.00"), f"{_n(value)} does not meet the target of {_n(target)}: nothing earned")
+    # sliding scale: nothing at or beyond the floor, all of it at the target, in proportion between
+    span = (target - floor) if direction != "lower" else (floor - target)
+    progress = (value - floor) if direction != "lower" else (floor - value)
+    share = min(Decimal("1"), max(Decimal("0"), progress / span))
+    amount = (stake * share).quantize(PENNY, ROUND_HALF_UP)
+    return Earned(
+        amount,
+        f"{_n(value)} is {share:.1%} of the way from the floor of {_n(floor)} to the target of {_n(target)}: "
+        f"{share:.1%} of £{stake:,.2f} = £{amount:,.2f}",
+    )
+
+
+def _n(value: Decimal) -> str:
+    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:.1f}"
