@@ -1,0 +1,155 @@
+"""Contract monitoring: each measure a contract year selects, computed over the children under
+the contract, with its Wilson interval, target, RAG status, national benchmark, payment earned
+and trend over the contract's years; and the per-child outcome matrix.
+
+The children under a contract in a year are the looked-after children of the contract's
+commissioner whose looked-after-child (or care leaver) case is held under the contract and open
+at some time in the year. Values come from the indicator library (``casework/outcomes``), which
+computes set-based; nothing here reads per child.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Q
+
+from casework.cases.models import Case
+from casework.contracts import rules
+from casework.contracts.models import Contract, ContractMeasure, ContractYear
+from casework.core import statistics
+from casework.core.codes import ServiceType
+from casework.looked_after.models import LookedAfterChild
+
+CHILDREN_SERVICES = (ServiceType.LOOKED_AFTER_CHILD, ServiceType.CARE_LEAVER)
+
+
+def children_under(contract: Contract, start: date, end: date):
+    cases = Case.objects.filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gte=start),
+        contract=contract,
+        service_type__in=CHILDREN_SERVICES,
+        opened_on__lte=end,
+    ).values("person_id")
+    return LookedAfterChild.objects.filter(commissioner_id=contract.commissioner_id, person_id__in=cases)
+
+
+def quarter_end(year: ContractYear, quarter: int) -> date:
+    """The last day of the contract year's quarter (1 to 4); the year's own end for the fourth."""
+    if quarter == 4:
+        return year.end_date
+    return year.start_date + relativedelta(months=3 * quarter) - relativedelta(days=1)
+
+
+@dataclass
+class MeasureRow:
+    measure: ContractMeasure
+    indicator: object
+    numerator: float | None
+    denominator: int | None
+    value: float | None
+    interval: tuple[float, float] | None
+    rag: str
+    earned: rules.Earned
+    trend: list[tuple[str, float | None]] = field(default_factory=list)
+
+    @property
+    def shown_numerator(self) -> str:
+        return statistics.suppressed(int(self.numerator)) if self.is_count_based else _plain(self.numerator)
+
+    @property
+    def shown_denominator(self) -> str:
+        return statistics.suppressed(self.denominator)
+
+    @property
+    def is_count_based(self) -> bool:
+        return self.indicator.unit == "percent" and self.numerator is not None
+
+
+@dataclass
+class ContractReport:
+    contract: Contract
+    year: ContractYear
+    period_end: date
+    children: int
+    rows: list[MeasureRow]
+
+    @property
+    def total_earned(self) -> Decimal:
+        return sum((r.earned.amount for r in self.rows), Decimal("0.00"))
+
+    @property
+    def total_at_stake(self) -> Decimal:
+        return sum((r.measure.amount_at_stake or Decimal("0") for r in self.rows), Decimal("0.00"))
+
+
+def _plain(value) -> str:
+    if value is None:
+        return ""
+    return f"{value:.1f}" if isinstance(value, float) and not value.is_integer() else str(int(value))
+
+
+def _results(contract: Contract, start: date, end: date, indicator_ids: list[str]):
+    from casework.outcomes import compute, data
+
+    loaded = data.load(children_under(contract, start, end), period_start=start, period_end=end)
+    return loaded, {i: compute.compute(loaded, i) for i in indicator_ids}
+
+
+def contract_report(*, contract: Contract, year: ContractYear, quarter: int | None = None) -> ContractReport:
+    from casework.outcomes import compute
+    from casework.outcomes.indicators import INDICATORS
+
+    end = quarter_end(year, quarter) if quarter else year.end_date
+    measures = list(year.measures.order_by("pk"))
+    ids = [m.indicator for m in measures if m.indicator in INDICATORS]
+    loaded, results = _results(contract, year.start_date, end, ids)
+    trends = _trends(contract, ids)
+    rows = []
+    for measure in measures:
+        indicator = INDICATORS.get(measure.indicator)
+        if indicator is None:
+            continue
+        result = results[measure.indicator]
+        interval = None
+        if indicator.unit == "percent" and result.denominator:
+            interval = statistics.wilson_interval(int(result.numerator), result.denominator)
+        children_met = 0
+        if measure.payment_basis == ContractMeasure.PaymentBasis.PER_CHILD and indicator.per_child:
+            children_met = sum(1 for s in compute.per_child(loaded, measure.indicator).values() if s == "met")
+        rows.append(
+            MeasureRow(
+                measure=measure,
+                indicator=indicator,
+                numerator=result.numerator,
+                denominator=result.denominator,
+                value=result.value,
+                interval=interval,
+                rag=rules.rag(result.value, measure.target, indicator.direction),
+                earned=rules.earned(
+                    payment_rule=measure.payment_rule,
+                    payment_basis=measure.payment_basis,
+                    amount_at_stake=measure.amount_at_stake,
+                    target=measure.target,
+                    floor=measure.floor,
+                    direction=indicator.direction,
+                    value=result.value,
+                    children_met=children_met,
+                ),
+                trend=trends.get(measure.indicator, []),
+            )
+        )
+    return ContractReport(contract=contract, year=year, period_end=end, children=loaded.children.height, rows=rows)
+
+
+def _trends(contract: Contract, ids: list[str]) -> dict[str, list[tuple[str, float | None]]]:
+    """Each measure's value in every contract year so far (the chart beside the table)."""
+    trends: dict[str, list] = {i: [] for i in ids}
+    today = date.today()
+    for year in contract.years.filter(start_date__lte=today).order_by("start_date"):
+        _, results = _results(contract, year.start_date, min(year.end_date, today), ids)
+        label = f"{year.start_date:%Y}/{year.end_date:%y}"
+        for i in ids:
+            trends[i].append((label, results[i].value))
+    return trends
