@@ -153,3 +153,49 @@ def _trends(contract: Contract, ids: list[str]) -> dict[str, list[tuple[str, flo
         for i in ids:
             trends[i].append((label, results[i].value))
     return trends
+
+
+EXPORT_COLUMNS = [
+    "Measure",
+    "Indicator id",
+    "Numerator",
+    "Denominator",
+    "Value",
+    "Unit",
+    "95% interval low",
+    "95% interval high",
+    "Target",
+    "Direction",
+    "RAG",
+    "National benchmark",
+    "Benchmark year",
+    "Payment earned (£)",
+    "Workings",
+]
+
+
+def export_rows(report: ContractReport) -> list[list[str]]:
+    """The report as a commissioner may take it away: counts under 5 suppressed."""
+    rows = []
+    for r in report.rows:
+        benchmark = r.indicator.benchmark
+        rows.append(
+            [
+                r.indicator.title,
+                r.indicator.id,
+                r.shown_numerator,
+                r.shown_denominator,
+                "" if r.value is None else f"{r.value:.1f}",
+                r.indicator.unit,
+                "" if r.interval is None else f"{100 * r.interval[0]:.1f}",
+                "" if r.interval is None else f"{100 * r.interval[1]:.1f}",
+                f"{r.measure.target}",
+                r.indicator.direction,
+                r.rag,
+                "" if benchmark is None else f"{benchmark.value}",
+                "" if benchmark is None else str(benchmark.year),
+                f"{r.earned.amount}",
+                r.earned.workings,
+            ]
+        )
+    return rows
