@@ -62,5 +62,7 @@ urlpatterns = [
     path("returns/903/", looked_after.return_download, name="return_903_download"),
     path("contracts/", contracts.contract_list, name="contract_list"),
     path("contracts/<int:contract_id>/", contracts.contract_detail, name="contract_detail"),
+    path("contracts/<int:contract_id>/report/", contracts.contract_report_page, name="contract_report"),
+    path("contracts/<int:contract_id>/payments/", contracts.contract_payments_page, name="contract_payments"),
     path("admin/", admin.site.urls),
 ]
