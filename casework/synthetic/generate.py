@@ -833,6 +833,48 @@ class _Generator:
             price=Decimal(price),
             caseload_cap_per_fte=Decimal("18"),
         )
+        self._select_measures(self.contracts[(practice.pk, commissioner.pk)], payments=number == 1)
+
+    @staticmethod
+    def _select_measures(contract, *, payments: bool):
+        """Every measure of the outcome framework for every contract year, targets a little better
+        than England's, and (for the first contract) payment on three of them."""
+        from casework.contracts.models import ContractMeasure
+        from casework.outcomes.indicators import INDICATORS
+
+        paid = {
+            "health_assessment": ("threshold", "cohort", Decimal("20000"), None),
+            "placement_stability_3plus": ("sliding", "cohort", Decimal("30000"), Decimal("15")),
+            "care_leavers_eet": ("threshold", "per_child", Decimal("500"), None),
+        }
+        rows = []
+        for year in contract.years.all():
+            for indicator in INDICATORS.values():
+                benchmark = indicator.benchmark.value if indicator.benchmark else None
+                target = Decimal(
+                    str(benchmark if benchmark is not None else (50 if indicator.unit == "percent" else 10))
+                )
+                if benchmark is not None and indicator.unit == "percent":
+                    target = (
+                        min(Decimal("100"), target + 5)
+                        if indicator.direction == "higher"
+                        else max(Decimal("0"), target - 2)
+                    )
+                rule, basis, stake, floor = (
+                    paid.get(indicator.id, ("", "", None, None)) if payments else ("", "", None, None)
+                )
+                rows.append(
+                    ContractMeasure(
+                        contract_year=year,
+                        indicator=indicator.id,
+                        target=target,
+                        payment_rule=rule,
+                        payment_basis=basis,
+                        amount_at_stake=stake,
+                        floor=floor,
+                    )
+                )
+        ContractMeasure.objects.bulk_create(rows)
 
     def _contract_for(self, practice, commissioner):
         """A case for a commissioner the practice had no commissioning with (a child placed by

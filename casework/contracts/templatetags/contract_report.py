@@ -32,7 +32,9 @@ def trend_chart(trend, target=None):
     line = ""
     if target is not None:
         y = HEIGHT - HEIGHT * float(target) / top
-        line = format_html('<line x1="0" x2="{}" y1="{:.1f}" y2="{:.1f}" class="cw-trend-target"/>', WIDTH, y, y)
+        line = format_html(
+            '<line x1="0" x2="{}" y1="{}" y2="{}" class="cw-trend-target"/>', WIDTH, f"{y:.1f}", f"{y:.1f}"
+        )
     summary = "; ".join(f"{label}: {'no cohort' if v is None else f'{v:.1f}'}" for label, v in trend)
     return format_html(
         '<svg class="cw-trend" width="{}" height="{}" viewBox="0 0 {} {}" role="img" aria-label="{}">{}{}</svg>',

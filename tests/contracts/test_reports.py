@@ -1,0 +1,135 @@
+"""Contract monitoring on hand-built children: the values, the status, the payment, the
+downloads (counts under 5 suppressed) and who may see them."""
+
+import csv
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from casework.accounts.models import Role
+from casework.cases import services as case_services
+from casework.contracts import services
+from casework.contracts.models import Contract
+from casework.contracts.reporting import contract_report
+from casework.core.codes import ServiceType
+from casework.looked_after.models import Episode, HealthCheck, LookedAfterChild
+from tests.conftest import TODAY, add_person
+
+
+@pytest.fixture
+def contract_year(world):
+    """Last (complete) contract year, with two children in care all of it and for a year before;
+    only the first had a health assessment in it."""
+    contract = Contract.objects.get(practice=world.a.org, commissioner=world.commissioner)
+    year = contract.years.filter(end_date__lt=TODAY).order_by("-start_date").first()
+    manager = world.a.users[Role.TEAM_MANAGER]
+    for n, assessed in ((1, True), (2, False)):
+        person, _ = add_person(
+            world.a,
+            world.commissioner,
+            given="Test",
+            family=f"Reported{n}",
+            dob=year.end_date.replace(year=year.end_date.year - 10),
+            service=None,
+            registered_on=year.start_date - timedelta(days=400),
+        )
+        case_services.case_open(
+            actor=manager,
+            person=person,
+            service_type=ServiceType.LOOKED_AFTER_CHILD,
+            commissioner=world.commissioner,
+            opened_on=year.start_date - timedelta(days=380),
+            open_reason="Looked after",
+            worker=world.a.workers[0],
+        )
+        child = LookedAfterChild.objects.create(
+            organisation=world.a.org, person=person, commissioner=world.commissioner, child_id=f"R{n}"
+        )
+        Episode.objects.create(
+            organisation=world.a.org,
+            child=child,
+            start_date=year.start_date - timedelta(days=370),
+            reason_new_episode="S",
+            legal_status="C2",
+            category_of_need="N1",
+            placement_type="U6",
+            placement_provider="PR4",
+            placement_postcode="LS6 2AA",
+            urn="SC123456",
+            home_postcode="LS2 7UE",
+        )
+        if assessed:
+            HealthCheck.objects.create(
+                organisation=world.a.org,
+                child=child,
+                kind="health_assessment",
+                check_date=year.end_date - timedelta(days=100),
+            )
+    services.contract_measure_set(
+        actor=world.commissioner_users[Role.COMMISSIONER_OFFICER],
+        contract_year=year,
+        indicator="health_assessment",
+        target=Decimal("90"),
+        payment_rule="threshold",
+        payment_basis="per_child",
+        amount_at_stake=Decimal("400"),
+    )
+    return contract, year
+
+
+def test_the_report_shows_value_interval_status_and_payment_worked_by_hand(world, contract_year):
+    contract, year = contract_year
+    report = contract_report(contract=contract, year=year)
+    (row,) = report.rows
+    assert (row.numerator, row.denominator, row.value) == (1, 2, 50.0)
+    assert row.interval[0] == pytest.approx(0.0945, abs=1e-3)  # Wilson 1 of 2: 0.0945 to 0.9055
+    assert row.interval[1] == pytest.approx(0.9055, abs=1e-3)
+    assert row.rag == "red"  # 50 is more than a tenth short of 90
+    assert row.earned.amount == Decimal("400.00")  # per child: one child met it
+    assert report.children == 2
+
+
+def test_downloads_suppress_small_counts_and_are_audited(world, client, contract_year):
+    contract, year = contract_year
+    client.force_login(world.commissioner_users[Role.COMMISSIONER_OFFICER])
+    url = reverse("contract_report", args=[contract.pk])
+    response = client.get(url, {"year": year.pk, "format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:4] == ["Measure", "Indicator id", "Numerator", "Denominator"]
+    assert rows[1][1:4] == ["health_assessment", "[c]", "[c]"]
+    xlsx = client.get(url, {"year": year.pk, "format": "xlsx"})
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.cell(row=2, column=2).value == "health_assessment"
+    from casework.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="export", object_type="contracts.contract").count() == 2
+    page = client.get(url, {"year": year.pk}).content.decode()
+    assert "Annual health assessment" in page and "<svg" in page
+    assert client.get(url, {"year": year.pk, "print": "1"}).status_code == 200
+
+
+def test_the_payment_statement_is_the_same_for_both_parties(world, client, contract_year):
+    contract, year = contract_year
+    url = reverse("contract_payments", args=[contract.pk])
+    seen = []
+    for user in (world.commissioner_users[Role.COMMISSIONER_OFFICER], world.a.users[Role.PRACTICE_MANAGER]):
+        client.force_login(user)
+        body = client.get(url, {"year": year.pk}).content.decode()
+        seen.append(body.split('id="total-earned"')[1][:60])
+    assert seen[0] == seen[1] and "400.00" in seen[0]
+    client.force_login(world.other_commissioner_users[Role.COMMISSIONER_OFFICER])
+    assert client.get(url, {"year": year.pk}).status_code == 404
+
+
+def test_the_outcomes_report_command_writes_the_csv(world, contract_year, tmp_path):
+    contract, year = contract_year
+    out = tmp_path / "report.csv"
+    call_command("outcomes_report", contract=contract.reference, year=year.start_date.year, out=str(out))
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    assert rows[1][1] == "health_assessment" and rows[1][4] == "50.0"
