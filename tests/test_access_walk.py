@@ -17,7 +17,7 @@ from casework.registration.models import Registration
 PUBLIC_OR_ACCOUNT = {"login", "logout", "healthz"}
 # Pages about something A shares with the authority that commissions it: that authority's
 # commissioner officer is inside the scope there (every other outsider still gets 404).
-SHARED_WITH_COMMISSIONER = {"contract_detail", "contract_report", "contract_payments"}
+SHARED_WITH_COMMISSIONER = {"contract_detail", "contract_report", "contract_payments", "contract_children"}
 
 
 def _walk(patterns, prefix=""):

@@ -64,5 +64,6 @@ urlpatterns = [
     path("contracts/<int:contract_id>/", contracts.contract_detail, name="contract_detail"),
     path("contracts/<int:contract_id>/report/", contracts.contract_report_page, name="contract_report"),
     path("contracts/<int:contract_id>/payments/", contracts.contract_payments_page, name="contract_payments"),
+    path("contracts/<int:contract_id>/children/", contracts.contract_children_page, name="contract_children"),
     path("admin/", admin.site.urls),
 ]

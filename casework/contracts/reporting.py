@@ -199,3 +199,29 @@ def export_rows(report: ContractReport) -> list[list[str]]:
             ]
         )
     return rows
+
+
+@dataclass
+class MatrixRow:
+    child: LookedAfterChild
+    statuses: list[str]
+
+
+def outcome_matrix(*, contract: Contract, year: ContractYear) -> tuple[list, list[MatrixRow]]:
+    """Each child under the contract in the year against each per-child measure the year selects:
+    met, not met, not applicable or not yet due (one computation per measure, none per child)."""
+    from casework.outcomes import compute
+    from casework.outcomes.indicators import INDICATORS
+
+    measures = [m for m in year.measures.order_by("pk") if m.indicator in INDICATORS]
+    measures = [m for m in measures if INDICATORS[m.indicator].per_child]
+    children = children_under(contract, year.start_date, year.end_date)
+    from casework.outcomes import data
+
+    loaded = data.load(children, period_start=year.start_date, period_end=year.end_date)
+    by_measure = {m.indicator: compute.per_child(loaded, m.indicator) for m in measures}
+    rows = [
+        MatrixRow(child=child, statuses=[by_measure[m.indicator].get(child.pk, "not_applicable") for m in measures])
+        for child in children.select_related("person").order_by("child_id")
+    ]
+    return [INDICATORS[m.indicator] for m in measures], rows

@@ -103,3 +103,26 @@ def _xlsx(report, name: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
+
+
+def contract_children_page(request, contract_id):
+    """The per-child outcome matrix for a contract year."""
+    contract = selectors.contract_get(actor=request.user, contract_id=contract_id)
+    access.require(request.user, "contract.view")
+    years, year = _year(contract, request)
+    if year is None:
+        raise Http404("The contract has no contract years")
+    indicators, rows = reporting.outcome_matrix(contract=contract, year=year)
+    return render(
+        request,
+        "contracts/matrix.html",
+        {
+            "contract": contract,
+            "years": years,
+            "year": year,
+            "indicators": indicators,
+            "rows": rows,
+            # names for the practice's own staff; the authority sees its own child identifiers
+            "show_names": request.user.organisation_id == contract.practice_id,
+        },
+    )

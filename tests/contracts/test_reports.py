@@ -133,3 +133,18 @@ def test_the_outcomes_report_command_writes_the_csv(world, contract_year, tmp_pa
     call_command("outcomes_report", contract=contract.reference, year=year.start_date.year, out=str(out))
     rows = list(csv.reader(out.open(encoding="utf-8")))
     assert rows[1][1] == "health_assessment" and rows[1][4] == "50.0"
+
+
+def test_the_per_child_matrix_shows_each_childs_status(world, client, contract_year):
+    contract, year = contract_year
+    url = reverse("contract_children", args=[contract.pk])
+    client.force_login(world.a.users[Role.PRACTICE_MANAGER])
+    body = client.get(url, {"year": year.pk}).content.decode()
+    r1 = body.split("R1</th>")[1].split("</tr>")[0]
+    r2 = body.split("R2</th>")[1].split("</tr>")[0]
+    assert "Met" in r1 and "Not met" not in r1
+    assert "Not met" in r2
+    assert "Test Reported1" in body  # the practice sees names
+    client.force_login(world.commissioner_users[Role.COMMISSIONER_OFFICER])
+    body = client.get(url, {"year": year.pk}).content.decode()
+    assert "R1</th>" in body and "Test Reported1" not in body  # the authority sees its own identifiers
