@@ -97,8 +97,19 @@ class ContractMeasure(models.Model):
         COHORT = "cohort", "For the cohort"
         PER_CHILD = "per_child", "Per child who meets the measure"
 
+    class AgeBand(models.TextChoices):
+        """A measure may be set for one age group (age at the end of the period), as the pilots'
+        outcome frameworks did: the same indicator with its own target for under-5s and teenagers."""
+
+        ALL = "", "All ages"
+        UNDER_5 = "0-4", "Under 5"
+        AGED_5_TO_10 = "5-10", "5 to 10"
+        AGED_11_TO_15 = "11-15", "11 to 15"
+        AGED_16_PLUS = "16+", "16 and over"
+
     contract_year = models.ForeignKey(ContractYear, on_delete=models.CASCADE, related_name="measures")
     indicator = models.CharField(max_length=60)
+    age_band = models.CharField(max_length=5, choices=AgeBand.choices, blank=True)
     target = models.DecimalField(max_digits=9, decimal_places=2)
     payment_rule = models.CharField(max_length=10, choices=PaymentRule.choices, blank=True)
     payment_basis = models.CharField(max_length=10, choices=PaymentBasis.choices, blank=True)
@@ -111,7 +122,9 @@ class ContractMeasure(models.Model):
     class Meta:
         ordering = ["contract_year", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["contract_year", "indicator"], name="one_measure_per_indicator"),
+            models.UniqueConstraint(
+                fields=["contract_year", "indicator", "age_band"], name="one_measure_per_indicator_and_age"
+            ),
             models.CheckConstraint(
                 name="payment_terms_complete",
                 condition=Q(payment_rule="", amount_at_stake__isnull=True)
@@ -122,3 +135,6 @@ class ContractMeasure(models.Model):
                 condition=~Q(payment_rule="sliding") | Q(floor__isnull=False),
             ),
         ]
+
+
+AGE_BAND_LIMITS = {"0-4": (0, 4), "5-10": (5, 10), "11-15": (11, 15), "16+": (16, 200)}

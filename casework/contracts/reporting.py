@@ -17,7 +17,7 @@ from django.db.models import Q
 
 from casework.cases.models import Case
 from casework.contracts import rules
-from casework.contracts.models import Contract, ContractMeasure, ContractYear
+from casework.contracts.models import AGE_BAND_LIMITS, Contract, ContractMeasure, ContractYear
 from casework.core import statistics
 from casework.core.codes import ServiceType
 from casework.looked_after.models import LookedAfterChild
@@ -25,14 +25,21 @@ from casework.looked_after.models import LookedAfterChild
 CHILDREN_SERVICES = (ServiceType.LOOKED_AFTER_CHILD, ServiceType.CARE_LEAVER)
 
 
-def children_under(contract: Contract, start: date, end: date):
+def children_under(contract: Contract, start: date, end: date, age_band: str = ""):
+    """The contract's children in the period; with an age band, those of that age at its end."""
     cases = Case.objects.filter(
         Q(closed_on__isnull=True) | Q(closed_on__gte=start),
         contract=contract,
         service_type__in=CHILDREN_SERVICES,
         opened_on__lte=end,
     ).values("person_id")
-    return LookedAfterChild.objects.filter(commissioner_id=contract.commissioner_id, person_id__in=cases)
+    children = LookedAfterChild.objects.filter(commissioner_id=contract.commissioner_id, person_id__in=cases)
+    if age_band:
+        youngest, oldest = AGE_BAND_LIMITS[age_band]
+        born_after = end - relativedelta(years=oldest + 1)
+        born_by = end - relativedelta(years=youngest)
+        children = children.filter(person__date_of_birth__gt=born_after, person__date_of_birth__lte=born_by)
+    return children
 
 
 def quarter_end(year: ContractYear, quarter: int) -> date:
@@ -90,11 +97,16 @@ def _plain(value) -> str:
     return f"{value:.1f}" if isinstance(value, float) and not value.is_integer() else str(int(value))
 
 
-def _results(contract: Contract, start: date, end: date, indicator_ids: list[str]):
+def _results(contract: Contract, start: date, end: date, keys: list[tuple[str, str]]):
+    """Results for (indicator, age band) pairs: one set-based load per age band in use."""
     from casework.outcomes import compute, data
 
-    loaded = data.load(children_under(contract, start, end), period_start=start, period_end=end)
-    return loaded, {i: compute.compute(loaded, i) for i in indicator_ids}
+    loads, results = {}, {}
+    for band in sorted({band for _, band in keys}):
+        loads[band] = data.load(children_under(contract, start, end, band), period_start=start, period_end=end)
+    for indicator, band in keys:
+        results[(indicator, band)] = compute.compute(loads[band], indicator)
+    return loads, results
 
 
 def contract_report(*, contract: Contract, year: ContractYear, quarter: int | None = None) -> ContractReport:
@@ -103,25 +115,27 @@ def contract_report(*, contract: Contract, year: ContractYear, quarter: int | No
 
     end = quarter_end(year, quarter) if quarter else year.end_date
     measures = list(year.measures.order_by("pk"))
-    ids = [m.indicator for m in measures if m.indicator in INDICATORS]
-    loaded, results = _results(contract, year.start_date, end, ids)
-    trends = _trends(contract, ids)
+    keys = [(m.indicator, m.age_band) for m in measures if m.indicator in INDICATORS]
+    loads, results = _results(contract, year.start_date, end, keys)
+    trends = _trends(contract, keys)
     rows = []
     for measure in measures:
         indicator = INDICATORS.get(measure.indicator)
         if indicator is None:
             continue
-        result = results[measure.indicator]
+        key = (measure.indicator, measure.age_band)
+        result = results[key]
         interval = None
         if indicator.unit == "percent" and result.denominator:
             interval = statistics.wilson_interval(int(result.numerator), result.denominator)
         children_met = 0
         if measure.payment_basis == ContractMeasure.PaymentBasis.PER_CHILD and indicator.per_child:
-            children_met = sum(1 for s in compute.per_child(loaded, measure.indicator).values() if s == "met")
+            statuses = compute.per_child(loads[measure.age_band], measure.indicator)
+            children_met = sum(1 for s in statuses.values() if s == "met")
         rows.append(
             MeasureRow(
                 measure=measure,
-                indicator=indicator,
+                indicator=_titled(indicator, measure),
                 numerator=result.numerator,
                 denominator=result.denominator,
                 value=result.value,
@@ -137,21 +151,28 @@ def contract_report(*, contract: Contract, year: ContractYear, quarter: int | No
                     value=result.value,
                     children_met=children_met,
                 ),
-                trend=trends.get(measure.indicator, []),
+                trend=trends.get(key, []),
             )
         )
-    return ContractReport(contract=contract, year=year, period_end=end, children=loaded.children.height, rows=rows)
+    everyone = loads.get("") or _load_all(contract, year.start_date, end)
+    return ContractReport(contract=contract, year=year, period_end=end, children=everyone.children.height, rows=rows)
 
 
-def _trends(contract: Contract, ids: list[str]) -> dict[str, list[tuple[str, float | None]]]:
+def _load_all(contract, start, end):
+    from casework.outcomes import data
+
+    return data.load(children_under(contract, start, end), period_start=start, period_end=end)
+
+
+def _trends(contract: Contract, keys: list[tuple[str, str]]) -> dict[tuple[str, str], list]:
     """Each measure's value in every contract year so far (the chart beside the table)."""
-    trends: dict[str, list] = {i: [] for i in ids}
+    trends: dict[tuple[str, str], list] = {k: [] for k in keys}
     today = date.today()
     for year in contract.years.filter(start_date__lte=today).order_by("start_date"):
-        _, results = _results(contract, year.start_date, min(year.end_date, today), ids)
+        _, results = _results(contract, year.start_date, min(year.end_date, today), keys)
         label = f"{year.start_date:%Y}/{year.end_date:%y}"
-        for i in ids:
-            trends[i].append((label, results[i].value))
+        for k in keys:
+            trends[k].append((label, results[k].value))
     return trends
 
 
@@ -216,12 +237,20 @@ def outcome_matrix(*, contract: Contract, year: ContractYear) -> tuple[list, lis
     measures = [m for m in year.measures.order_by("pk") if m.indicator in INDICATORS]
     measures = [m for m in measures if INDICATORS[m.indicator].per_child]
     children = children_under(contract, year.start_date, year.end_date)
-    from casework.outcomes import data
-
-    loaded = data.load(children, period_start=year.start_date, period_end=year.end_date)
-    by_measure = {m.indicator: compute.per_child(loaded, m.indicator) for m in measures}
+    loads, _ = _results(contract, year.start_date, year.end_date, [(m.indicator, m.age_band) for m in measures])
+    by_measure = {m.pk: compute.per_child(loads[m.age_band], m.indicator) for m in measures}
     rows = [
-        MatrixRow(child=child, statuses=[by_measure[m.indicator].get(child.pk, "not_applicable") for m in measures])
+        MatrixRow(child=child, statuses=[by_measure[m.pk].get(child.pk, "not_applicable") for m in measures])
         for child in children.select_related("person").order_by("child_id")
     ]
-    return [INDICATORS[m.indicator] for m in measures], rows
+    titles = [_titled(INDICATORS[m.indicator], m) for m in measures]
+    return titles, rows
+
+
+def _titled(indicator, measure):
+    """The indicator as shown for a measure: with its age band when the measure has one."""
+    if not measure.age_band:
+        return indicator
+    from dataclasses import replace
+
+    return replace(indicator, title=f"{indicator.title} ({measure.get_age_band_display()})")

@@ -107,6 +107,7 @@ def contract_measure_set(
     payment_basis: str = "",
     amount_at_stake: Decimal | None = None,
     floor: Decimal | None = None,
+    age_band: str = "",
 ) -> ContractMeasure:
     """Select an outcome measure for a contract year (or change its target and payment terms)."""
     from casework.outcomes.indicators import INDICATORS
@@ -117,9 +118,11 @@ def contract_measure_set(
             raise ValidationError("Only the commissioner that let the contract can change its measures")
     if indicator not in INDICATORS:
         raise ValidationError({"indicator": "Choose a measure from the outcome framework"})
-    measure = ContractMeasure.objects.filter(contract_year=contract_year, indicator=indicator).first() or (
-        ContractMeasure(contract_year=contract_year, indicator=indicator)
-    )
+    if age_band not in ContractMeasure.AgeBand.values:
+        raise ValidationError({"age_band": "Choose an age band from the list"})
+    measure = ContractMeasure.objects.filter(
+        contract_year=contract_year, indicator=indicator, age_band=age_band
+    ).first() or ContractMeasure(contract_year=contract_year, indicator=indicator, age_band=age_band)
     measure.target = target
     measure.payment_rule = payment_rule
     measure.payment_basis = payment_basis if payment_rule else ""

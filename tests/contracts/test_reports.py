@@ -148,3 +148,28 @@ def test_the_per_child_matrix_shows_each_childs_status(world, client, contract_y
     client.force_login(world.commissioner_users[Role.COMMISSIONER_OFFICER])
     body = client.get(url, {"year": year.pk}).content.decode()
     assert "R1</th>" in body and "Test Reported1" not in body  # the authority sees its own identifiers
+
+
+def test_a_contract_year_can_select_37_measures_with_age_bands(world, contract_year):
+    from casework.outcomes.indicators import INDICATORS
+
+    contract, year = contract_year
+    officer = world.commissioner_users[Role.COMMISSIONER_OFFICER]
+    for indicator in INDICATORS:
+        services.contract_measure_set(actor=officer, contract_year=year, indicator=indicator, target=Decimal("50"))
+    banded = ["health_assessment", "dental_check", "immunisations", "placement_stability_3plus", "sdq_returned"]
+    bands = ["0-4", "5-10", "11-15"]
+    pairs = [(i, b) for i in banded for b in bands][: 37 - len(INDICATORS)]
+    for indicator, band in pairs:
+        services.contract_measure_set(
+            actor=officer, contract_year=year, indicator=indicator, target=Decimal("80"), age_band=band
+        )
+    assert year.measures.count() >= 37
+    report = contract_report(contract=contract, year=year)
+    assert len(report.rows) == year.measures.count()
+    by_key = {(r.measure.indicator, r.measure.age_band): r for r in report.rows}
+    # both children are 10 at the year's end: in the 5-10 band, none under 5
+    assert by_key[("health_assessment", "5-10")].value == 50.0
+    assert by_key[("health_assessment", "0-4")].value is None
+    assert by_key[("health_assessment", "0-4")].rag == "grey"
+    assert "(5 to 10)" in by_key[("health_assessment", "5-10")].indicator.title
