@@ -239,12 +239,28 @@ def outcome_matrix(*, contract: Contract, year: ContractYear) -> tuple[list, lis
     children = children_under(contract, year.start_date, year.end_date)
     loads, _ = _results(contract, year.start_date, year.end_date, [(m.indicator, m.age_band) for m in measures])
     by_measure = {m.pk: compute.per_child(loads[m.age_band], m.indicator) for m in measures}
+    today = date.today()
     rows = [
-        MatrixRow(child=child, statuses=[by_measure[m.pk].get(child.pk, "not_applicable") for m in measures])
+        MatrixRow(
+            child=child,
+            statuses=[
+                _as_of(by_measure[m.pk].get(child.pk, "not_applicable"), INDICATORS[m.indicator], year, today)
+                for m in measures
+            ],
+        )
         for child in children.select_related("person").order_by("child_id")
     ]
     titles = [_titled(INDICATORS[m.indicator], m) for m in measures]
     return titles, rows
+
+
+def _as_of(status: str, indicator, year: ContractYear, today: date) -> str:
+    """While the contract year is still running, a standard not met *so far* that the child can still
+    meet before the year ends (a higher-is-better measure: an assessment still to be done) is not yet
+    due; a lower-is-better one not met (a third placement already) cannot be undone and stays not met."""
+    if status == "not_met" and today < year.end_date and indicator.direction == "higher":
+        return "not_yet_due"
+    return status
 
 
 def _titled(indicator, measure):
@@ -254,3 +270,46 @@ def _titled(indicator, measure):
     from dataclasses import replace
 
     return replace(indicator, title=f"{indicator.title} ({measure.get_age_band_display()})")
+
+
+def child_outcomes(child: LookedAfterChild, on: date) -> tuple[ContractYear | None, list[tuple[object, str]]]:
+    """A child's status on each per-child measure of the contract year their case is under today:
+    what a practitioner sees on the child's page."""
+    from casework.outcomes import compute, data
+    from casework.outcomes.indicators import INDICATORS
+
+    case = (
+        Case.objects.filter(person_id=child.person_id, service_type__in=CHILDREN_SERVICES, contract__isnull=False)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=on))
+        .order_by("-opened_on")
+        .first()
+    )
+    if case is None:
+        return None, []
+    year = case.contract.years.filter(start_date__lte=on, end_date__gte=on).first()
+    if year is None:
+        return None, []
+    measures = [
+        m for m in year.measures.order_by("pk") if m.indicator in INDICATORS and INDICATORS[m.indicator].per_child
+    ]
+    loaded = data.load(
+        LookedAfterChild.objects.filter(pk=child.pk), period_start=year.start_date, period_end=year.end_date
+    )
+    statuses = []
+    for measure in measures:
+        if measure.age_band and child.pk not in {
+            c.pk for c in children_under(case.contract, year.start_date, year.end_date, measure.age_band)
+        }:
+            continue
+        statuses.append(
+            (
+                _titled(INDICATORS[measure.indicator], measure),
+                _as_of(
+                    compute.per_child(loaded, measure.indicator).get(child.pk, "not_applicable"),
+                    INDICATORS[measure.indicator],
+                    year,
+                    on,
+                ),
+            )
+        )
+    return year, statuses

@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from casework.audit.services import audit_record
+from casework.contracts.reporting import child_outcomes
 from casework.core import access
 from casework.core.views import form_action
 from casework.looked_after import forms, imports, selectors, services
@@ -105,6 +106,7 @@ def child_page(request, looked_after_child_id):
         audit_record(actor=request.user, action="view", obj=child)
     dues = selectors.due_for(access.scoped(request.user, type(child)).filter(pk=child.pk))
     actions = {action.replace("-", "_"): reverse(url_name(action), args=[child.pk]) for action in RECORDING}
+    outcome_year, outcomes = child_outcomes(child, timezone.localdate())
     return render(
         request,
         "looked_after/child.html",
@@ -113,6 +115,8 @@ def child_page(request, looked_after_child_id):
             "dues": dues[0].dues if dues else [],
             "today": timezone.localdate(),
             "actions": actions,
+            "outcome_year": outcome_year,
+            "outcomes": outcomes,
             **record,
         },
     )

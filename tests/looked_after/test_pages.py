@@ -235,3 +235,24 @@ def test_importing_files_on_the_page_lists_every_problem_and_writes_nothing(worl
     assert (LookedAfterChild.objects.count(), Episode.objects.count()) == before
     client.force_login(world.a.users[Role.PRACTITIONER])
     assert client.get(reverse("return_903_import")).status_code == 403
+
+
+def test_the_practitioner_sees_the_childs_outcome_status_for_the_contract_year(world, client, child):
+    from decimal import Decimal
+
+    from casework.contracts import services as contract_services
+    from casework.contracts.models import ContractYear
+
+    year = ContractYear.objects.get(contract__practice=world.a.org, start_date__lte=TODAY, end_date__gte=TODAY)
+    contract_services.contract_measure_set(
+        actor=world.commissioner_users[Role.COMMISSIONER_OFFICER],
+        contract_year=year,
+        indicator="health_assessment",
+        target=Decimal("90"),
+    )
+    client.force_login(world.a.users[Role.PRACTITIONER])
+    body = client.get(reverse("looked_after_child", args=[child.pk])).content.decode()
+    assert 'id="outcomes"' in body, [line for line in body.splitlines() if "h2" in line]
+    section = body.split('id="outcomes"')[1].split("</ul>")[0]
+    # in care for 200 days: the annual health assessment measure is not yet due for her
+    assert "Annual health assessment" in section and "Not yet due" in section
