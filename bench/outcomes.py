@@ -5,7 +5,7 @@
 
 Seeds a fresh SQLite database the way bench/returns_903.py does (``manage.py seed --practices 2
 --people N --looked-after M --seed 7``, as of 1 May after the collection year), then for each local
-authority, in a fresh process: reads everything with ``outcomes.data.load`` (its time and query
+authority and for both together, in a fresh process: reads everything with ``outcomes.data.load`` (its time and query
 count), computes every indicator with ``compute_all``, then every per-child indicator's statuses
 (the per-child matrix), and reports the seconds of each step and the process's peak memory.
 """
@@ -38,7 +38,9 @@ def _measure(authority: str, year: int) -> dict:
     from casework.outcomes import compute, data
     from casework.outcomes.indicators import INDICATORS
 
-    children = LookedAfterChild.objects.filter(commissioner__ons_code=authority)
+    children = LookedAfterChild.objects.all()
+    if authority != "all":
+        children = children.filter(commissioner__ons_code=authority)
     workers = Worker.objects.filter(organisation_id__in=children.values("organisation_id"))
     start, end = date(year - 1, 4, 1), date(year, 3, 31)
     began = time.perf_counter()
@@ -96,7 +98,7 @@ def main():
             f"in {time.perf_counter() - started:.0f} s"
         )
     rows = []
-    for authority in AUTHORITIES:
+    for authority in (*AUTHORITIES, "all"):
         done = subprocess.run(
             [sys.executable, __file__, "--measure", authority, str(args.year)],
             env=env,
