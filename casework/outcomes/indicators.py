@@ -166,13 +166,14 @@ INDICATORS: dict[str, Indicator] = _indicators(
         definition=(
             "Share of children looked after at 31 March who had three or more different social workers "
             "allocated during the year. A worker who comes back counts once (A, B, then A again is two "
-            "workers); workers allocated on the child's looked-after-child case before the child came into "
-            "care in the year count too."
+            "workers), as does one who holds both of the child's cases; social workers the child had while "
+            "not looked after count too (their child-in-need case before coming into care in the year), as "
+            "the DfE counts them."
         ),
         cohort=_CLA_AT_31_MARCH,
         numerator=(
-            "Those with 3 or more different workers allocated to their looked-after-child case(s) for the "
-            "responsible authority at any time in the year"
+            "Those with 3 or more different social workers allocated to their looked-after-child or "
+            "child-in-need case(s) for the responsible authority at any time in the year"
         ),
         denominator="All in the cohort",
         period="year to 31 March",

@@ -194,17 +194,33 @@ def test_social_workers_three_or_more(world):
     r.allocations(
         r.case(k), (a, d(2025, 5, 1), d(2025, 7, 1)), (b, d(2025, 7, 1), d(2025, 10, 1)), (c, d(2025, 10, 1), None)
     )
-    # W5: three workers on a child-in-need case, one on the looked-after-child case: only
-    # looked-after-child cases count (the 903 SWEpisodes), 1
-    kids["W5"] = k = r.child("Other case", d(2014, 1, 1))
-    r.episode(k, d(2023, 1, 1))
+    # W5: came into care in September from a child-in-need case worked by A, then B; C holds the
+    # looked-after-child case from September. The DfE counts every social worker assigned in the
+    # year, "including while not looked after" (903 rule SW12STG2): A, B and C, 3
+    kids["W5"] = k = r.child("From CIN", d(2014, 1, 1))
+    r.episode(k, d(2025, 9, 1))
     r.allocations(
-        r.case(k, service="cin"),
-        (a, d(2025, 4, 1), d(2025, 5, 1)),
-        (b, d(2025, 5, 1), d(2025, 6, 1)),
-        (c, d(2025, 6, 1), None),
+        r.case(k, service="cin", opened=d(2025, 1, 1), closed=d(2025, 9, 1)),
+        (a, d(2025, 1, 1), d(2025, 6, 1)),
+        (b, d(2025, 6, 1), d(2025, 9, 1)),
     )
-    r.allocations(r.case(k), (a, d(2023, 1, 1), None))
+    r.allocations(r.case(k, opened=d(2025, 9, 1)), (c, d(2025, 9, 1), None))
+    # W7: a child-in-need case worked by C that closed in February 2025, before the year, then care
+    # from March 2025 with A and, from June, B: C is not counted, 2
+    kids["W7"] = k = r.child("Old CIN", d(2014, 1, 1))
+    r.episode(k, d(2025, 3, 1))
+    r.allocations(
+        r.case(k, service="cin", opened=d(2024, 6, 1), closed=d(2025, 2, 1)), (c, d(2024, 6, 1), d(2025, 2, 1))
+    )
+    r.allocations(r.case(k, opened=d(2025, 3, 1)), (a, d(2025, 3, 1), d(2025, 6, 1)), (b, d(2025, 6, 1), None))
+    # W8: the same worker on both cases: A on the child-in-need case until care began in May, then A
+    # and later B on the looked-after-child case: A once, 2
+    kids["W8"] = k = r.child("Same worker", d(2014, 1, 1))
+    r.episode(k, d(2025, 5, 1))
+    r.allocations(
+        r.case(k, service="cin", opened=d(2024, 1, 1), closed=d(2025, 5, 1)), (a, d(2024, 1, 1), d(2025, 5, 1))
+    )
+    r.allocations(r.case(k, opened=d(2025, 5, 1)), (a, d(2025, 5, 1), d(2025, 11, 1)), (b, d(2025, 11, 1), None))
     # W6: three workers but left care in January: not in the cohort
     kids["W6"] = k = r.child("Gone", d(2014, 1, 1))
     r.episode(k, d(2023, 1, 1), d(2026, 1, 10), rec="E4A")
@@ -212,15 +228,17 @@ def test_social_workers_three_or_more(world):
         r.case(k), (a, d(2025, 4, 1), d(2025, 5, 1)), (b, d(2025, 5, 1), d(2025, 6, 1)), (c, d(2025, 6, 1), None)
     )
     data = r.load()
-    # cohort W1..W5 = 5; three or more: W2 and W4
-    assert compute(data, "social_workers_3plus") == Result(2, 5, 40.0)
+    # cohort W1..W5, W7, W8 = 7; three or more: W2, W4 and W5
+    assert compute(data, "social_workers_3plus") == Result(3, 7, pytest.approx(100 * 3 / 7))
     assert statuses(data, "social_workers_3plus", kids) == {
         "W1": MET,
         "W2": NOT_MET,
         "W3": MET,
         "W4": NOT_MET,
-        "W5": MET,
+        "W5": NOT_MET,
         "W6": NOT_APPLICABLE,
+        "W7": MET,
+        "W8": MET,
     }
 
 
