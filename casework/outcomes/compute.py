@@ -46,6 +46,8 @@ ADOPTION_WITH_NEW_CARERS = ["A4", "A6"]
 PLACEMENT_CHANGES = ["P", "B", "T", "U"]  # S starts a period of care; L changes legal status only
 ADOPTED = sorted(codes.ADOPTED)
 IN_EET = sorted(codes.IN_EDUCATION_EMPLOYMENT_TRAINING)
+# A main activity recorded (EET or NEET), as opposed to blank or 0 "not known / not in touch".
+ACTIVITY_KNOWN = sorted(codes.CARE_LEAVER_ACTIVITY)
 # Care leavers left out of every care-leaver cohort (DfE): died, returned home for 6 months or more.
 CARE_LEAVER_EXCLUDED = ["DIED", "RHOM"]
 # ... and left out of the suitable-accommodation denominator: gone abroad, deported, residence not known.
@@ -801,7 +803,12 @@ def care_leavers_suitable_accommodation(data: OutcomeData) -> pl.DataFrame:
 
 
 def care_leavers_in_touch(data: OutcomeData) -> pl.DataFrame:
-    return _care_leaver_status(data, pl.col("in_touch") == "YES")
+    # the DfE's "local authority not in touch" leaves out young people whose activity is known from a
+    # third party (LAIT), and its published figure is "information not known": so in touch is YES, or
+    # not in touch directly but with the main activity known
+    return _care_leaver_status(
+        data, (pl.col("in_touch") == "YES") | pl.col("activity").fill_null("").is_in(ACTIVITY_KNOWN)
+    )
 
 
 # --- adoption ----------------------------------------------------------------------------------------

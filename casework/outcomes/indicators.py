@@ -526,11 +526,13 @@ INDICATORS: dict[str, Indicator] = _indicators(
         title="Care leavers aged 19 to 21 in touch",
         definition=(
             "Share of former relevant young people with a 19th, 20th or 21st birthday in the year with whom "
-            "the authority was in touch around that birthday (contact code YES). Refused contact, no longer "
-            "requiring services, not in touch and no contact recorded all count as not in touch."
+            "the authority was in touch around that birthday (contact code YES), or whose main activity was "
+            "known all the same, from a third party: the DfE's 'not in touch' leaves those out, and its "
+            "published figure is 'information not known'. Refused contact, no longer requiring services or "
+            "not in touch with nothing known, and no contact recorded, count as not in touch."
         ),
         cohort=_CARE_LEAVERS,
-        numerator="Those in touch (YES) at the birthday contact",
+        numerator="Those in touch (YES) at the birthday contact, or whose main activity is recorded (third party)",
         denominator="All in the cohort",
         period="birthdays in the year to 31 March",
         direction="higher",

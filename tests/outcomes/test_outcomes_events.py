@@ -129,6 +129,46 @@ def test_care_leavers_19_to_21(world):
     assert statuses(data, "care_leavers_eet", kids)["CL4"] == MET
 
 
+def test_care_leavers_in_touch_counts_activity_known_from_a_third_party(world):
+    # The DfE's "local authority not in touch" leaves out young people whose activity a third party
+    # provided (LAIT), and the 94% benchmark is 100 less "information not known". A 903 return can
+    # carry such a row (imported as given), so: in touch = YES, or activity known.
+    r = Records(world)
+    kids = {}
+    # T1: in touch, working: in touch
+    kids["T1"] = c = r.child("Touch", d(2005, 6, 1))
+    r.episode(c, d(2019, 1, 1), d(2023, 6, 1), rec="E8")
+    r.contact(c, 20, "YES", "F5", "U", True)
+    # T2: not in touch, but in full-time education by a third party's account: in touch (and in EET)
+    kids["T2"] = c = r.child("ThirdParty", d(2005, 7, 1))
+    r.episode(c, d(2019, 1, 1), d(2023, 7, 1), rec="E8")
+    r.contact(c, 20, "NO", "F2", "0", None)
+    # T3: refuses contact, nothing known: not in touch
+    kids["T3"] = c = r.child("Refuses", d(2005, 8, 1))
+    r.episode(c, d(2019, 1, 1), d(2023, 8, 1), rec="E8")
+    r.contact(c, 20, "REFU")
+    # T4: not in touch, activity 0 (not known): not in touch
+    kids["T4"] = c = r.child("NotKnown", d(2005, 9, 1))
+    r.episode(c, d(2019, 1, 1), d(2023, 9, 1), rec="E8")
+    r.contact(c, 20, "NO", "0", "0", None)
+    # T5: no longer requires services, nothing known: not in touch (stays in the cohort, as the DfE counts it)
+    kids["T5"] = c = r.child("NoNeed", d(2005, 10, 1))
+    r.episode(c, d(2019, 1, 1), d(2023, 10, 1), rec="E8")
+    r.contact(c, 20, "NREQ")
+    data = r.load()
+    # cohort T1..T5 = 5; in touch T1 and T2
+    assert compute(data, "care_leavers_in_touch") == Result(2, 5, 40.0)
+    assert statuses(data, "care_leavers_in_touch", kids) == {
+        "T1": MET,
+        "T2": MET,
+        "T3": NOT_MET,
+        "T4": NOT_MET,
+        "T5": NOT_MET,
+    }
+    # EET: T1 (F5) and T2 (F2) of 5; T4's 0 is not known
+    assert compute(data, "care_leavers_eet") == Result(2, 5, 40.0)
+
+
 def test_adoptions_share_and_timeliness(world):
     r = Records(world)
     kids = {}
