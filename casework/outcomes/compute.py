@@ -44,6 +44,7 @@ ADOPTION_PLACEMENTS = sorted(codes.ADOPTION_PLACEMENTS)
 ADOPTION_WITH_FOSTER_CARERS = ["A3", "A5"]
 ADOPTION_WITH_NEW_CARERS = ["A4", "A6"]
 PLACEMENT_CHANGES = ["P", "B", "T", "U"]  # S starts a period of care; L changes legal status only
+CARER_CHANGES = ["P", "B"]  # a change of placement and carers; T and U keep the same carers
 ADOPTED = sorted(codes.ADOPTED)
 IN_EET = sorted(codes.IN_EDUCATION_EMPLOYMENT_TRAINING)
 # A main activity recorded (EET or NEET), as opposed to blank or 0 "not known / not in touch".
@@ -220,13 +221,14 @@ def _twelve_months(data: OutcomeData) -> pl.DataFrame:
     return _continuously_looked_after(data, data.year_start)
 
 
-def _placements(data: OutcomeData) -> pl.DataFrame:
+def _placements(data: OutcomeData, changes: list[str] = PLACEMENT_CHANGES) -> pl.DataFrame:
     """Placements for the stability indicators, from the episodes: one row per placement with its
     start, end (null while open) and first placement type. A new placement starts with each period
-    of care and each change of placement (P, B, T, U), except a placement for adoption with the
-    current foster carers (A3, A5) and the return from a temporary placement to the usual one (same
-    placement type and postcode as before it); temporary placements (T0-T4) and short breaks are
-    not placements."""
+    of care and each change of placement (``changes``: P, B, T, U), except a placement for adoption
+    with the current foster carers (A3, A5) and the return from a temporary placement to the usual
+    one (same placement type and postcode as before it); temporary placements (T0-T4) and short
+    breaks are not placements. With ``changes`` P and B only, a row is a stretch with the same
+    carers (``_with_same_carers``)."""
 
     def make():
         e = _episodes(data).filter(~pl.col("short"))
@@ -241,7 +243,7 @@ def _placements(data: OutcomeData) -> pl.DataFrame:
             & (pl.col("postcode") == pl.col("postcode").shift(1))
         )
         change = (
-            pl.col("rne").is_in(PLACEMENT_CHANGES)
+            pl.col("rne").is_in(changes)
             & ~pl.col("place").is_in(ADOPTION_WITH_FOSTER_CARERS)
             & ~back_to_usual.fill_null(False)
         )
@@ -258,7 +260,15 @@ def _placements(data: OutcomeData) -> pl.DataFrame:
             )
         )
 
-    return _cached(data, "placements", make)
+    return _cached(data, f"placements-{'-'.join(changes)}", make)
+
+
+def _with_same_carers(data: OutcomeData) -> pl.DataFrame:
+    """Stretches of living with the same carers (long-term stability): as ``_placements``, but only a
+    change of placement and carers (P, B) or a new period of care ends one; a change of placement
+    with the same carers (T, U: the carers move house, the placement becomes long-term fostering)
+    does not."""
+    return _placements(data, CARER_CHANGES)
 
 
 def _placement_counts(data: OutcomeData, first_day: date) -> pl.DataFrame:
@@ -318,12 +328,14 @@ def long_term_stability(data: OutcomeData) -> pl.DataFrame:
     end = data.period_end
     at_end = _looked_after_at_end(data)
     long_enough = at_end.filter(pl.col("period_start") <= _day_after(end, years=2, months=6))
-    # the placement the child is in at the end (a temporary placement is not one: the usual one goes on)
-    placements = _placements(data).filter(pl.col("start") <= end)
+    # the carers the child lives with at the end, since when (a temporary placement is not a
+    # placement: the usual one goes on; a change of placement with the same carers does not end it,
+    # the DfE counting children "living with the same carer for at least 2 years")
+    placements = _with_same_carers(data).filter(pl.col("start") <= end)
     current = placements.with_columns(
         previous_start=pl.col("start").shift(1).over("period"),
     ).unique("child", keep="last")
-    # placed for adoption with new carers: the adoptive placement and the one before it count together
+    # placed for adoption with new carers: the adoptive placement and the carers before it count together
     since = pl.when(pl.col("first_place").is_in(ADOPTION_WITH_NEW_CARERS) & pl.col("previous_start").is_not_null())
     current = current.with_columns(since=since.then(pl.col("previous_start")).otherwise(pl.col("start")))
     return (

@@ -133,19 +133,21 @@ INDICATORS: dict[str, Indicator] = _indicators(
         title="Same placement for at least two years",
         definition=(
             "Share of children under 16 at 31 March, looked after continuously for at least two and a half "
-            "years, who had lived in the same placement for at least two years, or who are placed for adoption "
-            "and whose adoptive placement and the placement before it together have lasted at least two years. "
-            "Placements are followed as for the placement counts (a temporary placement, a change of legal "
-            "status or an adoption placement with the same foster carers does not end one). "
-            "(DfE long-term placement stability, formerly NI 63.)"
+            "years, who had lived in the same placement, with the same carers, for at least two years, or who "
+            "are placed for adoption and whose adoptive placement and the placement before it together have "
+            "lasted at least two years. Only a move to new carers (P, B) or a new period of care ends the time: "
+            "not a change of placement with the same carers (T, U: the carers move house, the placement becomes "
+            "long-term fostering), a change of legal status, a temporary placement or an adoption placement "
+            "with the same foster carers. (DfE long-term placement stability, 'living with the same carer for "
+            "at least 2 years', formerly NI 63.)"
         ),
         cohort=(
             "Children looked after at 31 March, not on a short break, aged under 16 at 31 March, whose period "
             "of care began on or before the day two and a half years before 31 March (1 October)"
         ),
         numerator=(
-            "Those whose current placement began on or before the first day of the two years to 31 March "
-            "(for a child placed for adoption with new carers: the placement before it)"
+            "Those living with carers they have lived with since the first day of the two years to 31 March or "
+            "before (for a child placed for adoption with new carers: the carers before them)"
         ),
         denominator="All in the cohort",
         period="at 31 March",

@@ -166,6 +166,50 @@ def test_long_term_stability(world):
     }
 
 
+def test_long_term_stability_counts_time_with_the_same_carers(world):
+    # The DfE counts children "living with the same carer for at least 2 years" (its placement
+    # stability file, the benchmark's row): a change of placement with the same carers (RNE T or U)
+    # does not end the time with them, a change of carers (P or B) does. 31 March 2026: in care since
+    # 1 October 2023 or before, with the same carers since 1 April 2024 or before, under 16.
+    r = Records(world)
+    kids = {}
+    # S1: with the same foster carers since 2021; the placement became long-term fostering (U6 to
+    # U4, same carers: T) in June 2025: with the same carers since 2021, met
+    kids["S1"] = c = r.child("LongTerm", d(2015, 1, 1))
+    r.care(c, (d(2021, 1, 1), "S", {"place": "U6"}), (d(2025, 6, 1), "T", {"place": "U4"}))
+    # S2: the foster carers moved house (T, new postcode) in September 2025, and the care order was
+    # made at the same time (U): with them since 2022, met
+    kids["S2"] = c = r.child("House move", d(2015, 1, 1))
+    r.care(
+        c,
+        (d(2022, 3, 1), "S", {"ls": "C1"}),
+        (d(2025, 9, 1), "U", {"ls": "C2", "postcode": "LS6 2AA"}),
+    )
+    # S3: new carers (P) in May 2024, after 1 April 2024: not met
+    kids["S3"] = c = r.child("New carers", d(2015, 1, 1))
+    r.care(c, (d(2021, 1, 1), "S", {}), (d(2024, 5, 1), "P", {"place": "U4", "postcode": "LS6 2AA"}))
+    # S4: new carers (B, with the care order) in March 2024, then their placement became long-term
+    # (T) in 2025: with them since March 2024, met
+    kids["S4"] = c = r.child("Since March", d(2015, 1, 1))
+    r.care(
+        c,
+        (d(2021, 1, 1), "S", {"ls": "V2"}),
+        (d(2024, 3, 1), "B", {"postcode": "LS6 2AA"}),
+        (d(2025, 7, 1), "T", {"place": "U4", "postcode": "LS6 2AA"}),
+    )
+    data = r.load()
+    # cohort S1..S4 = 4; met S1, S2, S4
+    assert compute(data, "long_term_stability") == Result(3, 4, 75.0)
+    assert statuses(data, "long_term_stability", kids) == {"S1": MET, "S2": MET, "S3": NOT_MET, "S4": MET}
+    # the placement counts still count a change of placement with the same carers as a placement,
+    # as the DfE's Placement 1 counts every placement: S1 U6 and U4 = 2, S4 U6 (from 2024) and U4 = 2
+    found = statuses(data, "placement_stability_3plus", kids)
+    assert found == {"S1": MET, "S2": MET, "S3": MET, "S4": MET}
+    # over two years (from 1 April 2024): S4 has the March 2024 and July 2025 placements = 2; S1
+    # the 2021 and June 2025 ones = 2
+    assert compute(data, "placement_stability_2year_3plus") == Result(0, 4, 0.0)
+
+
 def test_social_workers_three_or_more(world):
     r = Records(world)
     a, b, c = world.a.workers
