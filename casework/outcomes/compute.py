@@ -864,9 +864,17 @@ def adoption_timeliness_days(data: OutcomeData) -> Result:
 
 
 def adoption_placed_days(data: OutcomeData) -> Result:
+    # Placed for adoption with the family that adopted the child (the scorecard's "moving in with its
+    # adoptive family"; the DfE's stage 3 runs from matching with the adopters to being placed with
+    # them): the first placement for adoption since the child began living with the carers they were
+    # adopted from. An earlier placement for adoption with other adopters that broke down is not it;
+    # with the foster carers (A3, A5) it is the day the placement became one for adoption.
+    adopters_since = _with_same_carers(data).group_by("period").agg(adopters_since=pl.col("start").max())
     placed = (
         _episodes(data)
         .filter(pl.col("place").is_in(ADOPTION_PLACEMENTS))
+        .join(adopters_since, on="period")
+        .filter(pl.col("start") >= pl.col("adopters_since"))
         .group_by("period")
         .agg(placed=pl.col("start").min())
     )

@@ -590,12 +590,14 @@ INDICATORS: dict[str, Indicator] = _indicators(
         id="adoption_placed_days",
         title="Days from entering care to being placed for adoption",
         definition=(
-            "Average number of days from the start of the period of care to the first placement for adoption "
-            "in it (A3 to A6, with the foster carers or new adopters), for children adopted in the year "
-            "(DfE adoption stage 4, 'entry into care to placed for adoption')."
+            "Average number of days from the start of the period of care to being placed for adoption (A3 to "
+            "A6) with the family that adopted the child, for children adopted in the year (DfE adoption stage "
+            "4, 'entry into care to placed for adoption'; the adoption scorecard's A1 for one year). An "
+            "earlier placement for adoption with other adopters that broke down does not count; with the "
+            "foster carers (A3, A5) it is the day the placement became one for adoption."
         ),
         cohort="Children adopted from care during the year who had a placement for adoption recorded",
-        numerator="Total days from the start of the period of care to the first placement for adoption",
+        numerator=("Total days from the start of the period of care to the placement for adoption with the adopters"),
         denominator="Children adopted with a placement for adoption recorded",
         period="year to 31 March",
         direction="lower",

@@ -222,3 +222,41 @@ def test_adoptions_share_and_timeliness(world):
     # foster carers) 1 Jun 2023 to 15 Jan 2025 = 366 + 228 = 594
     assert (d(2024, 11, 1) - d(2023, 1, 10)).days == 661 and (d(2025, 1, 15) - d(2023, 6, 1)).days == 594
     assert compute(data, "adoption_placed_days") == Result(661 + 594, 2, 627.5)
+
+
+def test_adoption_placed_days_counts_to_the_placement_with_the_adoptive_family(world):
+    # "Entry into care to moving in with its adoptive family" (adoption scorecard A1; DfE stage 4,
+    # after stage 3 "matching to placed"): a placement for adoption that broke down is not the one.
+    r = Records(world)
+    # care from 1 February 2023; placed for adoption with adopters X (A6, new carers) 1 June 2024;
+    # that broke down: back to foster carers (P) 1 December 2024; placed with adopters Y (A6, P)
+    # 1 March 2025; adopted by Y 1 December 2025
+    child = r.child("Disrupted", d(2021, 6, 1))
+    r.care(
+        child,
+        (d(2023, 2, 1), "S", {}),
+        (d(2024, 6, 1), "P", {"place": "A6", "ls": "E1", "postcode": "LS6 2AA"}),
+        (d(2024, 12, 1), "P", {"place": "U6", "ls": "E1", "postcode": "LS1 4AP"}),
+        (d(2025, 3, 1), "P", {"place": "A6", "ls": "E1", "postcode": "BD1 1HY"}),
+        end=d(2025, 12, 1),
+        rec="E12",
+    )
+    # a second child adopted by their foster carers, who took a holiday with the child on the way
+    # (T2, and back): care from 1 September 2023, placed for adoption with them (A5, T) 1 July 2025
+    fostered = r.child("FosterCarers", d(2022, 6, 1))
+    r.care(
+        fostered,
+        (d(2023, 9, 1), "S", {"place": "U5"}),
+        (d(2024, 8, 1), "P", {"place": "T2", "postcode": ""}),
+        (d(2024, 8, 15), "P", {"place": "U5"}),
+        (d(2025, 7, 1), "T", {"place": "A5", "ls": "E1"}),
+        end=d(2026, 3, 1),
+        rec="E11",
+    )
+    data = r.load()
+    # 1 February 2023 to 1 March 2025 (placed with Y, not X on 1 June 2024): 365 to 1 February 2024,
+    # 366 to 1 February 2025 (29 February 2024), 28 to 1 March = 759 days.
+    # 1 September 2023 to 1 July 2025: 366 to 1 September 2024, then 30 + 31 + 30 + 31 + 31 + 28 + 31
+    # + 30 + 31 + 30 = 303 to 1 July 2025 = 669 days.
+    assert (d(2025, 3, 1) - d(2023, 2, 1)).days == 759 and (d(2025, 7, 1) - d(2023, 9, 1)).days == 669
+    assert compute(data, "adoption_placed_days") == Result(759 + 669, 2, 714.0)
