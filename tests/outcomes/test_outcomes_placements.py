@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from casework.organisations import services as org_services
 from casework.outcomes.compute import MET, NOT_APPLICABLE, NOT_MET, NOT_YET_DUE, Result, compute, per_child
 from tests.conftest import make_worker
 from tests.outcomes.builders import Records
@@ -315,6 +316,46 @@ def test_placed_more_than_20_miles_from_home_and_out_of_area(world):
         "inside": MET,
         "unknown": MET,
         "moved": MET,
+    }
+
+
+def test_distance_for_a_county_council_and_the_guidance_s_miles(world):
+    # A county council (Kent, E10000016): a postcode's local authority in the ONS list is its
+    # district, and a placement in any Kent district is inside Kent's boundary, as the DfE's
+    # validator decides it (ONS lower to upper tier lookup). Grid references (easting, northing):
+    # ME14 1XQ Maidstone (576017, 156294); CT9 1AA Margate, Thanet (635457, 170854); CT1 2EH
+    # Canterbury (615146, 157812); ME4 4TR Chatham, Medway, a unitary authority outside Kent
+    # (575711, 168586). Miles as the 903 guidance has them: metres / 1000 / 1.6093, to 0.1.
+    kent = org_services.organisation_create(
+        actor=None, name="Kent County Council", kind="commissioner", commissioner_type="la", ons_code="E10000016"
+    )
+    org_services.commissioning_create(actor=None, commissioner=kent, practice=world.a.org, start_date=d(2020, 1, 1))
+    r = Records(world)
+    kids = {}
+    # K1: Maidstone to Margate: dx 59,440, dy 14,560, sqrt(3,533,113,600 + 211,993,600) = 61,197 m,
+    # 38.0 miles, but inside Kent: met
+    kids["K1"] = c = r.child("Margate", d(2014, 1, 1), commissioner=kent)
+    r.episode(c, d(2024, 1, 1), postcode="CT9 1AA", home="ME14 1XQ")
+    # K2: Canterbury to Chatham: dx 39,435, dy 10,774, sqrt(1,555,119,225 + 116,079,076) = 40,880 m,
+    # 25.4 miles, in Medway: not met
+    kids["K2"] = c = r.child("Medway far", d(2014, 1, 1), commissioner=kent)
+    r.episode(c, d(2024, 1, 1), postcode="ME4 4TR", home="CT1 2EH")
+    # K3: Maidstone to Chatham: dx 306, dy 12,292, 12,296 m, 7.6 miles, in Medway but near: met
+    kids["K3"] = c = r.child("Medway near", d(2014, 1, 1), commissioner=kent)
+    r.episode(c, d(2024, 1, 1), postcode="ME4 4TR", home="ME14 1XQ")
+    # L1 (Leeds, E08000035): LS2 7UE (430988, 433656) to BD20 7LN in North Yorkshire (400566,
+    # 444193): dx 30,422, dy 10,537, sqrt(925,498,084 + 111,028,369) = 32,195.1 m; / 1000 / 1.6093
+    # = 20.006, 20.0 miles to one decimal place: not more than 20 miles, met (at 1,609.344 m a mile
+    # it would be 20.005, and counted)
+    kids["L1"] = c = r.child("Just twenty", d(2014, 1, 1))
+    r.episode(c, d(2024, 1, 1), postcode="BD20 7LN", home="LS2 7UE")
+    data = r.load()
+    assert compute(data, "placed_over_20_miles_out_of_area") == Result(1, 4, 25.0)
+    assert statuses(data, "placed_over_20_miles_out_of_area", kids) == {
+        "K1": MET,
+        "K2": NOT_MET,
+        "K3": MET,
+        "L1": MET,
     }
 
 
