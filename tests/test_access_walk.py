@@ -17,7 +17,19 @@ from casework.registration.models import Registration
 PUBLIC_OR_ACCOUNT = {"login", "logout", "healthz"}
 # Pages about something A shares with the authority that commissions it: that authority's
 # commissioner officer is inside the scope there (every other outsider still gets 404).
-SHARED_WITH_COMMISSIONER = {"contract_detail", "contract_report", "contract_payments", "contract_children"}
+SHARED_WITH_COMMISSIONER = {
+    "contract_detail",
+    "contract_report",
+    "contract_payments",
+    "contract_children",
+    "contract_measures",
+    # the commissioner's own pages for changing the contract (the practice gets 403 there)
+    "contract_change",
+    "contract_renew",
+    "contract_measure_add",
+    "contract_measure_change",
+    "contract_measure_remove",
+}
 
 
 def _walk(patterns, prefix=""):
@@ -56,9 +68,16 @@ def _objects_of_a(world, client):
         actor=manager, person=person, commissioner=world.commissioner, child_id="W0001"
     )
     from casework.contracts.models import Contract
+    from casework.contracts.services import contract_measure_set
+
+    contract = Contract.objects.get(practice=a.org, commissioner=world.commissioner)
+    year = contract.years.order_by("-start_date").first()
+    measure = contract_measure_set(actor=None, contract_year=year, indicator="dental_check", target=80)
 
     return {
-        "contract_id": Contract.objects.get(practice=a.org, commissioner=world.commissioner).pk,
+        "contract_id": contract.pk,
+        "contract_year_id": year.pk,
+        "contract_measure_id": measure.pk,
         "looked_after_child_id": child.pk,
         "person_id": person.pk,
         "case_id": a.cases[0].pk,

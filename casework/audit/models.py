@@ -13,6 +13,7 @@ class AuditEvent(models.Model):
         CREATE = "create", "Created"
         UPDATE = "update", "Updated"
         END = "end", "Ended"
+        DELETE = "delete", "Removed"
         TRANSFER = "transfer", "Transferred"
         ALLOCATE = "allocate", "Allocated"
         SIGN_IN = "sign_in", "Signed in"

@@ -21,6 +21,7 @@ from casework.contracts.models import AGE_BAND_LIMITS, Contract, ContractMeasure
 from casework.core import statistics
 from casework.core.codes import ServiceType
 from casework.looked_after.models import LookedAfterChild
+from casework.organisations.models import Worker
 
 CHILDREN_SERVICES = (ServiceType.LOOKED_AFTER_CHILD, ServiceType.CARE_LEAVER)
 
@@ -101,9 +102,15 @@ def _results(contract: Contract, start: date, end: date, keys: list[tuple[str, s
     """Results for (indicator, age band) pairs: one set-based load per age band in use."""
     from casework.outcomes import compute, data
 
+    # caseload per FTE is the practice's: every worker of the practice and every case they hold
+    workers = None
+    if any(indicator == "caseload_per_fte" for indicator, _ in keys):
+        workers = Worker.objects.filter(organisation_id=contract.practice_id)
     loads, results = {}, {}
     for band in sorted({band for _, band in keys}):
-        loads[band] = data.load(children_under(contract, start, end, band), period_start=start, period_end=end)
+        loads[band] = data.load(
+            children_under(contract, start, end, band), period_start=start, period_end=end, workers=workers
+        )
     for indicator, band in keys:
         results[(indicator, band)] = compute.compute(loads[band], indicator)
     return loads, results

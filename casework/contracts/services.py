@@ -69,9 +69,7 @@ def contract_year_add(
     """A contract year with its own terms: the first year, or a renewal that starts the day after
     the previous year ends."""
     if actor is not None:
-        access.require(actor, "contract.manage")
-        if contract.commissioner_id != actor.organisation_id:
-            raise ValidationError("Only the commissioner that let the contract can change its terms")
+        _require_commissioner(actor, contract, "its terms")
     previous = contract.years.order_by("-start_date").first()
     if previous is None and start_date != contract.start_date:
         raise ValidationError({"start_date": "The first contract year starts when the contract does"})
@@ -97,6 +95,143 @@ def contract_year_add(
 
 
 @transaction.atomic
+def contract_let(
+    *,
+    actor,
+    practice: Organisation,
+    reference: str,
+    title: str,
+    functions: list[str],
+    cohort: str,
+    start_date: date,
+    end_date: date | None,
+    first_year_end: date,
+    price_model: str,
+    price: Decimal,
+    caseload_cap_per_fte: Decimal,
+) -> Contract:
+    """A commissioner officer lets a contract with its first contract year's terms: both or neither."""
+    contract = contract_create(
+        actor=actor,
+        practice=practice,
+        reference=reference,
+        title=title,
+        functions=functions,
+        cohort=cohort,
+        start_date=start_date,
+        end_date=end_date,
+    )
+    if first_year_end <= start_date:
+        raise ValidationError({"first_year_end": "The first contract year ends after the contract starts"})
+    try:
+        contract_year_add(
+            actor=actor,
+            contract=contract,
+            start_date=start_date,
+            end_date=first_year_end,
+            price_model=price_model,
+            price=price,
+            caseload_cap_per_fte=caseload_cap_per_fte,
+        )
+    except ValidationError as error:
+        # the year's end is asked for as the first year's end on the letting form
+        if hasattr(error, "error_dict") and "end_date" in error.error_dict:
+            raise ValidationError({"first_year_end": error.error_dict["end_date"]}) from error
+        raise
+    return contract
+
+
+def _require_commissioner(actor, contract: Contract, what: str) -> None:
+    access.require(actor, "contract.manage")
+    if contract.commissioner_id != actor.organisation_id:
+        raise ValidationError(f"Only the commissioner that let the contract can change {what}")
+
+
+@transaction.atomic
+def contract_update(
+    *, actor, contract: Contract, title: str, functions: list[str], cohort: str, end_date: date | None
+) -> Contract:
+    """Change what the contract says (its change history keeps what it said before)."""
+    _require_commissioner(actor, contract, "it")
+    unknown = [f for f in functions if f not in DelegatedFunction.values]
+    if not functions or unknown:
+        raise ValidationError({"functions": "Choose the functions the contract delegates"})
+    last = contract.years.order_by("-end_date").first()
+    if end_date is not None and last is not None and end_date < last.end_date:
+        raise ValidationError(
+            {"end_date": f"A contract year runs to {last.end_date:%d/%m/%Y}: the contract cannot end before it"}
+        )
+    contract.title = title.strip()
+    contract.functions = sorted(set(functions))
+    contract.cohort = cohort.strip()
+    contract.end_date = end_date
+    clean_and_save(contract, actor=actor)
+    audit_record(actor=actor, action="update", obj=contract)
+    return contract
+
+
+@transaction.atomic
+def contract_renew(
+    *,
+    actor,
+    contract: Contract,
+    end_date: date,
+    price_model: str,
+    price: Decimal,
+    caseload_cap_per_fte: Decimal,
+    carry_measures: bool = True,
+) -> ContractYear:
+    """Renew for another contract year, from the day after the last one ends, on its own terms; the
+    outcome measures carry over (targets and payment terms as they were) unless asked not to."""
+    _require_commissioner(actor, contract, "its terms")
+    previous = contract.years.order_by("-start_date").first()
+    if previous is None:
+        raise ValidationError("The contract has no contract year to renew")
+    start_date = previous.end_date + timedelta(days=1)
+    if end_date <= start_date:
+        raise ValidationError({"end_date": f"The new year starts on {start_date:%d/%m/%Y}: end it after that"})
+    year = contract_year_add(
+        actor=actor,
+        contract=contract,
+        start_date=start_date,
+        end_date=end_date,
+        price_model=price_model,
+        price=price,
+        caseload_cap_per_fte=caseload_cap_per_fte,
+    )
+    if carry_measures:
+        for measure in previous.measures.order_by("pk"):
+            contract_measure_set(
+                actor=actor,
+                contract_year=year,
+                indicator=measure.indicator,
+                age_band=measure.age_band,
+                target=measure.target,
+                payment_rule=measure.payment_rule,
+                payment_basis=measure.payment_basis,
+                amount_at_stake=measure.amount_at_stake,
+                floor=measure.floor,
+            )
+    return year
+
+
+def _require_year_open(contract_year: ContractYear) -> None:
+    # what a finished year was monitored and paid against is settled: changing it would rewrite
+    # reports and payment statements both sides have already seen
+    if contract_year.end_date < date.today():
+        raise ValidationError(f"The contract year ended on {contract_year.end_date:%d/%m/%Y}: its measures are settled")
+
+
+@transaction.atomic
+def contract_measure_remove(*, actor, measure: ContractMeasure) -> None:
+    _require_commissioner(actor, measure.contract_year.contract, "its measures")
+    _require_year_open(measure.contract_year)
+    audit_record(actor=actor, action="delete", obj=measure)
+    measure._history_user = actor
+    measure.delete()
+
+
+@transaction.atomic
 def contract_measure_set(
     *,
     actor,
@@ -113,13 +248,24 @@ def contract_measure_set(
     from casework.outcomes.indicators import INDICATORS
 
     if actor is not None:
-        access.require(actor, "contract.manage")
-        if contract_year.contract.commissioner_id != actor.organisation_id:
-            raise ValidationError("Only the commissioner that let the contract can change its measures")
+        _require_commissioner(actor, contract_year.contract, "its measures")
+        _require_year_open(contract_year)
     if indicator not in INDICATORS:
         raise ValidationError({"indicator": "Choose a measure from the outcome framework"})
     if age_band not in ContractMeasure.AgeBand.values:
         raise ValidationError({"age_band": "Choose an age band from the list"})
+    if INDICATORS[indicator].unit == "percent" and not Decimal("0") <= target <= Decimal("100"):
+        raise ValidationError({"target": "The target is a percentage: between 0 and 100"})
+    if payment_rule and not payment_basis:
+        raise ValidationError({"payment_basis": "Choose whether payment is for the cohort or per child"})
+    if payment_rule and amount_at_stake is None:
+        raise ValidationError({"amount_at_stake": "Enter the amount at stake"})
+    if payment_rule == ContractMeasure.PaymentRule.SLIDING and floor is None:
+        raise ValidationError({"floor": "A sliding scale needs a floor, where payment starts"})
+    if payment_basis == ContractMeasure.PaymentBasis.PER_CHILD and payment_rule and not INDICATORS[indicator].per_child:
+        raise ValidationError(
+            {"payment_basis": "This measure is not decided child by child: payment can only be for the cohort"}
+        )
     measure = ContractMeasure.objects.filter(
         contract_year=contract_year, indicator=indicator, age_band=age_band
     ).first() or ContractMeasure(contract_year=contract_year, indicator=indicator, age_band=age_band)

@@ -1,26 +1,45 @@
 import csv
 import io
+from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from casework.audit.services import audit_record
-from casework.contracts import reporting, selectors
+from casework.contracts import reporting, selectors, services
+from casework.contracts.forms import ConfirmForm, ContractChangeForm, ContractLetForm, ContractRenewForm, MeasureForm
 from casework.core import access
+from casework.core.views import form_action, form_page, run_service
 
 
 def contract_list(request):
     access.require(request.user, "contract.view")
-    return render(request, "contracts/contract_list.html", {"contracts": selectors.contracts(actor=request.user)})
+    return render(
+        request,
+        "contracts/contract_list.html",
+        {
+            "contracts": selectors.contracts(actor=request.user),
+            "can_manage": access.can(request.user, "contract.manage"),
+        },
+    )
 
 
 def contract_detail(request, contract_id):
     contract = selectors.contract_get(actor=request.user, contract_id=contract_id)
     access.require(request.user, "contract.view")
     return render(
-        request, "contracts/contract_detail.html", {"contract": contract, "years": list(contract.years.all())}
+        request,
+        "contracts/contract_detail.html",
+        {
+            "contract": contract,
+            "years": list(contract.years.all()),
+            "history": selectors.contract_change_history(contract=contract),
+            "can_manage": access.can(request.user, "contract.manage"),
+        },
     )
 
 
@@ -125,4 +144,151 @@ def contract_children_page(request, contract_id):
             # names for the practice's own staff; the authority sees its own child identifiers
             "show_names": request.user.organisation_id == contract.practice_id,
         },
+    )
+
+
+# Letting, changing and renewing contracts and choosing each year's measures: the commissioner's
+# pages (the practice sees the results on the contract's page, read only).
+
+
+def contract_let(request):
+    access.require(request.user, "contract.manage")
+    form = ContractLetForm(request.POST or None, practices=selectors.practices_we_commission(actor=request.user))
+    if request.method == "POST" and form.is_valid():
+        contract = run_service(form, lambda: services.contract_let(actor=request.user, **form.cleaned_data))
+        if contract is not None:
+            return redirect("contract_detail", contract_id=contract.pk)
+    return form_page(
+        request,
+        form,
+        title="Let a contract",
+        intro="The contract and its first contract year's terms; the year's outcome measures are chosen next.",
+        back_url=reverse("contract_list"),
+    )
+
+
+def _managed(request, contract_id):
+    """A contract the user may change: 404 outside their scope, 403 for the practice's managers."""
+    contract = selectors.contract_get(actor=request.user, contract_id=contract_id)
+    access.require(request.user, "contract.manage")
+    return contract
+
+
+def contract_change(request, contract_id):
+    contract = _managed(request, contract_id)
+    initial = {f: getattr(contract, f) for f in ("title", "functions", "cohort", "end_date")}
+    form = ContractChangeForm(request.POST or None, initial=initial)
+    return form_action(
+        request,
+        form,
+        lambda: services.contract_update(actor=request.user, contract=contract, **form.cleaned_data),
+        done=lambda: redirect("contract_detail", contract_id=contract.pk),
+        title="Change the contract",
+        caption=str(contract),
+        intro="The change history on the contract's page keeps what it said before.",
+        back_url=reverse("contract_detail", args=[contract.pk]),
+    )
+
+
+def contract_renew(request, contract_id):
+    contract = _managed(request, contract_id)
+    last = contract.years.order_by("-start_date").first()
+    initial = {}
+    if last is not None:
+        initial = {
+            "end_date": last.end_date + relativedelta(years=1),
+            "price_model": last.price_model,
+            "price": last.price,
+            "caseload_cap_per_fte": last.caseload_cap_per_fte,
+            "carry_measures": True,
+        }
+    form = ContractRenewForm(request.POST or None, initial=initial)
+    return form_action(
+        request,
+        form,
+        lambda: services.contract_renew(actor=request.user, contract=contract, **form.cleaned_data),
+        done=lambda: redirect("contract_detail", contract_id=contract.pk),
+        title="Renew for another contract year",
+        caption=str(contract),
+        intro=(
+            f"The new year starts on {last.end_date + timedelta(days=1):%-d %B %Y}, the day after "
+            "the current one ends, with its own terms."
+            if last
+            else ""
+        ),
+        back_url=reverse("contract_detail", args=[contract.pk]),
+    )
+
+
+def contract_measures(request, contract_id, contract_year_id):
+    """A contract year's outcome measures with their targets and payment terms (both parties see
+    them; the commissioner changes them while the year runs)."""
+    contract = selectors.contract_get(actor=request.user, contract_id=contract_id)
+    access.require(request.user, "contract.view")
+    year = selectors.contract_year_get(contract=contract, contract_year_id=contract_year_id)
+    from casework.outcomes.indicators import INDICATORS
+
+    measures = [(m, INDICATORS.get(m.indicator)) for m in year.measures.order_by("pk")]
+    return render(
+        request,
+        "contracts/measures.html",
+        {
+            "contract": contract,
+            "year": year,
+            "measures": measures,
+            "can_change": access.can(request.user, "contract.manage") and year.end_date >= timezone.localdate(),
+        },
+    )
+
+
+def contract_measure_add(request, contract_id, contract_year_id):
+    contract = _managed(request, contract_id)
+    year = selectors.contract_year_get(contract=contract, contract_year_id=contract_year_id)
+    form = MeasureForm(request.POST or None)
+    return _measure_form(request, form, contract, year, title="Add an outcome measure")
+
+
+def contract_measure_change(request, contract_id, contract_measure_id):
+    contract = _managed(request, contract_id)
+    measure = selectors.contract_measure_get(contract=contract, contract_measure_id=contract_measure_id)
+    initial = {
+        f: getattr(measure, f)
+        for f in ("indicator", "age_band", "target", "payment_rule", "payment_basis", "amount_at_stake", "floor")
+    }
+    form = MeasureForm(request.POST or None, initial=initial, fixed_indicator=True)
+    return _measure_form(request, form, contract, measure.contract_year, title="Change an outcome measure")
+
+
+def _measure_form(request, form, contract, year, *, title):
+    back = reverse("contract_measures", args=[contract.pk, year.pk])
+    return form_action(
+        request,
+        form,
+        lambda: services.contract_measure_set(actor=request.user, contract_year=year, **form.cleaned_data),
+        done=lambda: redirect(back),
+        title=title,
+        caption=f"{contract.reference}, contract year {year.start_date:%-d %b %Y} to {year.end_date:%-d %b %Y}",
+        intro=f"The year's caseload cap is {year.caseload_cap_per_fte} cases per full-time worker.",
+        back_url=back,
+    )
+
+
+def contract_measure_remove(request, contract_id, contract_measure_id):
+    contract = _managed(request, contract_id)
+    measure = selectors.contract_measure_get(contract=contract, contract_measure_id=contract_measure_id)
+    year = measure.contract_year
+    back = reverse("contract_measures", args=[contract.pk, year.pk])
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    from casework.outcomes.indicators import INDICATORS
+
+    indicator = INDICATORS.get(measure.indicator)
+    return form_action(
+        request,
+        form,
+        lambda: services.contract_measure_remove(actor=request.user, measure=measure) or True,
+        done=lambda: redirect(back),
+        title="Remove the outcome measure",
+        caption=indicator.title if indicator else measure.indicator,
+        intro="The measure leaves this contract year's report and payment statement.",
+        back_url=back,
     )
