@@ -168,3 +168,50 @@ def test_convictions_and_substance_misuse(world):
     assert statuses(data, "convictions", kids) == {"C1": NOT_MET, "C2": MET, "C3": NOT_APPLICABLE, "C4": MET}
     # substance misuse: every age, cohort of 4, identified for C1
     assert compute(data, "substance_misuse") == Result(1, 4, 25.0)
+
+
+def test_under_five_is_the_age_on_31_march_and_a_short_break_in_care_breaks_continuity(world):
+    # (a) The DfE: health assessments "twice a year for those under 5 ... both must be carried out";
+    # for those aged 5 or over a single annual one. Age on 31 March 2026.
+    # (c) "Looked after continuously for 12 months" has no allowance for a short gap: any new period
+    # of care starting in the 12 months, or any short break (V3, V4) in them, takes the child out
+    # (the DfE validator's CONTINUOUSLY_LOOKED_AFTER, the 903 OC2 cohort).
+    r = Records(world)
+    kids = {}
+    # A1: 5 on 1 February 2026, one assessment in June 2025: 5 on 31 March, so one is enough: met
+    kids["A1"] = c = r.child("FiveInFeb", d(2021, 2, 1))
+    r.episode(c, d(2023, 1, 1))
+    r.check(c, HA, d(2025, 6, 1))
+    # A2: 5 on 1 April 2026, the day after: 4 on 31 March, one assessment: not met
+    kids["A2"] = c = r.child("FiveInApril", d(2021, 4, 1))
+    r.episode(c, d(2023, 1, 1))
+    r.check(c, HA, d(2025, 6, 1))
+    # A3: under 5, two assessments (June and December): met
+    kids["A3"] = c = r.child("TwoChecks", d(2022, 4, 1))
+    r.episode(c, d(2023, 1, 1))
+    r.check(c, HA, d(2025, 6, 1), d(2025, 12, 1))
+    # A4: went home for one night in October (care ended E4A on 10 October, started again, S, on
+    # 11 October): a new period of care in the 12 months, so not continuously looked after: not in
+    # the cohort, however short the gap (in care, under 12 months in this period: not yet due)
+    kids["A4"] = c = r.child("OneNight", d(2015, 6, 1))
+    r.episode(c, d(2023, 1, 1), d(2025, 10, 10), rec="E4A")
+    r.episode(c, d(2025, 10, 11))
+    r.check(c, HA, d(2025, 6, 1))
+    # A5: on a short-breaks agreement (V4) since 2024, so "looked after" on 1 April 2025, then a full
+    # care order in July 2025 (legal status only, L): a short break in the 12 months, not in the cohort
+    kids["A5"] = c = r.child("WithBreaks", d(2015, 6, 1))
+    r.care(c, (d(2024, 1, 1), "S", {"ls": "V4"}), (d(2025, 7, 1), "L", {"ls": "C2"}))
+    r.check(c, HA, d(2025, 6, 1))
+    data = r.load()
+    # cohort A1 A2 A3 = 3; met A1, A3
+    assert compute(data, HA) == Result(2, 3, pytest.approx(200 / 3))
+    assert statuses(data, HA, kids) == {
+        "A1": MET,
+        "A2": NOT_MET,
+        "A3": MET,
+        "A4": NOT_YET_DUE,
+        "A5": NOT_YET_DUE,
+    }
+    # the same cohort as the return's OC2 table
+    oc2 = {row["CHILD"] for row in build_return(children=LookedAfterChild.objects.all(), year=2026).tables["OC2"]}
+    assert oc2 == {kids[name].child_id for name in ("A1", "A2", "A3")}
