@@ -128,6 +128,9 @@ class CaseNote(models.Model):
     text = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # optimistic locking: the version a form was opened at must still be current when it saves
+    # (core/concurrency.py), so a second editor never silently overwrites the first
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -40,6 +40,9 @@ class Contract(models.Model):
     cohort = models.TextField(help_text="Who the contract covers, in the contract's own words")
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
+    # optimistic locking: the version a form was opened at must still be current when it saves
+    # (core/concurrency.py), so a second editor never silently overwrites the first
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -117,6 +120,9 @@ class ContractMeasure(models.Model):
     floor = models.DecimalField(
         max_digits=9, decimal_places=2, null=True, blank=True, help_text="Sliding scale: no payment at or below this"
     )
+    # optimistic locking: the version a form was opened at must still be current when it saves
+    # (core/concurrency.py), so a second editor never silently overwrites the first
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -35,6 +35,9 @@ class Person(models.Model):
     family_name_key = models.CharField(max_length=4, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # optimistic locking: the version a form was opened at must still be current when it saves
+    # (core/concurrency.py), so a second editor never silently overwrites the first
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords(excluded_fields=["given_name_key", "family_name_key"])
 
     class Meta:
