@@ -485,8 +485,9 @@ INDICATORS: dict[str, Indicator] = _indicators(
         definition=(
             "Share of former relevant young people with a 19th, 20th or 21st birthday in the year who were in "
             "education, employment or training around that birthday (as recorded at the birthday contact). "
-            "Young people the authority is not in touch with, who refused contact, no longer need services or "
-            "have no contact recorded count as not known, so not in EET. (Formerly NI 148.)"
+            "Young people the authority is not in touch with, who refused contact or no longer need services "
+            "stay in the cohort; unless their activity is known all the same (from a third party), they count "
+            "as not known, so not in EET, as do those with no contact recorded. (Formerly NI 148.)"
         ),
         cohort=_CARE_LEAVERS,
         numerator="Those recorded in education, employment or training (full or part time) at the birthday contact",
