@@ -2,7 +2,7 @@ from django import forms
 
 from casework.cases.models import Case, CaseNote
 from casework.core.codes import ServiceType, SocialWorkerChangeReason
-from casework.core.forms import GdsForm, choice_field, date_field
+from casework.core.forms import GdsForm, VersionedForm, choice_field, date_field
 
 
 class CaseOpenForm(GdsForm):
@@ -49,6 +49,6 @@ class CaseNoteForm(GdsForm):
         self.fields["case"].queryset = cases
 
 
-class CaseNoteEditForm(GdsForm):
+class CaseNoteEditForm(VersionedForm):
     summary = forms.CharField(label="Summary", max_length=200)
     text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 8}))

@@ -11,7 +11,7 @@ from casework.audit.services import audit_record
 from casework.cases import rules
 from casework.cases.models import Allocation, Case, CaseNote
 from casework.contracts.services import contract_covering
-from casework.core import access
+from casework.core import access, concurrency
 from casework.core.codes import SocialWorkerChangeReason
 from casework.core.persistence import clean_and_save
 from casework.organisations.models import Commissioning, Organisation, Worker
@@ -246,14 +246,16 @@ def case_note_is_editable(*, actor, note: CaseNote) -> bool:
 
 
 @transaction.atomic
-def case_note_edit(*, actor, note: CaseNote, summary: str, text: str) -> CaseNote:
-    note = CaseNote.objects.select_for_update().get(pk=note.pk)
+def case_note_edit(*, actor, note: CaseNote, summary: str, text: str, version: int | None = None) -> CaseNote:
+    note = concurrency.lock_current(note)
+    concurrency.check_version(note, version)
     if not case_note_is_editable(actor=actor, note=note):
         raise ValidationError(
             f"This note is locked: only its author can change it, within "
             f"{settings.CASE_NOTE_EDIT_WINDOW_HOURS} hours of writing it. Add a new note instead."
         )
     note.summary, note.text = summary.strip(), text.strip()
+    concurrency.bump(note)
     clean_and_save(note, actor=actor)
     audit_record(actor=actor, action="update", obj=note, fields=["summary", "text"])
     return note

@@ -121,7 +121,9 @@ def case_note_add(request, person_id):
 
 def case_note_edit(request, note_id):
     note = selectors.note_get(actor=request.user, note_id=note_id)
-    form = CaseNoteEditForm(request.POST or None, initial={"summary": note.summary, "text": note.text})
+    form = CaseNoteEditForm(
+        request.POST or None, initial={"summary": note.summary, "text": note.text, "version": note.version}
+    )
     return form_action(
         request,
         form,

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 
 from casework.contracts.models import ContractMeasure, ContractYear, DelegatedFunction
-from casework.core.forms import GdsForm, choice_field, date_field
+from casework.core.forms import GdsForm, VersionedForm, choice_field, date_field
 
 
 def _money(label: str, required: bool = True, help_text: str = "") -> forms.DecimalField:
@@ -73,7 +73,7 @@ class ContractLetForm(YearTermsForm):
         self.build_helper()
 
 
-class ContractChangeForm(GdsForm):
+class ContractChangeForm(VersionedForm):
     submit_label = "Save changes"
     title = forms.CharField(label="Title", max_length=200)
     functions = _functions_field()
@@ -103,7 +103,7 @@ def _indicator_choices():
     return [("", "Choose")] + [(i.id, i.title) for i in sorted(INDICATORS.values(), key=lambda i: i.title)]
 
 
-class MeasureForm(GdsForm):
+class MeasureForm(VersionedForm):
     submit_label = "Save measure"
     indicator = forms.ChoiceField(label="Outcome measure", choices=_indicator_choices)
     age_band = forms.ChoiceField(

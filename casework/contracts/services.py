@@ -10,7 +10,7 @@ from django.db import transaction
 
 from casework.audit.services import audit_record
 from casework.contracts.models import Contract, ContractMeasure, ContractYear, DelegatedFunction
-from casework.core import access
+from casework.core import access, concurrency
 from casework.core.persistence import clean_and_save
 from casework.organisations.models import Commissioning, Organisation
 
@@ -149,10 +149,19 @@ def _require_commissioner(actor, contract: Contract, what: str) -> None:
 
 @transaction.atomic
 def contract_update(
-    *, actor, contract: Contract, title: str, functions: list[str], cohort: str, end_date: date | None
+    *,
+    actor,
+    contract: Contract,
+    title: str,
+    functions: list[str],
+    cohort: str,
+    end_date: date | None,
+    version: int | None = None,
 ) -> Contract:
     """Change what the contract says (its change history keeps what it said before)."""
     _require_commissioner(actor, contract, "it")
+    contract = concurrency.lock_current(contract)
+    concurrency.check_version(contract, version)
     unknown = [f for f in functions if f not in DelegatedFunction.values]
     if not functions or unknown:
         raise ValidationError({"functions": "Choose the functions the contract delegates"})
@@ -165,6 +174,7 @@ def contract_update(
     contract.functions = sorted(set(functions))
     contract.cohort = cohort.strip()
     contract.end_date = end_date
+    concurrency.bump(contract)
     clean_and_save(contract, actor=actor)
     audit_record(actor=actor, action="update", obj=contract)
     return contract
@@ -243,6 +253,8 @@ def contract_measure_set(
     amount_at_stake: Decimal | None = None,
     floor: Decimal | None = None,
     age_band: str = "",
+    version: int | None = None,
+    adding: bool = False,
 ) -> ContractMeasure:
     """Select an outcome measure for a contract year (or change its target and payment terms)."""
     from casework.outcomes.indicators import INDICATORS
@@ -266,9 +278,20 @@ def contract_measure_set(
         raise ValidationError(
             {"payment_basis": "This measure is not decided child by child: payment can only be for the cohort"}
         )
-    measure = ContractMeasure.objects.filter(
-        contract_year=contract_year, indicator=indicator, age_band=age_band
-    ).first() or ContractMeasure(contract_year=contract_year, indicator=indicator, age_band=age_band)
+    measure = (
+        ContractMeasure.objects.select_for_update()
+        .filter(contract_year=contract_year, indicator=indicator, age_band=age_band)
+        .first()
+    )
+    if measure is None:
+        measure = ContractMeasure(contract_year=contract_year, indicator=indicator, age_band=age_band)
+    elif adding:
+        raise ValidationError(
+            {"indicator": "The year already has this measure for these children: change that one instead"}
+        )
+    else:
+        concurrency.check_version(measure, version)
+        concurrency.bump(measure)
     measure.target = target
     measure.payment_rule = payment_rule
     measure.payment_basis = payment_basis if payment_rule else ""

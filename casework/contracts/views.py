@@ -176,7 +176,7 @@ def _managed(request, contract_id):
 
 def contract_change(request, contract_id):
     contract = _managed(request, contract_id)
-    initial = {f: getattr(contract, f) for f in ("title", "functions", "cohort", "end_date")}
+    initial = {f: getattr(contract, f) for f in ("title", "functions", "cohort", "end_date", "version")}
     form = ContractChangeForm(request.POST or None, initial=initial)
     return form_action(
         request,
@@ -245,7 +245,7 @@ def contract_measure_add(request, contract_id, contract_year_id):
     contract = _managed(request, contract_id)
     year = selectors.contract_year_get(contract=contract, contract_year_id=contract_year_id)
     form = MeasureForm(request.POST or None)
-    return _measure_form(request, form, contract, year, title="Add an outcome measure")
+    return _measure_form(request, form, contract, year, title="Add an outcome measure", adding=True)
 
 
 def contract_measure_change(request, contract_id, contract_measure_id):
@@ -253,18 +253,29 @@ def contract_measure_change(request, contract_id, contract_measure_id):
     measure = selectors.contract_measure_get(contract=contract, contract_measure_id=contract_measure_id)
     initial = {
         f: getattr(measure, f)
-        for f in ("indicator", "age_band", "target", "payment_rule", "payment_basis", "amount_at_stake", "floor")
+        for f in (
+            "indicator",
+            "age_band",
+            "target",
+            "payment_rule",
+            "payment_basis",
+            "amount_at_stake",
+            "floor",
+            "version",
+        )
     }
     form = MeasureForm(request.POST or None, initial=initial, fixed_indicator=True)
     return _measure_form(request, form, contract, measure.contract_year, title="Change an outcome measure")
 
 
-def _measure_form(request, form, contract, year, *, title):
+def _measure_form(request, form, contract, year, *, title, adding=False):
     back = reverse("contract_measures", args=[contract.pk, year.pk])
     return form_action(
         request,
         form,
-        lambda: services.contract_measure_set(actor=request.user, contract_year=year, **form.cleaned_data),
+        lambda: services.contract_measure_set(
+            actor=request.user, contract_year=year, adding=adding, **form.cleaned_data
+        ),
         done=lambda: redirect(back),
         title=title,
         caption=f"{contract.reference}, contract year {year.start_date:%-d %b %Y} to {year.end_date:%-d %b %Y}",

@@ -33,6 +33,13 @@ class GdsForm(forms.Form):
                 self.add_error(None, message)
 
 
+class VersionedForm(GdsForm):
+    """A form that edits an existing record: it carries the record's version from when the page was
+    opened, so the service can refuse a save that would overwrite someone else's (core/concurrency.py)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
 def date_field(label: str, required: bool = True, help_text: str = "For example, 27 3 2024") -> DateInputField:
     return DateInputField(label=label, required=required, help_text=help_text)
 

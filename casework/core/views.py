@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from casework.core import access
+from casework.core.concurrency import EditConflict
 
 PAGE_SIZE = 25
 
@@ -33,6 +34,14 @@ def run_service(form, call):
     """Call a service with a valid form; a refusal goes onto the form. Returns the result or None."""
     try:
         return call()
+    except EditConflict as conflict:
+        form.add_service_error(conflict)
+        # the refused form keeps what the user typed and now carries the current version: saving
+        # again overwrites the other change knowingly, having been shown it
+        if form.is_bound and "version" in form.fields:
+            form.data = form.data.copy()
+            form.data["version"] = str(conflict.current_version)
+        return None
     except ValidationError as error:
         form.add_service_error(error)
         return None

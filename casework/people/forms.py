@@ -2,7 +2,7 @@ from django import forms
 
 from casework.core import identifiers
 from casework.core.codes import Ethnicity, Sex
-from casework.core.forms import GdsForm, choice_field, date_field
+from casework.core.forms import GdsForm, VersionedForm, choice_field, date_field
 from casework.core.validators import validate_nhs_number, validate_postcode, validate_upn
 from casework.people.models import Relationship
 
@@ -84,7 +84,11 @@ class PersonForm(GdsForm):
         return data
 
     def person_fields(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k != "confirm_not_duplicate"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("confirm_not_duplicate", "version")}
+
+
+class PersonEditForm(VersionedForm, PersonForm):
+    pass
 
 
 class RelationshipForm(GdsForm):

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from casework.audit.services import audit_record
-from casework.core import access, identifiers
+from casework.core import access, concurrency, identifiers
 from casework.core.persistence import clean_and_save
 from casework.people import rules
 from casework.people.models import Household, HouseholdMembership, Person, Relationship
@@ -67,8 +67,12 @@ def person_create(*, actor, **fields) -> Person:
 
 
 @transaction.atomic
-def person_update(*, actor, person: Person, **fields) -> Person:
+def person_update(*, actor, person: Person, version: int | None = None, **fields) -> Person:
+    """Change a person's details; ``version`` is the one the form was opened at (a later save by
+    someone else refuses this one with what they changed)."""
     access.require(actor, "person.update")
+    person = concurrency.lock_current(person)
+    concurrency.check_version(person, version, hidden=("nhs_number",))
     changed = []
     for name, value in _normalise(fields).items():
         if name not in PERSON_FIELDS:
@@ -78,6 +82,7 @@ def person_update(*, actor, person: Person, **fields) -> Person:
             changed.append(name)
     if changed:
         _set_name_keys(person)
+        concurrency.bump(person)
         clean_and_save(person, actor=actor)
         audit_record(actor=actor, action="update", obj=person, fields=sorted(changed))
     return person

@@ -10,7 +10,7 @@ from casework.core import access
 from casework.core.views import form_action, form_page, paginate, run_service
 from casework.looked_after import selectors as looked_after_selectors
 from casework.people import selectors, services
-from casework.people.forms import HouseholdForm, PersonForm, PersonSearchForm, RelationshipForm
+from casework.people.forms import HouseholdForm, PersonEditForm, PersonForm, PersonSearchForm, RelationshipForm
 
 
 def person_search(request):
@@ -56,12 +56,14 @@ def person_create(request):
 def person_edit(request, person_id):
     person = selectors.person_get(actor=request.user, person_id=person_id)
     access.require(request.user, "person.update")
-    initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
-    form = PersonForm(request.POST or None, initial=initial)
+    initial = {f: getattr(person, f) for f in services.PERSON_FIELDS} | {"version": person.version}
+    form = PersonEditForm(request.POST or None, initial=initial)
     return form_action(
         request,
         form,
-        lambda: services.person_update(actor=request.user, person=person, **form.person_fields()),
+        lambda: services.person_update(
+            actor=request.user, person=person, version=form.cleaned_data["version"], **form.person_fields()
+        ),
         done=lambda: redirect("person_detail", person_id=person.pk),
         title=f"Change {person.full_name}'s details",
         back_url=reverse("person_detail", args=[person.pk]),
