@@ -148,3 +148,24 @@ def test_a_child_turning_17_on_1_april_is_reported_with_the_sdq_reason_not_left_
     assert (oc2["C0003"]["SDQ_SCORE"], oc2["C0003"]["SDQ_REASON"]) == ("", "SDQ1")
     assert oc2["C0004"]["SDQ_REASON"] == "SDQ1"  # 16 on 1 April, 17 by 31 March
     assert (oc2["C0005"]["SDQ_SCORE"], oc2["C0005"]["SDQ_REASON"]) == ("", "")  # already 17 before the year
+
+
+def test_an_under_five_needs_two_health_assessments_in_the_year_to_be_up_to_date(world):
+    """Born 1 June 2022: 3 at 31 March 2026, so one assessment in 2025/26 is not enough (6-monthly
+    under 5); born 1 March 2021, 5 by 31 March 2026, one is."""
+    flags = {}
+    for child_id, dob, dates in (
+        ("U1", date(2022, 6, 1), [date(2025, 6, 1)]),
+        ("U2", date(2022, 6, 1), [date(2025, 6, 1), date(2025, 12, 1)]),
+        ("F1", date(2021, 3, 1), [date(2025, 6, 1)]),
+    ):
+        person, _ = add_person(world.a, world.commissioner, given="Test", family=child_id, dob=dob, service=None)
+        child = _child(world, person, child_id, is_mother=False)
+        _episode(child, date(2024, 12, 1))
+        for day in dates:
+            HealthCheck.objects.create(
+                organisation=child.organisation, child=child, kind="health_assessment", check_date=day
+            )
+    for row in build_return(children=LookedAfterChild.objects.all(), year=2026).tables["OC2"]:
+        flags[row["CHILD"]] = row["HEALTH_ASSESSMENT"]
+    assert flags == {"U1": "0", "U2": "1", "F1": "1"}
