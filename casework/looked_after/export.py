@@ -433,13 +433,13 @@ def _outcomes_for_continuously_looked_after(tables, episodes_by_child, child_row
     if not cohort:
         return
     checks = defaultdict(set)
-    assessments = defaultdict(int)
+    assessment_days = defaultdict(set)
     for row in HealthCheck.objects.filter(child_id__in=cohort, check_date__range=(start, end)).values(
-        "child_id", "kind"
+        "child_id", "kind", "check_date"
     ):
         checks[row["child_id"]].add(row["kind"])
         if row["kind"] == HealthCheck.Kind.HEALTH_ASSESSMENT:
-            assessments[row["child_id"]] += 1
+            assessment_days[row["child_id"]].add(row["check_date"])
     sdq = {}
     for row in (
         StrengthsDifficulties.objects.filter(child_id__in=cohort, assessed_on__range=(start, end))
@@ -484,7 +484,7 @@ def _outcomes_for_continuously_looked_after(tables, episodes_by_child, child_row
                 "TEETH_CHECK": flag(HealthCheck.Kind.DENTAL_CHECK in done),
                 # up to date means two in the year for a child under 5 at 31 March (every 6 months), one
                 # from 5: the DfE's definition, and the outcomes library's health_assessment
-                "HEALTH_ASSESSMENT": flag(assessments[pk] >= (2 if age < 5 else 1)),
+                "HEALTH_ASSESSMENT": flag(len(assessment_days[pk]) >= (2 if age < 5 else 1)),
                 "SUBSTANCE_MISUSE": flag(misused is not None),
                 "INTERVENTION_RECEIVED": flag(misused["received"]) if misused else "",
                 # "offered" means offered and refused: blank once one was received (DfE rule 158)
