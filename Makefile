@@ -53,7 +53,8 @@ demo: setup seed-demo
 	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup chromium
-	$(VENV)/bin/ruff check casework tests bench
+	$(VENV)/bin/ruff check casework tests bench scripts
+	$(PY) scripts/audit_dependencies.py
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
