@@ -29,6 +29,9 @@ SHARED_WITH_COMMISSIONER = {
     "contract_measure_add",
     "contract_measure_change",
     "contract_measure_remove",
+    # the API's contract and its monitoring report
+    "api_contract_detail",
+    "api_contract_report",
 }
 
 
@@ -81,6 +84,7 @@ def _objects_of_a(world, client):
         "looked_after_child_id": child.pk,
         "person_id": person.pk,
         "case_id": a.cases[0].pk,
+        "allocation_id": a.cases[0].allocations.get().pk,
         "note_id": note.pk,
         "registration_id": Registration.objects.get(person=person, practice=a.org).pk,
         "household_id": household.pk,

@@ -13,6 +13,7 @@ env = environ.Env(
     DJANGO_DEBUG=(bool, False),
     DJANGO_ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost"]),
     CASE_NOTE_EDIT_WINDOW_HOURS=(int, 24),
+    API_THROTTLE_RATE=(str, "600/minute"),
 )
 
 DEBUG = env("DJANGO_DEBUG")
@@ -41,6 +42,9 @@ INSTALLED_APPS = [
     "casework.contracts",
     "casework.audit",
     "casework.synthetic",
+    "rest_framework",
+    "drf_spectacular",
+    "casework.api",
 ]
 
 MIDDLEWARE = [
@@ -132,3 +136,41 @@ LOGGING = {
 # The DfE SSDA903 rules run in their own virtual environment (see requirements-903.txt).
 SSDA903_VALIDATOR_PYTHON = env("SSDA903_VALIDATOR_PYTHON", default=str(BASE_DIR / ".venv-903" / "bin" / "python"))
 SSDA903_VALIDATOR_TIMEOUT = env.int("SSDA903_VALIDATOR_TIMEOUT", default=1800)
+
+# The API (casework/api, docs/architecture.md "API"): JSON only, token or session authentication,
+# one error shape, pages of at most 100 rows.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "casework.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "casework.api.permissions.TokenMayWrite",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["casework.api.permissions.UserRateThrottle"],
+    # no browsable API and no form posts: its pages need inline scripts, and JSON is the contract
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "casework.api.pagination.Pagination",
+    "EXCEPTION_HANDLER": "casework.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "casework.api.schema.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+# Requests per user (service account or signed-in person), e.g. "600/minute"; counted in the cache.
+API_THROTTLE_RATE = env("API_THROTTLE_RATE")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Casework API",
+    "DESCRIPTION": "Read access to people, registrations, cases, allocations, case notes, looked-after "
+    "children and contracts in the caller's scope, the contract monitoring report, and adding case notes. "
+    "Every error has the shape {\"error\": {\"status\", \"code\", \"message\", \"fields\"}}.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "casework.api.schema.response_fields_always_present",
+    ],
+}

@@ -3,7 +3,7 @@ page with users of other organisations and roles."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from casework.accounts.forms import SignInForm
 from casework.cases import views as cases
@@ -89,4 +89,11 @@ urlpatterns = [
     path("contracts/<int:contract_id>/payments/", contracts.contract_payments_page, name="contract_payments"),
     path("contracts/<int:contract_id>/children/", contracts.contract_children_page, name="contract_children"),
     path("admin/", admin.site.urls),
+    path("api/", include("casework.api.urls")),
 ]
+
+# Django's own error pages, except under /api/, where errors take the API's one shape.
+handler400 = "casework.api.errors.bad_request"
+handler403 = "casework.api.errors.permission_denied"
+handler404 = "casework.api.errors.page_not_found"
+handler500 = "casework.api.errors.server_error"
