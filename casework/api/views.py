@@ -9,7 +9,9 @@ from django.db import transaction
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import generics, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -395,3 +397,15 @@ class ContractReport(PathIdsInRange, APIView):
     def http_method_not_allowed(self, request, *args, **kwargs):
         self.find()
         return super().http_method_not_allowed(request, *args, **kwargs)
+
+
+class Schema(SpectacularAPIView):
+    """The OpenAPI schema (YAML, or JSON with ?format=json); its errors in the API's JSON shape,
+    not in the schema's own media type."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code >= 400:
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        return response

@@ -60,12 +60,12 @@ def known_ids(world) -> dict[str, int]:
 
 
 @pytest.fixture
-def api_schema(world, known_ids):
+def api_schema(world, known_ids, a_service):
     # Django's own test client keeps the test's connection (and its transaction) open across
     # requests; the bare WSGI handler would close it at each request's start and end.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    client = token_client(world.a.users[Role.PRACTICE_MANAGER], can_write=True)
+    client = token_client(a_service, can_write=True)
     headers = {"Authorization": f"Bearer {client.raw_token}"}
     try:
         application = get_wsgi_application()
