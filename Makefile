@@ -55,6 +55,8 @@ demo: setup seed-demo
 test: setup chromium
 	$(VENV)/bin/ruff check casework tests bench scripts
 	$(PY) scripts/audit_dependencies.py
+	@# the API's OpenAPI schema: valid, and not one drf-spectacular warning (test-artifacts/ is ignored by git)
+	mkdir -p test-artifacts && $(PY) manage.py spectacular --validate --fail-on-warn --file test-artifacts/openapi.yml
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
