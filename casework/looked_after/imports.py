@@ -65,6 +65,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
 
+from dateutil.relativedelta import relativedelta
 from django.db import models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -1294,7 +1295,12 @@ class _YearWriter:
         rows = list(self._rows_by_child("OC2"))
         if not rows:
             return
-        checks = {(self.code_of.get(c.child_id), c.kind) for c in self._in_year(HealthCheck, "check_date")}
+        in_year_checks = list(self._in_year(HealthCheck, "check_date"))
+        checks = {(self.code_of.get(c.child_id), c.kind) for c in in_year_checks}
+        assessment_days = defaultdict(set)
+        for c in in_year_checks:
+            if c.kind == HealthCheck.Kind.HEALTH_ASSESSMENT:
+                assessment_days[self.code_of.get(c.child_id)].add(c.check_date)
         convicted = {self.code_of.get(c.child_id) for c in self._in_year(Conviction, "convicted_on")}
         sdqs, misuse = defaultdict(list), defaultdict(list)
         for sdq in self._in_year(StrengthsDifficulties, "assessed_on"):
@@ -1305,13 +1311,29 @@ class _YearWriter:
         for row, child in rows:
             code, common["child"] = row["CHILD"], child
             for column, kind in self.HEALTH_COLUMNS.items():
-                if row[column] and (code, kind) not in checks:
+                if kind == HealthCheck.Kind.HEALTH_ASSESSMENT:
+                    if row[column]:
+                        self._health_assessments(row["DOB"], assessment_days[code], common)
+                elif row[column] and (code, kind) not in checks:
                     self.track.add(HealthCheck(kind=kind, check_date=self.year_end, **common))
             if row["CONVICTED"] and code not in convicted:
                 self.track.add(Conviction(convicted_on=self.year_end, **common))
             self._sdq(row, sdqs[code], common)
             if row["SUBSTANCE_MISUSE"]:
                 self._substance_misuse(row, misuse[code], common)
+
+    def _health_assessments(self, date_of_birth: date, recorded: set[date], common) -> None:
+        """Up to date means two assessments in the year for a child under 5 at 31 March, one from 5
+        (as the export reads them): the return gives no dates, so the missing ones are dated 31 March
+        and six months before it (never before the birth)."""
+        needed = 2 if rules.age_on(date_of_birth, self.year_end) < 5 else 1
+        candidates = [self.year_end, max(self.year_end - relativedelta(months=6), date_of_birth)]
+        for day in candidates:
+            if len(recorded) >= needed:
+                return
+            if day not in recorded:
+                recorded.add(day)
+                self.track.add(HealthCheck(kind=HealthCheck.Kind.HEALTH_ASSESSMENT, check_date=day, **common))
 
     def _sdq(self, row, recorded: list[StrengthsDifficulties], common) -> None:
         """The latest SDQ in the year is the one reported: one on 31 March says what the row says."""
