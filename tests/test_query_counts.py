@@ -83,4 +83,5 @@ def test_person_page_costs_the_same_with_10_and_200_allocations_and_notes(world,
     assert start + timedelta(days=200) <= TODAY  # the case is old enough for 200 dated changes
     large = _queries(client, url)
     assert small == large
-    assert large <= 16
+    # includes the view entry in the audit log: lock the chain head, insert, move the head
+    assert large <= 17
