@@ -31,8 +31,9 @@ checks, care leaver contacts and the rest), written with polars outside any time
 DuckDB answers are checked against the library's numerators and denominators; a difference is
 printed loudly.
 
-PostgreSQL: a scratch database (``--postgres-db``, default casework_bench) on ``--postgres-url``
-(default postgres://postgres@127.0.0.1:5432), dropped and created unless reused. If the server does
+PostgreSQL: the scratch database casework_bench on ``--postgres-url`` (default
+postgres://postgres@127.0.0.1:5432), dropped, created and seeded; ``--postgres-db NAME`` measures an
+already seeded database instead (casework_bench after a first run). If the server does
 not answer, the PostgreSQL half is skipped with a note.
 """
 
@@ -49,6 +50,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
+SCRATCH_POSTGRES = "casework_bench"
 HEADLINE = ("placement_stability_3plus", "health_assessment", "care_leavers_eet")
 PARQUET_FRAMES = (
     "children",
@@ -572,6 +574,8 @@ def _measure_database(label: str, env: dict, args) -> dict:
 
 
 def _table(rows: list[dict]):
+    if not rows:
+        return
     print()
     print("| database | children | step | seconds | peak MB | queries | × DuckDB |")
     print("|---|---|---|---|---|---|---|")
@@ -601,8 +605,7 @@ def main():
     parser.add_argument("--repeats", type=int, default=1, help="fresh processes per step (median seconds)")
     parser.add_argument("--database", type=Path, help="an already seeded SQLite file to reuse")
     parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--postgres-db", default="casework_bench", help="the scratch database")
-    parser.add_argument("--reuse-postgres", action="store_true", help="measure --postgres-db as it is, no seed")
+    parser.add_argument("--postgres-db", metavar="NAME", help="an already seeded PostgreSQL database to reuse")
     parser.add_argument("--only", choices=("sqlite", "postgres"), help="one database only")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -627,11 +630,12 @@ def main():
         if why:
             print(f"PostgreSQL does not answer at {args.postgres_url} ({why}): skipping PostgreSQL", flush=True)
         else:
-            env = {**os.environ, "DATABASE_URL": f"{args.postgres_url}/{args.postgres_db}"}
-            print(f"PostgreSQL {args.postgres_url}/{args.postgres_db}", flush=True)
+            name = args.postgres_db or SCRATCH_POSTGRES
+            env = {**os.environ, "DATABASE_URL": f"{args.postgres_url}/{name}"}
+            print(f"PostgreSQL {args.postgres_url}/{name}", flush=True)
             seeded = None
-            if not args.reuse_postgres:
-                _postgres_recreate(args.postgres_url, args.postgres_db)
+            if args.postgres_db is None:
+                _postgres_recreate(args.postgres_url, name)
                 seeded = _seed(env, args)
             rows.append({**_measure_database("postgresql", env, args), "seed": seeded})
     _table(rows)
@@ -642,7 +646,10 @@ def main():
             f"polars three / DuckDB three = {row['polars_three']['seconds'] / duck:.1f}; "
             f"DuckDB answers {'match' if row['all_match'] else 'DO NOT MATCH'} the library's"
         )
-    out = RESULTS / f"contract_report-{args.practices}p-lac{args.looked_after}-{args.year}.json"
+    if not rows:
+        return
+    stamp = time.strftime("%Y%m%d-%H%M")
+    out = RESULTS / f"contract_report-{args.practices}p-lac{args.looked_after}-{args.year}-{stamp}.json"
     out.write_text(json.dumps({"date": date.today().isoformat(), "rows": rows}, indent=2, default=str))
     print(f"written {out.relative_to(ROOT)}")
     if not all(row["all_match"] for row in rows):
