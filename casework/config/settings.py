@@ -156,6 +156,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "casework.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "casework.api.schema.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # no OPTIONS answers: the schema describes the API, and an OPTIONS on a record out of scope
+    # must be a 404 like any other method
+    "DEFAULT_METADATA_CLASS": None,
 }
 # Requests per user (service account or signed-in person), e.g. "600/minute"; counted in the cache.
 API_THROTTLE_RATE = env("API_THROTTLE_RATE")

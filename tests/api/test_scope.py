@@ -205,3 +205,9 @@ def test_noted_records_of_another_practice_are_not_in_its_lists(world, records, 
     b_person = world.b.people[0]
     assert _ids(api, f"/api/case-notes/?person={b_person.pk}") == set()
     assert CaseNote.objects.filter(person=b_person).exists()
+
+
+def test_options_is_no_way_round_the_scope(world, records, api, b_api):
+    url = f"/api/people/{world.a.people[0].pk}/"
+    assert_error(b_api.options(url), 404, "not_found")
+    assert_error(api.options(url), 405, "method_not_allowed")
