@@ -19,6 +19,8 @@ from django.views import defaults
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 
+from casework.core import access
+
 API_PREFIX = "/api/"
 
 
@@ -80,6 +82,10 @@ def _flatten(detail, prefix="") -> tuple[list[str], dict[str, list[str]]]:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, getattr(access, "RecordRestricted", ())):
+        # a restricted person's record: raised on, so the one place that logs the refusal and
+        # answers it (casework/audit/middleware.py) does so for the API as for the pages
+        return None
     exc = _from_django(exc)
     if not isinstance(exc, exceptions.APIException):
         return None  # raised on: Django logs it and the 500 handler below answers
