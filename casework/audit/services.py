@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from casework.audit import chain
 from casework.audit.models import AuditChainHead, AuditEvent
+from casework.core import access
 
 HEAD_ID = 1
 
@@ -22,7 +23,10 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk
         if person_id is None:
-            person_id = obj.pk if obj._meta.label_lower == "people.person" else getattr(obj, "person_id", None)
+            person_id = access.person_of(obj)
+        opened = access.OPENED_RECORDS.get()
+        if action == AuditEvent.Action.VIEW and opened and obj in opened:
+            opened.remove(obj)  # the page logged this view itself: the middleware need not again
     event = AuditEvent(
         occurred_at=timezone.now(),
         actor_id=getattr(actor, "pk", None),

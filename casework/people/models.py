@@ -136,3 +136,56 @@ class Relationship(models.Model):
                 name="unique_relationship",
             ),
         ]
+
+
+class PersonRestriction(models.Model):
+    """A practice restricts a person's record (a staff member's relative, a high-profile case).
+
+    Only the users named on it (``RestrictionAccess``) see anything beyond the name; everyone else
+    in the practice sees the name marked "Restricted record", and each attempt to open the record
+    is logged. Not even the practice manager who set it sees more unless named. It binds the
+    practice that set it, and covers the person's cases, notes, allocations, registrations,
+    households, relationships and looked-after records (``casework/core/access.py``). Lifting it
+    keeps the row; a later restriction is a new row.
+    """
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="restrictions")
+    # Shown to the practice's managers on the restriction page; never copied to the audit log.
+    reason = models.TextField()
+    restricted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    restricted_at = models.DateTimeField()
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    lift_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "person"],
+                condition=Q(lifted_at__isnull=True),
+                name="one_live_restriction_per_person",
+            ),
+            models.CheckConstraint(
+                name="lifted_by_whom_and_when",
+                condition=Q(lifted_at__isnull=True, lifted_by__isnull=True)
+                | Q(lifted_at__isnull=False, lifted_by__isnull=False),
+            ),
+        ]
+
+
+class RestrictionAccess(models.Model):
+    """A user named on a restriction: they see the whole record. Removing them deletes the row
+    (its history and the audit log keep who was named, by whom and when)."""
+
+    restriction = models.ForeignKey(PersonRestriction, on_delete=models.CASCADE, related_name="named")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["restriction", "user"], name="named_once")]

@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from casework.core import access, identifiers
 from casework.people import rules
-from casework.people.models import HouseholdMembership, Person, Relationship
+from casework.people.models import HouseholdMembership, Person, PersonRestriction, Relationship, RestrictionAccess
 
 # A misspelt name still scores around 0.85-0.95 against the right record; unrelated names fall
 # well below 0.75 (Jaro-Winkler), so this keeps near misses and drops noise.
@@ -37,13 +37,17 @@ def person_search(
     """People in the actor's scope matching every criterion given, best match first.
 
     Names are matched tolerantly: the indexed Soundex keys and name prefixes pick candidates,
-    then Jaro-Winkler similarity ranks them, so "Jonh Smiht" finds John Smith.
+    then Jaro-Winkler similarity ranks them, so "Jonh Smiht" finds John Smith. A person
+    restricted from the actor is found by name only (``is_restricted`` on the result): a match
+    on a date of birth or a number would tell the searcher that detail of the record.
     """
     access.require(actor, "person.view")
-    people = access.scoped(actor, Person)
+    people = access.scoped(actor, Person, restricted="mark")
     tokens = [t for t in name.replace(",", " ").split() if any(c.isalpha() for c in t)]
     if not (tokens or date_of_birth or nhs_number or upn):
         return []
+    if date_of_birth or nhs_number or upn:
+        people = people.filter(is_restricted=False)
     if nhs_number:
         people = people.filter(nhs_number=identifiers.normalise_nhs_number(nhs_number))
     if upn:
@@ -81,11 +85,20 @@ def possible_duplicates(
 
 
 def person_get(*, actor, person_id: int) -> Person:
-    return access.one_or_404(access.scoped(actor, Person), pk=person_id)
+    """The person, to open their record: 404 outside scope, "restricted" (403) when not named.
+    ``under_restriction`` says whether the practice has restricted the record (so a named user
+    knows they are looking at one)."""
+    live = PersonRestriction.objects.filter(
+        organisation_id=actor.organisation_id, person_id=OuterRef("pk"), lifted_at__isnull=True
+    )
+    people = access.scoped(actor, Person, restricted="mark").annotate(under_restriction=Exists(live))
+    return access.open_record(actor, people, pk=person_id)
 
 
 def person_relationships(*, actor, person: Person) -> QuerySet:
-    return access.scoped(actor, Relationship).filter(person=person).select_related("related_person")
+    """The person's relationships; one to a relative restricted from the actor is marked
+    ``is_restricted`` and shows the relative's name only."""
+    return access.scoped(actor, Relationship, restricted="mark").filter(person=person).select_related("related_person")
 
 
 def person_households(*, actor, person: Person) -> QuerySet:
@@ -107,3 +120,46 @@ def person_and_relatives(*, actor, person: Person) -> QuerySet:
     """The person and everyone recorded as related to them (choices for a household)."""
     relatives = person_relationships(actor=actor, person=person).values("related_person_id")
     return access.scoped(actor, Person).filter(Q(pk=person.pk) | Q(pk__in=relatives)).order_by("date_of_birth")
+
+
+# Restricted records: what the practice manager's restriction pages read.
+
+
+def person_for_restriction(*, actor, person_id: int) -> Person:
+    """The person whose restriction a practice manager manages: 404 outside the practice, 403
+    without the capability. Found whether or not the record is restricted from the manager: the
+    restriction pages show the name, the reason and who is named, never the record."""
+    person = access.one_or_404(access.scoped(actor, Person, restricted="include"), pk=person_id)
+    access.require(actor, "person.restrict")
+    return person
+
+
+def restriction_current(*, actor, person: Person) -> PersonRestriction | None:
+    return (
+        access.scoped(actor, PersonRestriction)
+        .filter(person=person, lifted_at__isnull=True)
+        .select_related("restricted_by")
+        .prefetch_related(Prefetch("named", queryset=RestrictionAccess.objects.select_related("user").order_by("pk")))
+        .first()
+    )
+
+
+def restrictions_lifted(*, actor, person: Person) -> list[PersonRestriction]:
+    return list(
+        access.scoped(actor, PersonRestriction)
+        .filter(person=person, lifted_at__isnull=False)
+        .select_related("restricted_by", "lifted_by")
+        .order_by("-lifted_at")
+    )
+
+
+def restriction_named_choices(*, actor) -> QuerySet:
+    """Whom a practice manager may name: the practice's own active staff who work with records."""
+    from django.contrib.auth import get_user_model
+
+    access.require(actor, "person.restrict")
+    return (
+        get_user_model()
+        .objects.filter(organisation_id=actor.organisation_id, role__in=access.PRACTICE_ROLES, is_active=True)
+        .order_by("last_name", "first_name", "username")
+    )

@@ -4,12 +4,20 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from casework.audit.services import audit_record
 from casework.core import access, concurrency, identifiers
 from casework.core.persistence import clean_and_save
 from casework.people import rules
-from casework.people.models import Household, HouseholdMembership, Person, Relationship
+from casework.people.models import (
+    Household,
+    HouseholdMembership,
+    Person,
+    PersonRestriction,
+    Relationship,
+    RestrictionAccess,
+)
 
 PERSON_FIELDS = (
     "given_name",
@@ -127,3 +135,122 @@ def household_create(*, actor, name: str, members: list[Person], joined_on: date
         clean_and_save(HouseholdMembership(household=household, person=person, joined_on=joined_on), actor=actor)
     audit_record(actor=actor, action="create", obj=household, members=len(members))
     return household
+
+
+# Restricted records: a practice manager restricts a person, names who may see the record, and
+# lifts it. Enforced in casework/core/access.py; see docs/security.md.
+
+
+def _may_be_named(actor, users) -> None:
+    from casework.core.access import PRACTICE_ROLES
+
+    for user in users:
+        if user.organisation_id != actor.organisation_id or user.role not in PRACTICE_ROLES or not user.is_active:
+            raise ValidationError({"named_users": "Name only people who work in your practice's records"})
+
+
+@transaction.atomic
+def person_restrict(*, actor, person: Person, reason: str, named_users=()) -> PersonRestriction:
+    """Restrict the person's record in the actor's practice: from now on only ``named_users`` see
+    anything beyond the name. The actor is not named unless they are in ``named_users``."""
+    access.require(actor, "person.restrict")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the record is restricted"})
+    named_users = list(named_users)
+    _may_be_named(actor, named_users)
+    if PersonRestriction.objects.filter(organisation_id=actor.organisation_id, person=person, lifted_at=None).exists():
+        raise ValidationError("This record is already restricted: change who is named instead")
+    restriction = clean_and_save(
+        PersonRestriction(
+            organisation_id=actor.organisation_id,
+            person=person,
+            reason=reason,
+            restricted_by=actor,
+            restricted_at=timezone.now(),
+        ),
+        actor=actor,
+    )
+    audit_record(actor=actor, action="create", obj=restriction, named=len(named_users))
+    for user in named_users:
+        restriction_access_grant(actor=actor, restriction=restriction, user=user)
+    return restriction
+
+
+@transaction.atomic
+def person_restriction_lift(*, actor, restriction: PersonRestriction, reason: str) -> PersonRestriction:
+    """Lift a restriction: everyone in the practice who may see the person sees the record again."""
+    access.require(actor, "person.restrict")
+    restriction = PersonRestriction.objects.select_for_update().get(pk=restriction.pk)
+    if restriction.organisation_id != actor.organisation_id:
+        raise ValidationError("This restriction belongs to another practice")
+    if restriction.lifted_at is not None:
+        raise ValidationError("This restriction has already been lifted")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the restriction is being lifted"})
+    restriction.lifted_at, restriction.lifted_by, restriction.lift_reason = timezone.now(), actor, reason
+    clean_and_save(restriction, actor=actor)
+    audit_record(actor=actor, action="end", obj=restriction)
+    return restriction
+
+
+def _live(actor, restriction: PersonRestriction) -> None:
+    if restriction.organisation_id != actor.organisation_id or restriction.lifted_at is not None:
+        raise ValidationError("This restriction is no longer in force")
+
+
+@transaction.atomic
+def restriction_access_grant(*, actor, restriction: PersonRestriction, user) -> RestrictionAccess:
+    """Name a user on a restriction: they see the whole record."""
+    access.require(actor, "person.restrict")
+    _live(actor, restriction)
+    _may_be_named(actor, [user])
+    named = RestrictionAccess.objects.filter(restriction=restriction, user=user).first()
+    if named is not None:
+        return named
+    named = clean_and_save(
+        RestrictionAccess(restriction=restriction, user=user, granted_by=actor, granted_at=timezone.now()),
+        actor=actor,
+    )
+    audit_record(actor=actor, action="create", obj=named, person_id=restriction.person_id, user=user.pk)
+    return named
+
+
+@transaction.atomic
+def restriction_access_revoke(*, actor, restriction: PersonRestriction, user) -> None:
+    """Take a user off a restriction: from now on they see the name only."""
+    access.require(actor, "person.restrict")
+    _live(actor, restriction)
+    named = RestrictionAccess.objects.filter(restriction=restriction, user=user).first()
+    if named is None:
+        return
+    named_id = named.pk
+    named._history_user = actor  # the deletion's history row says who removed them
+    named.delete()
+    audit_record(
+        actor=actor,
+        action="delete",
+        object_type="people.restrictionaccess",
+        object_id=named_id,
+        person_id=restriction.person_id,
+        user=user.pk,
+    )
+
+
+@transaction.atomic
+def restriction_named_users_set(*, actor, restriction: PersonRestriction, users) -> PersonRestriction:
+    """Make the named users exactly ``users``: name the new ones, take off the others."""
+    access.require(actor, "person.restrict")
+    users = list(users)
+    _live(actor, restriction)
+    _may_be_named(actor, users)
+    wanted = {u.pk: u for u in users}
+    current = {a.user_id: a.user for a in restriction.named.select_related("user")}
+    for user_id, user in current.items():
+        if user_id not in wanted:
+            restriction_access_revoke(actor=actor, restriction=restriction, user=user)
+    for user_id, user in wanted.items():
+        if user_id not in current:
+            restriction_access_grant(actor=actor, restriction=restriction, user=user)
+    return restriction

@@ -1,8 +1,7 @@
-from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from casework.audit.services import audit_record
 from casework.cases import selectors as case_selectors
 from casework.cases.forms import CaseNoteForm
 from casework.cases.services import case_note_is_editable
@@ -10,7 +9,16 @@ from casework.core import access
 from casework.core.views import form_action, form_page, paginate, run_service
 from casework.looked_after import selectors as looked_after_selectors
 from casework.people import selectors, services
-from casework.people.forms import HouseholdForm, PersonEditForm, PersonForm, PersonSearchForm, RelationshipForm
+from casework.people.forms import (
+    HouseholdForm,
+    LiftRestrictionForm,
+    NamedUsersForm,
+    PersonEditForm,
+    PersonForm,
+    PersonSearchForm,
+    RelationshipForm,
+    RestrictForm,
+)
 
 
 def person_search(request):
@@ -72,9 +80,7 @@ def person_edit(request, person_id):
 
 def person_detail(request, person_id):
     actor = request.user
-    person = selectors.person_get(actor=actor, person_id=person_id)
-    with transaction.atomic():
-        audit_record(actor=actor, action="view", obj=person)
+    person = selectors.person_get(actor=actor, person_id=person_id)  # logged as a view (audit/middleware.py)
     registrations = case_selectors.person_registrations(actor=actor, person=person)
     cases = case_selectors.person_cases(actor=actor, person=person)
     notes = case_selectors.person_notes(actor=actor, person=person)
@@ -147,4 +153,91 @@ def household_create(request, person_id):
         title="Record a household",
         caption=person.full_name,
         back_url=reverse("person_detail", args=[person.pk]),
+    )
+
+
+# Restricted records: the practice manager's pages (docs/security.md, "Restricted records").
+
+
+def person_restriction(request, person_id):
+    """Whether the record is restricted, why, since when and who is named; links to change it."""
+    person = selectors.person_for_restriction(actor=request.user, person_id=person_id)
+    return render(
+        request,
+        "people/restriction.html",
+        {
+            "person": person,
+            "restriction": selectors.restriction_current(actor=request.user, person=person),
+            "lifted": selectors.restrictions_lifted(actor=request.user, person=person),
+        },
+    )
+
+
+def person_restrict(request, person_id):
+    person = selectors.person_for_restriction(actor=request.user, person_id=person_id)
+    back = reverse("person_restriction", args=[person.pk])
+    if selectors.restriction_current(actor=request.user, person=person) is not None:
+        return redirect(back)
+    form = RestrictForm(request.POST or None, users=selectors.restriction_named_choices(actor=request.user))
+    return form_action(
+        request,
+        form,
+        lambda: services.person_restrict(
+            actor=request.user,
+            person=person,
+            reason=form.cleaned_data["reason"],
+            named_users=form.cleaned_data["named_users"],
+        ),
+        done=lambda: redirect(back),
+        title="Restrict this record",
+        caption=person.full_name,
+        intro="Everyone else in the practice will see only the name, marked as a restricted record, and "
+        "every attempt to open it is recorded.",
+        back_url=back,
+    )
+
+
+def _current_restriction(request, person_id):
+    person = selectors.person_for_restriction(actor=request.user, person_id=person_id)
+    restriction = selectors.restriction_current(actor=request.user, person=person)
+    if restriction is None:
+        raise Http404("The record is not restricted")
+    return person, restriction
+
+
+def person_restriction_named_users(request, person_id):
+    person, restriction = _current_restriction(request, person_id)
+    back = reverse("person_restriction", args=[person.pk])
+    form = NamedUsersForm(
+        request.POST or None,
+        users=selectors.restriction_named_choices(actor=request.user),
+        initial={"named_users": [a.user_id for a in restriction.named.all()]},
+    )
+    return form_action(
+        request,
+        form,
+        lambda: services.restriction_named_users_set(
+            actor=request.user, restriction=restriction, users=form.cleaned_data["named_users"]
+        ),
+        done=lambda: redirect(back),
+        title="Who may see the record",
+        caption=person.full_name,
+        back_url=back,
+    )
+
+
+def person_restriction_lift(request, person_id):
+    person, restriction = _current_restriction(request, person_id)
+    back = reverse("person_restriction", args=[person.pk])
+    form = LiftRestrictionForm(request.POST or None)
+    return form_action(
+        request,
+        form,
+        lambda: services.person_restriction_lift(
+            actor=request.user, restriction=restriction, reason=form.cleaned_data["reason"]
+        ),
+        done=lambda: redirect(back),
+        title="Lift the restriction",
+        caption=person.full_name,
+        back_url=back,
     )

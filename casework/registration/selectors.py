@@ -20,10 +20,11 @@ PRACTICE_LIST_SORTS = {
 
 
 def practice_list(*, actor, sort: str = "name", worker_id: int | None = None) -> QuerySet:
-    """Current registrations with the actor's practice: the practice's list."""
+    """Current registrations with the actor's practice: the practice's list. A person restricted
+    from the actor is on it, marked ``is_restricted`` (shown by name only)."""
     access.require(actor, "practice_list.view")
     registrations = (
-        access.scoped(actor, Registration)
+        access.scoped(actor, Registration, restricted="mark")
         .filter(end_date__isnull=True)
         .select_related("person", "named_worker", "household")
         .order_by(*PRACTICE_LIST_SORTS.get(sort, PRACTICE_LIST_SORTS["name"]))
@@ -35,7 +36,7 @@ def practice_list(*, actor, sort: str = "name", worker_id: int | None = None) ->
 
 def practice_list_size(*, actor) -> dict:
     access.require(actor, "practice_list.view")
-    current = access.scoped(actor, Registration).filter(end_date__isnull=True)
+    current = access.scoped(actor, Registration, restricted="include").filter(end_date__isnull=True)
     families = current.exclude(household=None).values("household").distinct().count()
     size = current.count()
     capacity = actor.organisation.list_capacity
@@ -48,13 +49,16 @@ def practice_list_size(*, actor) -> dict:
 
 
 def registration_get(*, actor, registration_id: int) -> Registration:
-    return access.one_or_404(
-        access.scoped(actor, Registration).select_related("person", "practice", "named_worker"), pk=registration_id
+    return access.open_record(
+        actor,
+        access.scoped(actor, Registration, restricted="mark").select_related("person", "practice", "named_worker"),
+        pk=registration_id,
     )
 
 
 def household_get(*, actor, household_id: int) -> Household:
-    return access.one_or_404(access.scoped(actor, Household), pk=household_id)
+    # a household with a member restricted from the actor is restricted as a whole
+    return access.open_record(actor, access.scoped(actor, Household, restricted="mark"), pk=household_id)
 
 
 def people_on_list(*, actor) -> QuerySet:
@@ -72,7 +76,7 @@ def transfer_destinations(*, actor) -> QuerySet:
 
 def named_worker_list_sizes(*, actor) -> dict[int, int]:
     return dict(
-        access.scoped(actor, Registration)
+        access.scoped(actor, Registration, restricted="include")
         .filter(end_date__isnull=True)
         .exclude(named_worker=None)
         .values_list("named_worker")

@@ -69,6 +69,8 @@ PROBES = {
     "contract.manage": _page("contract_let"),
     "contract.view": _page("contract_list"),
     "admin.site": _admin,
+    "person.restrict": _page("person_restriction", "person"),
+    "audit.who_viewed": _page("person_who_viewed", "person"),
 }
 
 

@@ -6,7 +6,9 @@ Counts under 5 are suppressed, as in every download a commissioner can take."""
 import csv
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from casework.audit.services import audit_record
 from casework.contracts.models import Contract
 from casework.contracts.reporting import EXPORT_COLUMNS, contract_report, export_rows
 
@@ -32,4 +34,14 @@ class Command(BaseCommand):
             writer = csv.writer(handle)
             writer.writerow(EXPORT_COLUMNS)
             writer.writerows(export_rows(report))
+        with transaction.atomic():  # as the page's CSV and XLSX downloads are
+            audit_record(
+                actor=None,
+                action="export",
+                obj=found,
+                year=str(contract_year.start_date),
+                quarter=quarter or "",
+                format="csv",
+                via="outcomes_report",
+            )
         self.stdout.write(f"{len(report.rows)} measures for {report.children} children written to {out}")

@@ -8,7 +8,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from casework.audit.services import audit_record
 from casework.looked_after import codes
 from casework.looked_after.export import build_return
 from casework.looked_after.models import LookedAfterChild
@@ -35,5 +37,14 @@ class Command(BaseCommand):
         children = LookedAfterChild.objects.filter(commissioner=authority)
         result = build_return(children=children, year=year)
         result.write(out)
+        with transaction.atomic():  # every copy of the children's data that leaves is in the audit log
+            audit_record(
+                actor=None,
+                action="export",
+                object_type="ssda903",
+                object_id=f"{authority.ons_code}/{year}",
+                via="export_903",
+                **result.counts(),
+            )
         counts = ", ".join(f"{table} {n}" for table, n in result.counts().items())
         self.stdout.write(f"{codes.year_label(year)} return for {authority.name} written to {out}: {counts}")
