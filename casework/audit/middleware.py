@@ -1,11 +1,11 @@
 """The who-viewed log and the restricted-record page, for every page at once.
 
 Object selectors open a person's records through ``access.open_record``, which notes each one
-opened during the request. When the page is served (2xx), this middleware writes one ``view``
-entry per record opened: ids and the page's URL name only. When ``open_record`` refuses a
-restricted record, it writes a ``view_refused`` entry and answers "This record is restricted"
-(403) with the person's name and nothing else. Views need no audit code of their own, so a new
-page that opens a record is logged the day it is added.
+opened, or refused, during the request. When the request is answered, this middleware writes one
+``view_refused`` entry per refusal, and, when the page was served (2xx), one ``view`` entry per
+record opened: ids and the page's URL name only. A refusal raised to here is answered with "This
+record is restricted" (403), the person's name and nothing else. Views need no audit code of
+their own, so a new page that opens a record is logged the day it is added.
 """
 
 from django.db import transaction
@@ -28,37 +28,33 @@ class RecordViewMiddleware:
         token = access.OPENED_RECORDS.set([])
         try:
             response = self.get_response(request)
-            opened = access.OPENED_RECORDS.get()
-            if opened and 200 <= response.status_code < 300:
-                # written before the page leaves: a view that cannot be logged is not served
-                with transaction.atomic(savepoint=False):
-                    for obj in opened:
-                        audit_record(
-                            actor=request.user,
-                            action="view",
-                            obj=obj,
-                            person_id=access.person_of(obj),
-                            page=_page(request),
-                        )
+            self._log(request, response, access.OPENED_RECORDS.get())
             return response
         finally:
             access.OPENED_RECORDS.reset(token)
+
+    def _log(self, request, response, openings):
+        served = 200 <= response.status_code < 300
+        entries = [o for o in openings if o.refused or served]
+        if not entries:
+            return
+        # written before the answer leaves: a view that cannot be logged is not served
+        with transaction.atomic(savepoint=False):
+            for opening in entries:
+                audit_record(
+                    actor=request.user,
+                    action="view_refused" if opening.refused else "view",
+                    object_type=opening.obj._meta.label_lower,
+                    object_id=opening.obj.pk,
+                    person_id=opening.person_id,
+                    page=_page(request),
+                )
 
     def process_exception(self, request, exception):
         if not isinstance(exception, access.RecordRestricted):
             return None
         from casework.people.models import Person
 
-        obj = exception.obj
-        with transaction.atomic(savepoint=False):
-            audit_record(
-                actor=request.user,
-                action="view_refused",
-                object_type=obj._meta.label_lower,
-                object_id=obj.pk,
-                person_id=exception.person_id,
-                page=_page(request),
-            )
         person = Person.objects.filter(pk=exception.person_id).only("given_name", "family_name").first()
         return render(
             request,

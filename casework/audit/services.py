@@ -25,8 +25,9 @@ def audit_record(
         if person_id is None:
             person_id = access.person_of(obj)
         opened = access.OPENED_RECORDS.get()
-        if action == AuditEvent.Action.VIEW and opened and obj in opened:
-            opened.remove(obj)  # the page logged this view itself: the middleware need not again
+        if action == AuditEvent.Action.VIEW and opened:
+            # the page logged this view itself: the middleware need not again
+            opened[:] = [o for o in opened if o.refused or o.obj != obj]
     event = AuditEvent(
         occurred_at=timezone.now(),
         actor_id=getattr(actor, "pk", None),

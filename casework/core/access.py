@@ -40,6 +40,7 @@ authority is entitled to its 903 return.
 """
 
 from contextvars import ContextVar
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
@@ -261,22 +262,32 @@ def _restricted_flag(model, fields, hidden):
     return Exists(hidden.filter(about))
 
 
-# What a request opened, for the audit log's view entries: set for each request by
-# casework/audit/middleware.py; None outside a request (the shell, a command, a test calling a
-# selector directly), where nothing is noted.
-OPENED_RECORDS: ContextVar[list | None] = ContextVar("opened_records", default=None)
+class Opening(NamedTuple):
+    obj: Model
+    person_id: int | None
+    refused: bool
+
+
+# What a request opened or was refused, for the audit log: a list of Opening set for each
+# request by casework/audit/middleware.py; None outside a request (the shell, a command, a test
+# calling a selector directly), where nothing is noted.
+OPENED_RECORDS: ContextVar[list[Opening] | None] = ContextVar("opened_records", default=None)
 
 
 def open_record(actor, queryset: QuerySet, **lookup):
     """One object of someone's record, for a page: 404 outside the actor's scope,
     ``RecordRestricted`` when it is about a person restricted from the actor. ``queryset`` is
-    ``scoped(actor, Model, restricted="mark")``. The opening is noted for the audit log."""
+    ``scoped(actor, Model, restricted="mark")``. The opening, or the refusal, is noted for the
+    audit log, so it is logged however the refusal is then answered (a page, the API)."""
     obj = one_or_404(queryset, **lookup)
-    if obj.is_restricted:
-        raise RecordRestricted(person_id=restricted_person_of(actor, obj), obj=obj)
     opened = OPENED_RECORDS.get()
-    if opened is not None and obj not in opened:
-        opened.append(obj)
+    if obj.is_restricted:
+        refusal = RecordRestricted(person_id=restricted_person_of(actor, obj), obj=obj)
+        if opened is not None:
+            opened.append(Opening(obj, refusal.person_id, refused=True))
+        raise refusal
+    if opened is not None and not any(o.obj == obj and not o.refused for o in opened):
+        opened.append(Opening(obj, person_of(obj), refused=False))
     return obj
 
 

@@ -410,3 +410,26 @@ def test_the_contract_matrix_names_a_restricted_child_without_their_outcomes(wor
     client.force_login(world.commissioner_users[Role.COMMISSIONER_OFFICER])
     body = client.get(url, {"year": year.pk}).content.decode()
     assert "Met" in body.split("R1</th>")[1].split("</tr>")[0]
+
+
+@pytest.mark.django_db
+def test_a_refusal_is_logged_even_when_the_view_answers_it_itself(world, rf, restricted):
+    """The API, say, answers a refusal in its own words: the log does not depend on how."""
+    from django.http import HttpResponse
+
+    from casework.audit.middleware import RecordViewMiddleware
+    from casework.core import access
+    from casework.people import selectors
+
+    def view(request):
+        try:
+            selectors.person_get(actor=request.user, person_id=restricted["person"].pk)
+        except access.RecordRestricted:
+            return HttpResponse("Refused", status=403)
+        return HttpResponse("The record")
+
+    request = rf.get("/somewhere/")
+    request.user = restricted["not_named"]
+    assert RecordViewMiddleware(view)(request).content == b"Refused"
+    refused = AuditEvent.objects.get(action="view_refused")
+    assert (refused.actor_id, refused.person_id) == (restricted["not_named"].pk, restricted["person"].pk)
