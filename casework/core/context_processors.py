@@ -24,4 +24,6 @@ def navigation(request):
         links.append(("contract_list", "Contracts"))
     if access.can(user, "looked_after.return_download"):
         links.append(("return_903_download", "903 return"))
+    if access.can(user, "audit.who_viewed"):
+        links.append(("who_viewed_lookup", "Who viewed a record"))
     return {"nav_links": links, "can": {cap.replace(".", "_"): access.can(user, cap) for cap in access.CAPABILITIES}}

@@ -136,3 +136,10 @@ def test_an_auditor_finds_a_record_by_its_casework_id(world, client, record):
     assert "govuk-error-summary" in body and "no one with that Casework ID" in body
     client.force_login(world.a.users[Role.PRACTITIONER])
     assert client.get("/audit/who-viewed/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_lookup_is_in_the_menu_for_auditors_and_managers_only(world, client):
+    for role, shown in ((Role.AUDITOR, True), (Role.PRACTICE_MANAGER, True), (Role.PRACTITIONER, False)):
+        client.force_login(world.a.users[role])
+        assert ('href="/audit/who-viewed/"' in client.get("/").content.decode()) is shown, role
