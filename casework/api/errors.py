@@ -4,8 +4,9 @@
 
 ``code`` is DRF's machine-readable code (``invalid``, ``parse_error``, ``not_authenticated``,
 ``authentication_failed``, ``permission_denied``, ``not_found``, ``method_not_allowed``,
-``not_acceptable``, ``unsupported_media_type``, ``throttled``, ``server_error``); ``fields`` maps a
-field (or query parameter) to its messages and is empty when the error is not about one field.
+``not_acceptable``, ``unsupported_media_type``, ``throttled``, ``server_error``; and ``restricted``
+for a restricted person's record); ``fields`` maps a field (or query parameter) to its messages
+and is empty when the error is not about one field.
 A service's ``django.core.exceptions.ValidationError`` becomes a 400 in this shape, ``Http404`` a
 404 and ``PermissionDenied`` a 403. The URLconf's 400/403/404/500 handlers answer in the same shape
 under ``/api/``, so an unknown API path or an unexpected failure is no different to a client.
@@ -82,10 +83,9 @@ def _flatten(detail, prefix="") -> tuple[list[str], dict[str, list[str]]]:
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, getattr(access, "RecordRestricted", ())):
-        # a restricted person's record: raised on, so the one place that logs the refusal and
-        # answers it (casework/audit/middleware.py) does so for the API as for the pages
-        return None
+    if isinstance(exc, access.RecordRestricted):
+        # the refusal is logged by the audit middleware from access.open_record's note
+        return Response(error_body(403, "restricted", "This record is restricted"), status=403)
     exc = _from_django(exc)
     if not isinstance(exc, exceptions.APIException):
         return None  # raised on: Django logs it and the 500 handler below answers

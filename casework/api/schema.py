@@ -9,7 +9,7 @@ from casework.api.errors import ErrorSerializer
 ALWAYS = {
     "400": "The query parameters or the body have problems: see the fields",
     "401": "No credentials, or a token that is unknown or revoked",
-    "403": "Your role, or a read-only token, does not allow this",
+    "403": "Your role, or a read-only token, does not allow this; or the record is restricted",
     "404": "Nothing there in your scope (records outside it are never confirmed to exist)",
     "405": "The method is not allowed here",
     "406": "The response cannot be given in the format asked for",

