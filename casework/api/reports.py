@@ -2,6 +2,8 @@
 (``contracts/reporting.py``), with counts under 5 withheld from anyone outside the practice that
 holds the contract, exactly where the CSV download shows '[c]'."""
 
+import math
+
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -66,7 +68,7 @@ def _row(row: reporting.MeasureRow, holder: bool) -> dict:
         "numerator_suppressed": numerator_suppressed,
         "denominator": None if denominator_suppressed else row.denominator,
         "denominator_suppressed": denominator_suppressed,
-        "value": row.value,
+        "value": _finite(row.value),
         "interval_low": None if row.interval is None else 100 * row.interval[0],
         "interval_high": None if row.interval is None else 100 * row.interval[1],
         "target": row.measure.target,
@@ -74,5 +76,12 @@ def _row(row: reporting.MeasureRow, holder: bool) -> dict:
         "benchmark": None if benchmark is None else {"value": benchmark.value, "year": benchmark.year},
         "earned": row.earned.amount,
         "workings": row.earned.workings,
-        "trend": [{"year": label, "value": value} for label, value in row.trend],
+        "trend": [{"year": label, "value": _finite(value)} for label, value in row.trend],
     }
+
+
+def _finite(value) -> float | None:
+    """A value JSON can carry: no value (None, or NaN from an empty cohort) is null."""
+    if value is None or math.isnan(value) or math.isinf(value):
+        return None
+    return float(value)

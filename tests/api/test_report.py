@@ -152,3 +152,10 @@ def test_bad_years_and_quarters_are_refused(world, api, b_api):
     assert_error(b_api.get(url), 404, "not_found")
     practitioner = token_client(world.a.users[Role.PRACTITIONER])
     assert_error(practitioner.get(url), 404, "not_found")  # contracts are outside a practitioner's scope
+
+
+def test_a_value_json_cannot_carry_is_null():
+    from casework.api.reports import _finite
+
+    assert _finite(float("nan")) is None and _finite(float("inf")) is None and _finite(None) is None
+    assert _finite(Decimal("12.5")) == 12.5
