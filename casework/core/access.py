@@ -281,7 +281,7 @@ def open_record(actor, queryset: QuerySet, **lookup):
     audit log, so it is logged however the refusal is then answered (a page, the API)."""
     obj = one_or_404(queryset, **lookup)
     opened = OPENED_RECORDS.get()
-    if obj.is_restricted:
+    if obj.is_restricted:  # AttributeError: the queryset was not scoped(..., restricted="mark")
         refusal = RecordRestricted(person_id=restricted_person_of(actor, obj), obj=obj)
         if opened is not None:
             opened.append(Opening(obj, refusal.person_id, refused=True))
