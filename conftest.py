@@ -9,3 +9,5 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test client talks plain HTTP too (settings were read before the line at the top ran).
+    settings.SECURE_SSL_REDIRECT = False

@@ -5,8 +5,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
 from casework.accounts.models import Role, User
+from casework.accounts.testing import force_login_verified
 from casework.cases import services as case_services
 from casework.contracts import services as contract_services
 from casework.contracts.models import DelegatedFunction
@@ -21,6 +23,13 @@ PASSWORD = "a-test-password-123"
 
 # Valid NHS numbers (modulus 11 worked by hand in tests/core/test_identifiers.py).
 NHS_NUMBERS = ["9434765919", "4010232137", "9990000026"]
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_mfa(monkeypatch):
+    """Every user must pass MFA after their password: client.force_login(user) signs in as one who
+    has, with a real confirmed authenticator app (tests/accounts drive the MFA pages themselves)."""
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
 
 
 @dataclass

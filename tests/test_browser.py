@@ -1,12 +1,16 @@
 """A practitioner's day, in Debian's Chromium driven by Playwright, against a real server.
 
 The server is `manage.py runserver` on a fresh SQLite file filled by `manage.py seed`, so the
-test exercises what `make demo` serves: sign in as the demo practitioner, find one of their
+test exercises what `make demo` serves: sign in as the demo practitioner (password, then the MFA
+page: the first time it sets up an authenticator app, after that it asks for a code, computed here
+from the key as an app would), find one of their
 children by a misspelt name, open the person page, add a case note and see it at the top of
 the chronology. The screenshot is kept in test-artifacts/.
 """
 
+import base64
 import os
+import re
 import shutil
 import socket
 import sqlite3
@@ -18,6 +22,7 @@ from pathlib import Path
 from urllib.request import urlopen
 
 import pytest
+from django_otp.oath import TOTP
 
 from casework.synthetic.generate import DEMO_PASSWORD
 
@@ -78,6 +83,48 @@ def demo_server(tmp_path_factory):
     server.wait(timeout=10)
 
 
+def _code(key: bytes, last_t: int) -> str:
+    """What an authenticator app with this key shows, for a time step the server has not yet
+    accepted a code for (it refuses a code twice, so a second sign-in in the same 30 seconds uses
+    the next step's code, which it also accepts)."""
+    totp = TOTP(key)
+    totp.time = time.time()
+    step = totp.t()
+    if last_t >= step + 1:
+        time.sleep((last_t - step) * 30)
+        return _code(key, last_t)
+    totp.drift = max(step, last_t + 1) - step
+    return f"{totp.token():06d}"
+
+
+def _sign_in(page, url, db_path, username):
+    """The real sign-in: password, then the MFA page (set-up the first time, a code after that)."""
+    page.goto(f"{url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("#submit-id-submit")
+    page.wait_for_url(re.compile(r".*/accounts/mfa/(setup|verify)/.*"))
+    if "/accounts/mfa/setup/" in page.url:
+        assert page.locator("#mfa-qr-code svg").count() == 1
+        secret = page.inner_text("#mfa-secret").replace(" ", "")
+        page.fill("#id_code", _code(base64.b32decode(secret), -1))
+        page.click("#submit-id-submit")
+        page.wait_for_selector("#recovery-codes")
+        assert page.locator("#recovery-codes li").count() == 10
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "mfa-recovery-codes.png"), full_page=True)
+        page.click("#continue")
+    else:
+        with sqlite3.connect(db_path) as db:
+            key, last_t = db.execute(
+                "SELECT d.key, d.last_t FROM otp_totp_totpdevice d JOIN accounts_user u ON u.id = d.user_id "
+                "WHERE u.username = ? AND d.confirmed",
+                (username,),
+            ).fetchone()
+        page.fill("#id_code", _code(bytes.fromhex(key), last_t))
+        page.click("#submit-id-submit")
+
+
 def _one_of_my_children(db_path) -> tuple[int, str, str]:
     """A person with an open case allocated to the demo practitioner, with a name unique in the data."""
     with sqlite3.connect(db_path) as db:
@@ -120,10 +167,7 @@ def test_practitioner_adds_a_case_note_and_sees_it_in_the_chronology(demo_server
     misspelt = family[:3] + family[4] + family[3] + family[5:]  # two letters swapped
     today = date.today()
 
-    page.goto(f"{url}/accounts/login/")
-    page.fill("#id_username", "p1.practitioner")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("#submit-id-submit")
+    _sign_in(page, url, db_path, "p1.practitioner")
     page.wait_for_selector("h1:has-text('My caseload')")
     assert page.locator(f"#my-cases a[href='/people/{person_id}/']").count() == 1
 
@@ -177,10 +221,7 @@ def test_practitioner_records_a_visit_to_a_looked_after_child(demo_server, page)
     assert child_id is not None, "the demo practitioner holds a looked-after child"
     today = date.today()
 
-    page.goto(f"{url}/accounts/login/")
-    page.fill("#id_username", "p1.practitioner")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("#submit-id-submit")
+    _sign_in(page, url, db_path, "p1.practitioner")
     page.wait_for_selector("h1:has-text('My caseload')")
     page.goto(f"{url}/looked-after/{child_id}/")
     page.wait_for_selector("#child-name")

@@ -5,7 +5,8 @@
 ``code`` is DRF's machine-readable code (``invalid``, ``parse_error``, ``not_authenticated``,
 ``authentication_failed``, ``permission_denied``, ``not_found``, ``method_not_allowed``,
 ``not_acceptable``, ``unsupported_media_type``, ``throttled``, ``server_error``; and ``restricted``
-for a restricted person's record); ``fields`` maps a field (or query parameter) to its messages
+for a restricted person's record; ``mfa_required`` for a session signed in with a password but not yet
+its second factor); ``fields`` maps a field (or query parameter) to its messages
 and is empty when the error is not about one field.
 A service's ``django.core.exceptions.ValidationError`` becomes a 400 in this shape, ``Http404`` a
 404 and ``PermissionDenied`` a 403. The URLconf's 400/403/404/500 handlers answer in the same shape

@@ -37,6 +37,12 @@ class AuditEvent(models.Model):
         SIGN_IN = "sign_in", "Signed in"
         SIGN_OUT = "sign_out", "Signed out"
         SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+        SIGN_IN_LOCKED_OUT = "sign_in_locked_out", "Locked out after failed sign-ins"
+        MFA_SET_UP = "mfa_set_up", "Set up an authenticator app"
+        MFA_VERIFIED = "mfa_verified", "Passed the second factor"
+        MFA_FAILED = "mfa_failed", "Wrong second-factor code"
+        MFA_RECOVERY_USED = "mfa_recovery_used", "Signed in with a recovery code"
+        MFA_CODES_RENEWED = "mfa_codes_renewed", "New recovery codes"
         IMPORT = "import", "Imported"
         EXPORT = "export", "Exported"
 

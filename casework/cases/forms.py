@@ -36,7 +36,15 @@ class CloseCaseForm(GdsForm):
     close_reason = choice_field("Reason", Case.CloseReason.choices)
 
 
-class CaseNoteForm(GdsForm):
+class KeepsDraft:
+    """The browser keeps what is typed in this tab until the form is sent (frontend/init.js)."""
+
+    def build_helper(self) -> None:
+        super().build_helper()
+        self.helper.attrs["data-cw-keep-draft"] = ""
+
+
+class CaseNoteForm(KeepsDraft, GdsForm):
     submit_label = "Save note"
     note_type = choice_field("Type of note", CaseNote.NoteType.choices)
     occurred_on = date_field("Date it happened")
@@ -49,6 +57,6 @@ class CaseNoteForm(GdsForm):
         self.fields["case"].queryset = cases
 
 
-class CaseNoteEditForm(VersionedForm):
+class CaseNoteEditForm(KeepsDraft, VersionedForm):
     summary = forms.CharField(label="Summary", max_length=200)
     text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 8}))

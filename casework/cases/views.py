@@ -1,6 +1,9 @@
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
 
+from casework.accounts import drafts
 from casework.cases import selectors, services
 from casework.cases.forms import AllocateForm, CaseNoteEditForm, CaseNoteForm, CaseOpenForm, CloseCaseForm
 from casework.core import access
@@ -104,10 +107,26 @@ def case_close(request, case_id):
     )
 
 
+KEPT_NOTE = "We kept the note you were writing"
+
+
+def _note_data(request):
+    """The POST; or, on the page a signed-out save sent the person away from, the note they were
+    writing (casework/accounts/drafts.py), offered back once with a banner."""
+    if request.method == "POST":
+        return request.POST
+    draft = drafts.take(request)
+    if draft is not None:
+        messages.info(request, f"{KEPT_NOTE}. Your session ended before it was saved: check it and save it.")
+    return draft
+
+
+@drafts.keeps_draft
+@sensitive_post_parameters("summary", "text")
 def case_note_add(request, person_id):
     person = people_selectors.person_get(actor=request.user, person_id=person_id)
     access.require(request.user, "note.add")
-    form = CaseNoteForm(request.POST or None, cases=selectors.person_open_cases(actor=request.user, person=person))
+    form = CaseNoteForm(_note_data(request), cases=selectors.person_open_cases(actor=request.user, person=person))
     return form_action(
         request,
         form,
@@ -119,10 +138,12 @@ def case_note_add(request, person_id):
     )
 
 
+@drafts.keeps_draft
+@sensitive_post_parameters("summary", "text")
 def case_note_edit(request, note_id):
     note = selectors.note_get(actor=request.user, note_id=note_id)
     form = CaseNoteEditForm(
-        request.POST or None, initial={"summary": note.summary, "text": note.text, "version": note.version}
+        _note_data(request), initial={"summary": note.summary, "text": note.text, "version": note.version}
     )
     return form_action(
         request,

@@ -3,9 +3,11 @@
 SQLite is the embedded default (zero set-up); production sets DATABASE_URL to PostgreSQL.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -13,6 +15,10 @@ env = environ.Env(
     DJANGO_DEBUG=(bool, False),
     DJANGO_ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost"]),
     CASE_NOTE_EDIT_WINDOW_HOURS=(int, 24),
+    DJANGO_SESSION_IDLE_MINUTES=(int, 30),
+    CASEWORK_MFA_REQUIRED=(bool, True),
+    AXES_FAILURE_LIMIT=(int, 5),
+    AXES_COOLOFF_MINUTES=(int, 30),
     API_THROTTLE_RATE=(str, "600/minute"),
 )
 
@@ -32,6 +38,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "casework.core",
     "casework.accounts",
     "casework.organisations",
@@ -47,18 +58,27 @@ INSTALLED_APPS = [
     "casework.api",
 ]
 
+# Signing in and sessions (docs/security.md): django-otp marks a session that has passed MFA;
+# KeepDraftMiddleware keeps a case note posted from an expired session before LoginRequired sends
+# the person to sign in; MfaRequiredMiddleware sends a signed-in but unverified person to the MFA
+# pages; AxesMiddleware (last, as django-axes requires) answers a locked-out sign-in.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "casework.accounts.middleware.KeepDraftMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "casework.accounts.middleware.MfaRequiredMiddleware",
     # logs every person record a page opens, and answers "This record is restricted" (docs/security.md)
     "casework.audit.middleware.RecordViewMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "casework.config.urls"
@@ -75,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "casework.core.context_processors.navigation",
+                "casework.accounts.context_processors.sign_in",
             ],
         },
     },
@@ -90,6 +111,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out username and address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -117,12 +143,64 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60 * 8
+# A session ends after this long without a request (every request saves it, so the clock restarts).
+SESSION_COOKIE_AGE = 60 * env("DJANGO_SESSION_IDLE_MINUTES")
+SESSION_SAVE_EVERY_REQUEST = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
+    # DJANGO_SECURE_COOKIES=false is for servers on plain HTTP (the tests' own): it also turns the
+    # HTTPS redirect off unless DJANGO_SECURE_SSL_REDIRECT says otherwise.
     SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=SESSION_COOKIE_SECURE)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Preloading binds every subdomain of the registrable domain for months: the domain's owner
+    # decides that, not this application, so it is off unless DJANGO_HSTS_PRELOAD=true (and
+    # check --deploy's reminder about it is silenced only while it is off).
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Behind a proxy that ends TLS, e.g. DJANGO_SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https
+# (only when the proxy always sets or strips that header).
+if env("DJANGO_SECURE_PROXY_SSL_HEADER", default=""):
+    SECURE_PROXY_SSL_HEADER = tuple(env.list("DJANGO_SECURE_PROXY_SSL_HEADER"))
+
+# Content Security Policy (django-csp): nothing inline, nothing from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Multi-factor authentication (django-otp): every user, after the password, with an authenticator
+# app (TOTP) or a one-time recovery code. Only a test of the switch itself turns it off.
+CASEWORK_MFA_REQUIRED = env("CASEWORK_MFA_REQUIRED")
+OTP_TOTP_ISSUER = "Casework"
+
+# Sign-in lockout (django-axes): AXES_FAILURE_LIMIT wrong passwords for one username from one
+# address lock that pair out for AXES_COOLOFF_MINUTES, counted from the last counted failure.
+AXES_FAILURE_LIMIT = env("AXES_FAILURE_LIMIT")
+AXES_COOLOFF_TIME = timedelta(minutes=env("AXES_COOLOFF_MINUTES"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "casework.accounts.views.locked_out"
+# The audit log records sign-ins; axes keeps only the failed attempts it counts, and logs nothing
+# that names a person.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 # How long an author may still correct a case note before it is locked for good.
 CASE_NOTE_EDIT_WINDOW_HOURS = env("CASE_NOTE_EDIT_WINDOW_HOURS")
@@ -133,6 +211,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"axes": {"level": "ERROR"}},
 }
 
 # The DfE SSDA903 rules run in their own virtual environment (see requirements-903.txt).

@@ -2,10 +2,8 @@
 page with users of other organisations and roles."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from casework.accounts.forms import SignInForm
 from casework.audit import views as audit
 from casework.cases import views as cases
 from casework.contracts import views as contracts
@@ -18,12 +16,7 @@ from casework.registration import views as registration
 urlpatterns = [
     path("", core.home, name="home"),
     path("healthz", core.healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=SignInForm),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("casework.accounts.urls")),
     path("people/", people.person_search, name="person_search"),
     path("people/new/", people.person_create, name="person_create"),
     path("people/<int:person_id>/", people.person_detail, name="person_detail"),

@@ -1,0 +1,164 @@
+"""Sessions end after 30 minutes without a request; a case note posted after that is not saved and
+not lost: after signing in again (password and code) the form shows it, once, and saving it then
+writes it once."""
+
+import logging
+from contextlib import contextmanager
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from casework.accounts.models import Role
+from casework.accounts.testing import totp_code
+from casework.audit.models import AuditEvent
+from casework.cases.models import CaseNote
+from tests.conftest import PASSWORD, TODAY
+
+FIXED = 1_900_000_000
+BANNER = "We kept the note you were writing"
+TEXT = "Seen at home with her foster carer; talked about the school trip and her new bike"
+
+
+@contextmanager
+def clock(at: float):
+    with mock.patch("django_otp.plugins.otp_totp.models.time") as fake_time:
+        fake_time.time.return_value = at
+        yield
+
+
+def note_form(summary="Home visit after school"):
+    return {
+        "note_type": "visit",
+        "occurred_on_0": str(TODAY.day),
+        "occurred_on_1": str(TODAY.month),
+        "occurred_on_2": str(TODAY.year),
+        "summary": summary,
+        "text": TEXT,
+        "csrfmiddlewaretoken": "not-kept",
+        "submit": "Save note",
+    }
+
+
+def expire_sessions():
+    """What 30 minutes without a request does: the session is no longer there."""
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+
+
+def sign_in_again(client, user, login_url, at=FIXED):
+    response = client.post(login_url, {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    verify_url = response["Location"]
+    assert verify_url.startswith("/accounts/mfa/verify/")
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    with clock(at):
+        response = client.post(verify_url, {"code": totp_code(device, at=at)})
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def test_sessions_end_after_30_minutes_without_a_request():
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+@pytest.mark.django_db
+def test_every_request_restarts_the_clock(world, client):
+    client.force_login(world.a.users[Role.PRACTITIONER])
+    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=1))
+    assert client.get("/").status_code == 200
+    assert Session.objects.get().expire_date > timezone.now() + timedelta(minutes=29)
+
+
+@pytest.mark.django_db
+def test_a_note_posted_after_the_session_expired_is_kept_and_saved_once_after_signing_in(world, client, caplog):
+    user, person = world.a.users[Role.PRACTITIONER], world.a.people[0]
+    url = f"/people/{person.pk}/notes/new/"
+    client.force_login(user)
+    assert client.get(url).status_code == 200
+
+    expire_sessions()
+    with caplog.at_level(logging.DEBUG):
+        response = client.post(url, note_form())
+    assert response.status_code == 302
+    login_url = response["Location"]
+    assert login_url == f"/accounts/login/?next={url}"
+    assert not CaseNote.objects.filter(summary="Home visit after school").exists()
+    assert TEXT not in caplog.text  # never in a log
+
+    assert sign_in_again(client, user, login_url) == url
+    page = client.get(url)
+    html = page.content.decode()
+    assert BANNER in html and "govuk-notification-banner" in html
+    assert TEXT in html and 'value="Home visit after school"' in html
+    assert "govuk-error-summary" not in html
+    assert 'value="not-kept"' not in html
+    # Offered once: the draft has left the session.
+    assert BANNER not in client.get(url).content.decode()
+
+    response = client.post(url, note_form())
+    assert response.status_code == 302
+    assert CaseNote.objects.filter(summary="Home visit after school", text=TEXT).count() == 1
+    for event in AuditEvent.objects.all():
+        assert TEXT not in str(event.detail)
+
+
+@pytest.mark.django_db
+def test_a_correction_posted_after_the_session_expired_is_kept_too(world, client):
+    from casework.cases import services as case_services
+
+    user, person = world.a.users[Role.PRACTITIONER], world.a.people[0]
+    note = case_services.case_note_add(
+        actor=user, person=person, note_type="visit", occurred_on=TODAY, summary="Visit", text="Seen at home"
+    )
+    url = f"/notes/{note.pk}/edit/"
+    client.force_login(user)
+    page = client.get(url).content.decode()
+    version = page.split('name="version" value="')[1].split('"')[0]
+
+    expire_sessions()
+    response = client.post(url, {"summary": "Visit", "text": TEXT, "version": version})
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert note.text == "Seen at home"
+
+    assert sign_in_again(client, user, response["Location"]) == url
+    html = client.get(url).content.decode()
+    assert BANNER in html and TEXT in html
+    assert client.post(url, {"summary": "Visit", "text": TEXT, "version": version}).status_code == 302
+    note.refresh_from_db()
+    assert note.text == TEXT
+
+
+@pytest.mark.django_db
+def test_a_kept_note_is_not_offered_to_someone_else_who_signs_in_on_that_browser(world, client):
+    writer, colleague = world.a.users[Role.PRACTITIONER], world.a.users[Role.TEAM_MANAGER]
+    person = world.a.people[0]
+    url = f"/people/{person.pk}/notes/new/"
+    client.force_login(writer)
+    client.get(url)
+    expire_sessions()
+    response = client.post(url, note_form())
+
+    TOTPDevice.objects.create(user=colleague, name="Phone", confirmed=True)
+    assert sign_in_again(client, colleague, response["Location"]) == url
+    html = client.get(url).content.decode()
+    assert BANNER not in html and TEXT not in html
+    # Nor later to its writer: a draft is offered once, to the person who wrote it, or dropped.
+    client.post("/accounts/logout/")
+    client.force_login(writer)
+    assert TEXT not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_only_the_case_note_pages_keep_a_post(world, client):
+    user, person = world.a.users[Role.PRACTITIONER], world.a.people[0]
+    client.force_login(user)
+    expire_sessions()
+    response = client.post(f"/people/{person.pk}/edit/", {"family_name": "Changed"})
+    assert response.status_code == 302
+    assert all("casework_kept_drafts" not in s.get_decoded() for s in Session.objects.all())
