@@ -72,5 +72,7 @@ def _conflict_message(current: Model, expected_version: int, hidden: tuple[str, 
 
 
 def _shown(value) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
     text = "" if value is None else str(value)
     return text if len(text) <= 80 else text[:77] + "..."

@@ -4,7 +4,7 @@ ended (H5, P2, Z1) or starts later (K3, Z11-Z14) is refused with a message again
 
 from django import forms
 
-from casework.core.forms import GdsForm, choice_field, date_field
+from casework.core.forms import GdsForm, VersionedForm, choice_field, date_field
 from casework.looked_after import codes
 from casework.looked_after.models import HealthCheck
 
@@ -132,13 +132,13 @@ class MissingForm(GdsForm):
     return_interview_accepted = YesNoField("Was the return interview accepted?")
 
 
-class UascForm(GdsForm):
+class UascForm(VersionedForm):
     submit_label = "Save"
     uasc = YesNoField("Is the child an unaccompanied asylum-seeking child?")
     uasc_ceased = date_field("Date UASC status ceased (if it has)", required=False)
 
 
-class MotherForm(GdsForm):
+class MotherForm(VersionedForm):
     submit_label = "Save"
     is_mother = YesNoField("Is she a mother?")
     mother_child_dob = date_field("Date of birth of her first child", required=False)

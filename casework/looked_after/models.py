@@ -36,6 +36,8 @@ class LookedAfterChild(models.Model):
     mother_child_dob = models.DateField("Date of birth of the mother's child", null=True, blank=True)
     uasc = models.BooleanField("Unaccompanied asylum-seeking child", default=False)
     uasc_ceased = models.DateField("Date UASC status ceased", null=True, blank=True)
+    # optimistic locking for the status forms (UASC, motherhood) that edit this row in place
+    version = models.PositiveIntegerField(default=1, editable=False)
     upn_unknown_reason = models.CharField(
         "Why there is no UPN",
         max_length=3,

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from casework.audit.services import audit_record
 from casework.cases.models import Case
-from casework.core import access
+from casework.core import access, concurrency
 from casework.core.codes import ServiceType
 from casework.core.persistence import clean_and_save
 from casework.core.postcodes import authority_of
@@ -665,7 +665,11 @@ def missing_record(
 
 
 @_recording
-def uasc_update(*, actor, child: LookedAfterChild, uasc: bool, uasc_ceased: date | None = None) -> LookedAfterChild:
+def uasc_update(
+    *, actor, child: LookedAfterChild, uasc: bool, uasc_ceased: date | None = None, version: int | None = None
+) -> LookedAfterChild:
+    """``version``: the one the form was opened at (someone else's later save refuses this one)."""
+    concurrency.check_version(child, version)
     if child.episodes.exists():
         # the return compares UASC status and its end year on year (205B) and reads the home
         # postcode by it (392, 406, 453): a status that changes during care cannot be shown
@@ -678,7 +682,10 @@ def uasc_update(*, actor, child: LookedAfterChild, uasc: bool, uasc_ceased: date
         _after_birth("uasc_ceased", child, uasc_ceased)
         if uasc_ceased > rules.birthday(child.person.date_of_birth, 18):
             raise ValidationError({"uasc_ceased": "UASC status ceases on the 18th birthday at the latest"})
+    if (child.uasc, child.uasc_ceased) == (uasc, uasc_ceased):
+        return child
     child.uasc, child.uasc_ceased = uasc, uasc_ceased
+    concurrency.bump(child)
     clean_and_save(child, actor=actor)
     audit_record(actor=actor, action="update", obj=child, field="uasc")
     return child
@@ -686,9 +693,16 @@ def uasc_update(*, actor, child: LookedAfterChild, uasc: bool, uasc_ceased: date
 
 @_recording
 def mother_update(
-    *, actor, child: LookedAfterChild, is_mother: bool, mother_child_dob: date | None = None
+    *,
+    actor,
+    child: LookedAfterChild,
+    is_mother: bool,
+    mother_child_dob: date | None = None,
+    version: int | None = None,
 ) -> LookedAfterChild:
-    """For a girl: whether she is a mother, and her first child's date of birth."""
+    """For a girl: whether she is a mother, and her first child's date of birth. ``version`` as for
+    ``uasc_update``."""
+    concurrency.check_version(child, version)
     if child.person.sex != "F":
         raise ValidationError({"is_mother": "Motherhood is recorded for girls only"})
     if is_mother and mother_child_dob is None:
@@ -700,7 +714,10 @@ def mother_update(
         if _age(child, mother_child_dob) < 11:
             raise ValidationError({"mother_child_dob": "Check the date: she would have been under 11"})
         _in_care("mother_child_dob", child, mother_child_dob, ended_day_counts=True)
+    if (child.is_mother, child.mother_child_dob) == (is_mother, mother_child_dob):
+        return child
     child.is_mother, child.mother_child_dob = is_mother, mother_child_dob
+    concurrency.bump(child)
     clean_and_save(child, actor=actor)
     audit_record(actor=actor, action="update", obj=child, field="mother")
     return child

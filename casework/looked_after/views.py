@@ -37,6 +37,15 @@ class Recording:
     intro: str = ""
 
 
+def _status_now(*fields: str) -> Callable:
+    """A status form opens showing the child's record as it is, at its version (no lost updates)."""
+    def shown(value):
+        # a yes/no question's radios are "yes" and "no"; not yet answered is neither
+        return {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
+
+    return lambda actor, child: {"initial": {f: shown(getattr(child, f)) for f in fields} | {"version": child.version}}
+
+
 RECORDING = {
     "care-start": Recording("Start a period of care", forms.CareStartForm, services.care_start, "episodes"),
     "change": Recording(
@@ -68,8 +77,20 @@ RECORDING = {
         "missing",
         intro="Record a missing or away episode once the child is back, with the return interview.",
     ),
-    "uasc": Recording("Unaccompanied asylum-seeking child", forms.UascForm, services.uasc_update, "summary"),
-    "mother": Recording("Motherhood", forms.MotherForm, services.mother_update, "summary"),
+    "uasc": Recording(
+        "Unaccompanied asylum-seeking child",
+        forms.UascForm,
+        services.uasc_update,
+        "summary",
+        form_kwargs=_status_now("uasc", "uasc_ceased"),
+    ),
+    "mother": Recording(
+        "Motherhood",
+        forms.MotherForm,
+        services.mother_update,
+        "summary",
+        form_kwargs=_status_now("is_mother", "mother_child_dob"),
+    ),
     "adoption-decision": Recording(
         "Decision to place for adoption", forms.AdoptionDecisionForm, services.adoption_decision_record, "adoption"
     ),

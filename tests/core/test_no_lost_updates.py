@@ -126,3 +126,43 @@ def test_a_contract_changed_by_two_officers_at_once_refuses_the_second(world):
     assert "is now 'Children's social work'" in page
     contract.refresh_from_db()
     assert contract.title == "Children's social work"
+
+
+@pytest.mark.django_db
+def test_a_childs_uasc_status_set_by_two_workers_at_once_refuses_the_second(world):
+    from casework.looked_after import services as looked_after_services
+
+    manager = world.a.users[Role.TEAM_MANAGER]
+    child = looked_after_services.looked_after_child_create(
+        actor=manager, person=world.a.people[1], commissioner=world.commissioner, child_id="V0001"
+    )
+    url = reverse("looked_after_uasc", args=[child.pk])
+    one, two = _signed_in(world.a.users[Role.PRACTITIONER]), _signed_in(manager)
+    opened = one.get(url).content.decode()
+    assert re.search(r'value="no"[^>]*checked', opened), "the form opens showing the child's status now"
+    version = _version_on(opened)
+    assert version == _version_on(two.get(url).content.decode()) == "1"
+
+    ceased = TODAY.replace(day=1)
+    saved = one.post(
+        url,
+        {
+            "uasc": "yes",
+            "uasc_ceased_0": str(ceased.day),
+            "uasc_ceased_1": str(ceased.month),
+            "uasc_ceased_2": str(ceased.year),
+            "version": version,
+        },
+    )
+    assert saved.status_code == 302
+    refused = two.post(url, {"uasc": "no", "version": version})
+    page = refused.content.decode().replace("&#x27;", "'")
+    assert refused.status_code == 200
+    assert "saved this record" in page and "Unaccompanied asylum-seeking child: 'No' is now 'Yes'" in page
+    child.refresh_from_db()
+    assert child.uasc is True and child.uasc_ceased == ceased and child.version == 2
+    # Having seen it, saving again (now at version 2) is their deliberate choice.
+    assert _version_on(page) == "2"
+    assert two.post(url, {"uasc": "no", "version": "2"}).status_code == 302
+    child.refresh_from_db()
+    assert child.uasc is False and child.uasc_ceased is None
