@@ -46,7 +46,7 @@ migrate: venv
 	$(PY) manage.py migrate --noinput
 
 seed-demo: migrate
-	$(PY) manage.py seed --practices 2 --people $(DEMO_PEOPLE) --seed $(DEMO_SEED) --if-empty
+	$(PY) manage.py seed --practices 2 --people $(DEMO_PEOPLE) --seed $(DEMO_SEED) --if-empty --restricted-record
 
 demo: setup seed-demo
 	$(PY) manage.py demo_logins

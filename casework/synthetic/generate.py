@@ -1131,3 +1131,36 @@ def seed(*, practices: int, people: int, seed: int, as_of: date, looked_after: i
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return summary
+
+
+DEMO_RESTRICTION_REASON = "A relative of a member of staff (synthetic demo example)"
+
+
+def restrict_demo_record() -> Person | None:
+    """The demo's example of a restricted record, set as a practice manager would set it: p1.manager
+    restricts one person on p1.practitioner's caseload and names only p1.practitioner. Everyone
+    else in the practice (p1.teammanager, p1.manager themself) sees the name and nothing more, and
+    each attempt to open it is logged (docs/security.md, "Restricted records")."""
+    from casework.people.services import person_restrict
+
+    manager = User.objects.filter(username="p1.manager").first()
+    practitioner = User.objects.filter(username="p1.practitioner").first()
+    if manager is None or practitioner is None:
+        return None
+    allocation = (
+        Allocation.objects.filter(
+            worker__user=practitioner,
+            end_date__isnull=True,
+            case__closed_on__isnull=True,
+            case__organisation_id=manager.organisation_id,
+        )
+        .select_related("case__person")
+        .order_by("case__person_id")
+        .first()
+    )
+    if allocation is None:
+        return None
+    person = allocation.case.person
+    with transaction.atomic():
+        person_restrict(actor=manager, person=person, reason=DEMO_RESTRICTION_REASON, named_users=[practitioner])
+    return person

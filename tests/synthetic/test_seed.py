@@ -1,5 +1,6 @@
 """The seed is deterministic and its data keeps the rules the services enforce."""
 
+import io
 import os
 import sqlite3
 import subprocess
@@ -122,3 +123,27 @@ def test_seeded_registrations_and_caseloads_are_plausible(seeded):
     fte = sum((w.fte for w in holders), Decimal("0"))
     open_allocations = Allocation.objects.filter(end_date=None).count()
     assert 8 <= open_allocations / float(fte) <= 20
+
+
+@pytest.mark.django_db
+def test_the_demos_restricted_record_is_seen_by_the_named_practitioner_only(client):
+    from django.core.management import call_command
+
+    from casework.accounts.models import User
+    from casework.audit.models import AuditEvent
+    from casework.people.models import PersonRestriction
+
+    call_command("seed", practices=2, people=150, seed=3, as_of=AS_OF, restricted_record=True, stdout=io.StringIO())
+    restriction = PersonRestriction.objects.get(lifted_at=None)
+    person, practitioner = restriction.person, User.objects.get(username="p1.practitioner")
+    assert [named.user for named in restriction.named.all()] == [practitioner]
+    # on the named practitioner's caseload, so the demo shows it in their list and to nobody else
+    assert Allocation.objects.filter(case__person=person, worker__user=practitioner, end_date=None).exists()
+    url = f"/people/{person.pk}/"
+    client.force_login(practitioner)
+    assert client.get(url).status_code == 200
+    for username in ["p1.teammanager", "p1.manager"]:
+        client.force_login(User.objects.get(username=username))
+        refused = client.get(url)
+        assert refused.status_code == 403 and "This record is restricted" in refused.content.decode()
+    assert AuditEvent.objects.filter(action="view_refused", person_id=person.pk).count() == 2

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 
 from casework.accounts.mfa import secret_text
 from casework.accounts.models import User
-from casework.synthetic.generate import DEMO_PASSWORD
+from casework.synthetic.generate import DEMO_PASSWORD, DEMO_RESTRICTION_REASON
 
 DEMO_USERNAMES = [
     "p1.practitioner",
@@ -68,4 +68,18 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {name:<18} {u.get_role_display():<22} {u.organisation.name}")
                 if has_demo_password(u, demo_hashes):
                     self.stdout.write(f"  {'':<18} key: {secret_text(demo_device(u))}")
+        self.stdout.write("")
+        self._restricted_record()
+
+    def _restricted_record(self):
+        from casework.people.models import PersonRestriction
+
+        restriction = PersonRestriction.objects.filter(reason=DEMO_RESTRICTION_REASON, lifted_at=None).first()
+        if restriction is None:
+            return
+        self.stdout.write(
+            f"A restricted record to try: Casework ID {restriction.person_id} (/people/{restriction.person_id}/). "
+            "p1.practitioner is named and sees it;"
+        )
+        self.stdout.write("p1.teammanager and p1.manager see only the name; p1.manager and auditor read who viewed it.")
         self.stdout.write("")

@@ -3,6 +3,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from casework.organisations.models import Organisation
+from casework.synthetic.generate import restrict_demo_record
 from casework.synthetic.generate import seed as generate
 
 
@@ -29,8 +30,14 @@ class Command(BaseCommand):
             "(1 April to 31 March), with full histories, until about N are (split across the commissioners). "
             "Without it the usual mix only, unchanged.",
         )
+        parser.add_argument(
+            "--restricted-record",
+            action="store_true",
+            help="Restrict one person's record in the first practice, as its practice manager would, naming "
+            "only p1.practitioner (the demo's example; see docs/security.md).",
+        )
 
-    def handle(self, *args, practices, people, seed: int, as_of, if_empty, looked_after, **options):
+    def handle(self, *args, practices, people, seed: int, as_of, if_empty, looked_after, restricted_record, **options):
         if Organisation.objects.exists():
             if if_empty:
                 self.stdout.write("The database already has data: not seeding again.")
@@ -52,3 +59,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{summary.looked_after_children} looked-after children with histories, {summary.episodes} episodes."
             )
+        if restricted_record:
+            person = restrict_demo_record()
+            if person is None:
+                self.stdout.write("No restricted record: the seed has no p1.practitioner with an open case.")
+            else:
+                self.stdout.write(
+                    f"Restricted one record (Casework ID {person.pk}): only p1.practitioner is named on it."
+                )
