@@ -1,9 +1,15 @@
-"""Reads of the audit log: who in the practice viewed a person's record."""
+"""Reads of the audit log: who in the practice viewed a person's record, and the organisation's
+whole log (the audit log page and its CSV)."""
 
+import csv
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cache
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from casework.audit.models import AuditEvent
 from casework.core import access
@@ -89,3 +95,244 @@ def view_rows(*, actor, events) -> list[ViewRow]:
             )
         )
     return rows
+
+
+# The audit log page (practice managers and auditors: capability audit.log) ------------------
+
+Action = AuditEvent.Action
+
+# The kinds of event the page filters by: (label, actions).
+KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "sign_in": (
+        "Sign-in and MFA",
+        (
+            Action.SIGN_IN,
+            Action.SIGN_OUT,
+            Action.SIGN_IN_FAILED,
+            Action.SIGN_IN_LOCKED_OUT,
+            Action.MFA_SET_UP,
+            Action.MFA_VERIFIED,
+            Action.MFA_FAILED,
+            Action.MFA_RECOVERY_USED,
+            Action.MFA_CODES_RENEWED,
+        ),
+    ),
+    "views": ("Records viewed and refused", VIEW_ACTIONS),
+    "data": ("Downloads, exports and imports", (Action.EXPORT, Action.IMPORT)),
+    "changes": (
+        "Changes (created, updated, ended, removed, transferred, allocated)",
+        (Action.CREATE, Action.UPDATE, Action.END, Action.DELETE, Action.TRANSFER, Action.ALLOCATE),
+    ),
+}
+
+# What an entry's object is, in words (others: the model's own name, or the type as written).
+THINGS = {
+    "people.person": "person's record",
+    "people.personrestriction": "restriction on a record",
+    "people.restrictionaccess": "user named on a restriction",
+    "looked_after.lookedafterchild": "looked-after child's record",
+    "ssda903": "SSDA903 return",
+    "accounts.user": "user account",
+    "audit.auditevent": "audit log",
+    "synthetic.seed": "synthetic data",
+    "api.apitoken": "API token",
+}
+# Records shown by the person's Casework ID alone (in its own column), not by their own id.
+PERSON_RECORDS = ("people.person",)
+
+
+def log_events(
+    *,
+    actor,
+    kind: str = "",
+    user=None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    person_id: int | None = None,
+    until_now: bool = False,
+) -> QuerySet:
+    """The organisation's audit log (``access.scoped``: its staff's entries, and failed sign-ins
+    and lockouts against its staff's accounts), filtered, newest first. ``user`` keeps what the
+    user did and the failed sign-ins and lockouts against their account; dates are local days,
+    both included. ``until_now`` stops at the last entry written so far (ids follow the chain's
+    order), so entries written later (a download's own) are not read."""
+    access.require(actor, "audit.log")
+    events = access.scoped(actor, AuditEvent).defer("previous_hash", "entry_hash")
+    if until_now:
+        last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+        events = events.filter(pk__lte=last or 0)
+    if kind:
+        events = events.filter(action__in=KINDS[kind][1])
+    if user is not None:
+        against = Q(actor_id__isnull=True, action__in=access.SIGN_IN_ATTEMPT_ACTIONS, object_id=str(user.pk))
+        events = events.filter(Q(actor_id=user.pk) | against)
+    if date_from is not None:
+        events = events.filter(occurred_at__gte=_local_midnight(date_from))
+    if date_to is not None:
+        events = events.filter(occurred_at__lt=_local_midnight(date_to + timedelta(days=1)))
+    if person_id is not None:
+        events = events.filter(person_id=person_id)
+    return events.order_by("-occurred_at", "-id")
+
+
+def log_user_choices(*, actor) -> QuerySet:
+    """The organisation's users, to filter the log by one of them."""
+    access.require(actor, "audit.log")
+    return access.audit_users(actor).order_by("last_name", "first_name", "username")
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def user_label(user) -> str:
+    return f"{user.get_full_name() or user.username} ({user.get_role_display()})"
+
+
+@dataclass(frozen=True)
+class LogRow:
+    occurred_at: datetime  # aware; shown in local time
+    who: str
+    role: str
+    what: str
+    person_id: int | None
+
+    def csv_cells(self) -> list:
+        when = timezone.localtime(self.occurred_at).strftime("%Y-%m-%d %H:%M:%S")
+        return [when, _csv_safe(self.who), self.role, _csv_safe(self.what), self.person_id or ""]
+
+
+LOG_COLUMNS = ["When", "Who", "Role", "What", "Casework ID"]
+NO_ACCOUNT = "Unknown or no account"
+
+
+def log_rows(*, actor, events) -> list[LogRow]:
+    """Entries in words: who (name and role), what (the action and its object, plus the detail's
+    known keys: never anything else the detail holds), and the person's Casework ID. The users
+    named are read in one query, whatever the number of entries."""
+    events = list(events)
+    ids = set()
+    for event in events:
+        ids.add(event.actor_id)
+        if event.object_type == "accounts.user":
+            ids.add(_as_id(event.object_id))
+        if event.object_type == "people.restrictionaccess":
+            ids.add(_as_id((event.detail or {}).get("user")))
+    ids.discard(None)
+    users = {u.pk: u for u in access.audit_users(actor).filter(pk__in=ids)} if ids else {}
+    rows = []
+    for event in events:
+        user = users.get(event.actor_id)
+        attempt = event.action in access.SIGN_IN_ATTEMPT_ACTIONS and event.actor_id is None
+        if attempt:
+            who, role = "—", ""
+        elif user is not None:
+            who, role = user.get_full_name() or user.username, user.get_role_display()
+        else:
+            who, role = NO_ACCOUNT, ""
+        rows.append(LogRow(event.occurred_at, who, role, _what(event, users), event.person_id))
+    return rows
+
+
+def log_csv_lines(*, actor, events, chunk: int = 1000):
+    """The CSV of every entry of ``events``, a line at a time: entries read ``chunk`` at a time,
+    each chunk's users in one query."""
+    buffer = _Echo()
+    writer = csv.writer(buffer)
+    yield writer.writerow(LOG_COLUMNS)
+    batch = []
+    for event in events.iterator(chunk_size=chunk):
+        batch.append(event)
+        if len(batch) == chunk:
+            yield "".join(writer.writerow(row.csv_cells()) for row in log_rows(actor=actor, events=batch))
+            batch = []
+    if batch:
+        yield "".join(writer.writerow(row.csv_cells()) for row in log_rows(actor=actor, events=batch))
+
+
+class _Echo:
+    """A file for csv.writer that hands each line back (Django's streaming CSV pattern)."""
+
+    def write(self, value):
+        return value
+
+
+def _csv_safe(text: str) -> str:
+    # A cell a spreadsheet would run as a formula (a name can be typed by anyone with an account).
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _as_id(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _user_words(users, user_id) -> str:
+    user = users.get(_as_id(user_id))
+    return (user.get_full_name() or user.username) if user else NO_ACCOUNT.lower()
+
+
+@cache
+def _thing_words(object_type: str) -> str:
+    if object_type in THINGS:
+        return THINGS[object_type]
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type.rsplit(".", 1)[-1].replace("_", " ") or "record"
+
+
+def _what(event: AuditEvent, users) -> str:
+    """One entry in plain English, from its action, object type and the detail's known keys."""
+    action, kind, detail = event.action, event.object_type, event.detail or {}
+    label = Action(action).label if action in Action.values else action
+    if action == Action.SIGN_IN_FAILED:
+        return f"Failed sign-in to the account of {_user_words(users, event.object_id)}"
+    if action == Action.SIGN_IN_LOCKED_OUT:
+        return f"{label}: the account of {_user_words(users, event.object_id)}"
+    if action in (Action.SIGN_IN, Action.SIGN_OUT, Action.MFA_SET_UP, Action.MFA_CODES_RENEWED):
+        return label
+    if action == Action.MFA_VERIFIED:
+        return f"{label} ({_MFA_METHODS.get(detail.get('method'), 'authenticator app')})"
+    if action == Action.MFA_RECOVERY_USED:
+        left = detail.get("codes_left")
+        return f"{label} ({left} left)" if isinstance(left, int) else label
+    if action == Action.MFA_FAILED:
+        notes = [_MFA_STAGES.get(detail.get("stage"), ""), _MFA_METHODS.get(detail.get("method"), "")]
+        if detail.get("throttled") is True:
+            notes.append("refused unchecked: too soon after the last wrong code")
+        notes = [n for n in notes if n]
+        return f"{label} ({', '.join(notes)})" if notes else label
+    if kind == "people.personrestriction" and action in (Action.CREATE, Action.END):
+        return "Restricted a record" if action == Action.CREATE else "Lifted a restriction"
+    if kind == "people.restrictionaccess" and action in (Action.CREATE, Action.DELETE):
+        named = _user_words(users, detail.get("user"))
+        return f"Named {named} on a restriction" if action == Action.CREATE else f"Took {named} off a restriction"
+
+    if kind == "accounts.user":
+        thing = f"user account of {_user_words(users, event.object_id)}"
+    elif kind in PERSON_RECORDS or not event.object_id:
+        thing = _thing_words(kind)
+    elif kind == "contracts.contract" and action == Action.EXPORT:
+        thing = f"monitoring report of contract {event.object_id}"
+    else:
+        thing = f"{_thing_words(kind)} {event.object_id}"
+    notes = []
+    if action in VIEW_ACTIONS:
+        url_name = detail.get("page")
+        if isinstance(url_name, str) and url_name:
+            notes.append(f"page: {PAGES.get(url_name, url_name.replace('_', ' ').capitalize())}")
+    if action in (Action.EXPORT, Action.IMPORT):
+        if isinstance(detail.get("format"), str):
+            notes.append(detail["format"].upper())
+        if isinstance(detail.get("via"), str):
+            notes.append(f"by the {detail['via']} command")
+    if action == Action.VIEW_REFUSED:
+        label = "Refused (restricted record)"
+    return f"{label}: {thing}" + (f" ({', '.join(notes)})" if notes else "")
+
+
+_MFA_STAGES = {"set_up": "while setting up an app", "verify": "while signing in"}
+_MFA_METHODS = {"totp": "authenticator app", "recovery_code": "recovery code"}

@@ -31,6 +31,7 @@ urlpatterns = [
     path("people/<int:person_id>/restriction/lift/", people.person_restriction_lift, name="person_restriction_lift"),
     path("people/<int:person_id>/who-viewed/", audit.person_who_viewed, name="person_who_viewed"),
     path("audit/who-viewed/", audit.who_viewed_lookup, name="who_viewed_lookup"),
+    path("audit/log/", audit.audit_log, name="audit_log"),
     path("people/<int:person_id>/relationships/new/", people.relationship_create, name="relationship_create"),
     path("people/<int:person_id>/register/", registration.person_register, name="person_register"),
     path("people/<int:person_id>/cases/new/", cases.case_open, name="case_open"),

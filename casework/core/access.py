@@ -36,14 +36,18 @@ no more than anyone else unless they name themself. Counts and statutory returns
 restricted people (``restricted="include"``): a count says nothing about one person, and the
 authority is entitled to its 903 return.
 * Practice managers and auditors read who in their practice viewed a person's record (the audit
-  log's view entries): ``audit_people`` and the ``AuditEvent`` rule.
+  log's view entries): ``audit_people`` and the ``AuditEvent`` rule; and their organisation's whole
+  audit log (``audit.log``): what its own staff did and saw, and the failed sign-ins and lockouts
+  against its staff's accounts (``AuditEvent`` rule, ``audit_users``). A failed sign-in with a
+  username that is no one's account belongs to no organisation and is in no one's scope.
 """
 
 from contextvars import ContextVar
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, Model, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from casework.accounts.models import Role
@@ -76,6 +80,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "admin.site": frozenset({Role.SYSTEM_ADMINISTRATOR}),
     "person.restrict": frozenset({Role.PRACTICE_MANAGER}),
     "audit.who_viewed": frozenset({Role.PRACTICE_MANAGER, Role.AUDITOR}),
+    "audit.log": frozenset({Role.PRACTICE_MANAGER, Role.AUDITOR}),
 }
 
 
@@ -156,8 +161,12 @@ def _practice_scope(actor, model: type[Model]) -> QuerySet:
         return manager.filter(Q(**{f"{path}commissioner_id": org_id}) | Q(**{f"{path}practice_id": org_id}))
 
     if model is AuditEvent:
-        # what the practice's own staff did and saw, for those who audit access to records
-        return manager.filter(actor_organisation_id=org_id) if can(actor, "audit.who_viewed") else manager.none()
+        # what the organisation's own staff did and saw, and the failed sign-ins and lockouts
+        # against its staff's accounts (no actor: the account's id is the object), for those who
+        # audit; a failed sign-in with an unknown username (object_id "") is no organisation's
+        if not (can(actor, "audit.who_viewed") or can(actor, "audit.log")):
+            return manager.none()
+        return manager.filter(Q(actor_organisation_id=org_id) | _attempts_on_accounts_of(org_id))
     if model is PersonRestriction or model is RestrictionAccess:
         # who may see a restricted record is itself kept to those who set it
         if not can(actor, "person.restrict"):
@@ -191,6 +200,40 @@ def _practice_people(org_id) -> QuerySet:
     # correlated EXISTS was re-run per candidate row (seconds at 100,000 people on SQLite).
     registered_here = Registration.objects.filter(practice_id=org_id).values("person_id")
     return Person.objects.filter(Q(organisation_id=org_id) | Q(pk__in=registered_here))
+
+
+# Entries written with no actor about an account: a refused password or a lockout.
+SIGN_IN_ATTEMPT_ACTIONS = ("sign_in_failed", "sign_in_locked_out")
+
+
+def _attempts_on_accounts_of(org_id) -> Q:
+    """Failed sign-ins and lockouts against the accounts of the organisation's users (an
+    uncorrelated IN over the users' ids as text, since ``object_id`` is text)."""
+    from django.contrib.auth import get_user_model
+
+    accounts = (
+        get_user_model()
+        .objects.filter(organisation_id=org_id)
+        .annotate(account_id=Cast("pk", output_field=CharField()))
+        .values("account_id")
+    )
+    return Q(
+        actor_id__isnull=True,
+        action__in=SIGN_IN_ATTEMPT_ACTIONS,
+        object_type="accounts.user",
+        object_id__in=accounts,
+    )
+
+
+def audit_users(actor) -> QuerySet:
+    """The users of the actor's organisation, for those who read its audit log (to name who did
+    what, and to filter the log by one of them)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    if not can(actor, "audit.log"):
+        return users.none()
+    return users.filter(organisation_id=actor.organisation_id)
 
 
 def audit_people(actor) -> QuerySet:

@@ -26,4 +26,6 @@ def navigation(request):
         links.append(("return_903_download", "903 return"))
     if access.can(user, "audit.who_viewed"):
         links.append(("who_viewed_lookup", "Who viewed a record"))
+    if access.can(user, "audit.log"):
+        links.append(("audit_log", "Audit log"))
     return {"nav_links": links, "can": {cap.replace(".", "_"): access.can(user, cap) for cap in access.CAPABILITIES}}

@@ -35,6 +35,10 @@ DESCRIPTIONS: dict[str, str] = {
     "admin.site": "Run the Django admin for organisations, teams, workers and users",
     "person.restrict": "Restrict a person's record to named users, change who is named, lift the restriction",
     "audit.who_viewed": "See who in the practice viewed a person's record, or was refused it",
+    "audit.log": (
+        "Read the organisation's audit log (sign-ins, failed sign-ins and lockouts, MFA, records viewed,"
+        " downloads, changes) and download it as CSV"
+    ),
 }
 
 

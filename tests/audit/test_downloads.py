@@ -19,7 +19,7 @@ from tests.conftest import TODAY
 from tests.contracts.test_reports import contract_year  # noqa: F401  (the fixture)
 
 # Files whose code answers with a file download, and the downloads walked below from each.
-DOWNLOAD_SOURCES = {"casework/looked_after/views.py", "casework/contracts/views.py"}
+DOWNLOAD_SOURCES = {"casework/looked_after/views.py", "casework/contracts/views.py", "casework/audit/views.py"}
 
 # Commands that write people's data out, or read it in, and the audit action each must write.
 AUDITED_COMMANDS = {"export_903": "export", "outcomes_report": "export", "import_903": "import"}
@@ -58,12 +58,15 @@ def test_every_download_is_audited(world, client, contract_year):  # noqa: F811
     contract, year = contract_year
     officer = world.commissioner_users[Role.COMMISSIONER_OFFICER]
     manager = world.a.users[Role.PRACTICE_MANAGER]
+    auditor = world.a.users[Role.AUDITOR]
     collection = codes.collection_year_of(TODAY)
     report = reverse("contract_report", args=[contract.pk])
     downloads = [
         (officer, reverse("return_903_download"), {"year": collection}, ("ssda903", f"E08000035/{collection}")),
         (officer, report, {"year": year.pk, "format": "csv"}, ("contracts.contract", contract.pk)),
         (manager, report, {"year": year.pk, "format": "xlsx"}, ("contracts.contract", contract.pk)),
+        (auditor, reverse("audit_log"), {"format": "csv"}, ("audit.auditevent", "")),
+        (manager, reverse("audit_log"), {"format": "csv", "kind": "sign_in"}, ("audit.auditevent", "")),
     ]
     for user, url, params, (object_type, object_id) in downloads:
         client.force_login(user)

@@ -71,6 +71,7 @@ PROBES = {
     "admin.site": _admin,
     "person.restrict": _page("person_restriction", "person"),
     "audit.who_viewed": _page("person_who_viewed", "person"),
+    "audit.log": _page("audit_log"),
 }
 
 
