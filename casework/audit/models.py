@@ -65,6 +65,8 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["person_id", "occurred_at"], name="audit_event_person_idx"),
+            # the audit log page: an organisation's entries, newest first
+            models.Index(fields=["actor_organisation_id", "occurred_at"], name="audit_event_org_idx"),
         ]
 
 
