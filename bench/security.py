@@ -55,23 +55,16 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from casework.audit.chain import HASHED_FIELDS  # noqa: E402 (plain Python: no Django set-up needed)
+
 RESULTS = ROOT / "bench" / "results"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 AS_OF = "2026-11-01"
 STEPS = ("append", "fill", "verify", "who_viewed", "api")
-COLUMNS = (
-    "id",
-    "occurred_at",
-    "actor_id",
-    "actor_organisation_id",
-    "action",
-    "object_type",
-    "object_id",
-    "person_id",
-    "detail",
-    "previous_hash",
-    "entry_hash",
-)
+# The audit table's columns in the order the fill writes them: the hashed fields as the chain
+# defines them (one source), with the id before and the entry's own hash after.
+COLUMNS = ("id", *HASHED_FIELDS, "entry_hash")
 CHUNK = 50_000
 API_USER = "p1.api"
 

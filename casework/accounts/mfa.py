@@ -144,23 +144,7 @@ def verify_totp(request, code: str) -> Outcome:
     """Sign-in: a code from the user's confirmed authenticator app verifies this session."""
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().filter(user=request.user, confirmed=True).order_by("pk").first()
-        return _verify_totp(request, device, code)
-
-
-def _verify_totp(request, device: TOTPDevice | None, code: str) -> Outcome:
-    user = request.user
-    if device is None:
-        return Outcome(ok=False)
-    wait = _wait_seconds(device)
-    if wait:
-        _audit(user, "mfa_failed", stage="verify", method="totp", throttled=True)
-        return Outcome(ok=False, wait_seconds=wait)
-    if device.verify_token(normalise_totp(code)):
-        django_otp.login(request, device)
-        _audit(user, "mfa_verified", method="totp")
-        return Outcome(ok=True)
-    _audit(user, "mfa_failed", stage="verify", method="totp")
-    return Outcome(ok=False, wait_seconds=_wait_seconds(device) if device.throttling_failure_count > 1 else 0)
+        return _verify(request, device, normalise_totp(code), method="totp")
 
 
 def verify_recovery_code(request, code: str) -> Outcome:
@@ -169,22 +153,29 @@ def verify_recovery_code(request, code: str) -> Outcome:
         device = (
             StaticDevice.objects.select_for_update().filter(user=request.user, confirmed=True).order_by("pk").first()
         )
-        return _verify_recovery_code(request, device, code)
+        return _verify(request, device, normalise_recovery_code(code), method="recovery_code")
 
 
-def _verify_recovery_code(request, device: StaticDevice | None, code: str) -> Outcome:
+def _verify(request, device, token: str, *, method: str) -> Outcome:
+    """One sign-in check for either kind of device (locked by the caller): throttled, audited,
+    and on success the session marked verified by this device."""
     user = request.user
     if device is None:
-        _audit(user, "mfa_failed", stage="verify", method="recovery_code")
+        if method == "recovery_code":
+            _audit(user, "mfa_failed", stage="verify", method=method)
         return Outcome(ok=False)
     wait = _wait_seconds(device)
     if wait:
-        _audit(user, "mfa_failed", stage="verify", method="recovery_code", throttled=True)
+        _audit(user, "mfa_failed", stage="verify", method=method, throttled=True)
         return Outcome(ok=False, wait_seconds=wait)
-    if device.verify_token(normalise_recovery_code(code)):
+    if device.verify_token(token):
         django_otp.login(request, device)
-        left = device.token_set.count()
-        _audit(user, "mfa_recovery_used", codes_left=left)
-        return Outcome(ok=True, recovery_codes_left=left)
-    _audit(user, "mfa_failed", stage="verify", method="recovery_code")
+        if method == "recovery_code":
+            left = device.token_set.count()
+            _audit(user, "mfa_recovery_used", codes_left=left)
+            return Outcome(ok=True, recovery_codes_left=left)
+        _audit(user, "mfa_verified", method=method)
+        return Outcome(ok=True)
+    _audit(user, "mfa_failed", stage="verify", method=method)
     return Outcome(ok=False, wait_seconds=_wait_seconds(device) if device.throttling_failure_count > 1 else 0)
+
