@@ -48,9 +48,11 @@ migrate: venv
 seed-demo: migrate
 	$(PY) manage.py seed --practices 2 --people $(DEMO_PEOPLE) --seed $(DEMO_SEED) --if-empty --restricted-record
 
+# Served as production serves (debug off, assets by the app), on plain HTTP, with the demo's one-click
+# sign-in as each demo user (refused outside a seeded demo database: docs/security.md).
 demo: setup seed-demo
 	$(PY) manage.py demo_logins
-	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=false DJANGO_SECURE_COOKIES=false CASEWORK_DEMO_SIGN_IN=true $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup chromium
 	$(VENV)/bin/ruff check casework tests bench scripts

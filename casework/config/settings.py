@@ -17,6 +17,7 @@ env = environ.Env(
     CASE_NOTE_EDIT_WINDOW_HOURS=(int, 24),
     DJANGO_SESSION_IDLE_MINUTES=(int, 30),
     CASEWORK_MFA_REQUIRED=(bool, True),
+    CASEWORK_DEMO_SIGN_IN=(bool, False),
     AXES_FAILURE_LIMIT=(int, 5),
     AXES_COOLOFF_MINUTES=(int, 30),
     API_THROTTLE_RATE=(str, "600/minute"),
@@ -138,6 +139,8 @@ STATICFILES_DIRS = [BASE_DIR / "casework" / "static"]
 # Production runs collectstatic into DJANGO_STATIC_ROOT; the demo and tests serve from the finders.
 STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=None)
 WHITENOISE_USE_FINDERS = True
+# Files served at the site's root rather than under /static/ (the favicon browsers ask for).
+WHITENOISE_ROOT = BASE_DIR / "casework" / "static" / "root"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
@@ -188,6 +191,10 @@ CONTENT_SECURITY_POLICY = {
 # app (TOTP) or a one-time recovery code. Only a test of the switch itself turns it off.
 CASEWORK_MFA_REQUIRED = env("CASEWORK_MFA_REQUIRED")
 OTP_TOTP_ISSUER = "Casework"
+# The demo's one-click sign-in as each demo user (make demo sets it; docs/security.md, "The demo's
+# one-click sign-in"). Honoured only in a database the seed filled, for the seed's demo users; a
+# system check refuses it at start-up on any other database with accounts, and check --deploy always.
+CASEWORK_DEMO_SIGN_IN = env("CASEWORK_DEMO_SIGN_IN")
 
 # Sign-in lockout (django-axes): AXES_FAILURE_LIMIT wrong passwords for one username from one
 # address lock that pair out for AXES_COOLOFF_MINUTES, counted from the last counted failure.

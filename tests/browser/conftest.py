@@ -10,18 +10,17 @@ import base64
 import os
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.request import urlopen
 
 import pytest
 from django_otp.oath import TOTP
 
 from casework.synthetic.generate import DEMO_PASSWORD
+from tests.servers import free_port, wait_until_answering
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -44,12 +43,6 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory):
     db_path = tmp_path_factory.mktemp("browser") / "demo.sqlite3"
@@ -68,7 +61,7 @@ def demo_server(tmp_path_factory):
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
     )
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
         env=env,
@@ -77,15 +70,7 @@ def demo_server(tmp_path_factory):
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urlopen(f"{url}/healthz", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        server.kill()
-        pytest.fail("the demo server did not start")
+    wait_until_answering(server, url, seconds=10)
     yield url, db_path
     server.terminate()
     server.wait(timeout=10)
