@@ -18,6 +18,7 @@ from django.db.models import Q
 from casework.cases.models import Case
 from casework.contracts import rules
 from casework.contracts.models import AGE_BAND_LIMITS, Contract, ContractMeasure, ContractYear
+from casework.contracts.tables import Money, Percent
 from casework.core import statistics
 from casework.core.codes import ServiceType
 from casework.looked_after.models import LookedAfterChild
@@ -183,6 +184,64 @@ def _trends(contract: Contract, keys: list[tuple[str, str]]) -> dict[tuple[str, 
     return trends
 
 
+@dataclass
+class PaymentStatement:
+    """The contract price for the year, the outcome payments and their total; provisional (the
+    price so far, outcomes so far) while the year is running."""
+
+    report: ContractReport
+    price: rules.Earned
+    priced_to: date
+    provisional: bool
+
+    @property
+    def paid(self) -> list[MeasureRow]:
+        return [r for r in self.report.rows if r.measure.payment_rule]
+
+    @property
+    def total(self) -> Decimal:
+        return self.price.amount + self.report.total_earned
+
+
+def payment_statement(*, contract: Contract, year: ContractYear, today: date) -> PaymentStatement:
+    report = contract_report(contract=contract, year=year)
+    priced_to = min(year.end_date, today)
+    cases: dict[int, list] = {}
+    for person_id, opened, closed in (
+        Case.objects.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=year.start_date), contract=contract)
+        .filter(opened_on__lte=priced_to)
+        .values_list("person_id", "opened_on", "closed_on")
+    ):
+        cases.setdefault(person_id, []).append((opened, closed))
+    price = rules.contract_price(
+        price_model=year.price_model, price=year.price, start=year.start_date, end=priced_to, cases=cases
+    )
+    return PaymentStatement(report=report, price=price, priced_to=priced_to, provisional=today <= year.end_date)
+
+
+STATEMENT_COLUMNS = ["Item", "Terms", "At stake (£)", "Amount (£)", "Workings"]
+
+
+def statement_rows(statement: PaymentStatement) -> list[list]:
+    """The statement as a table: the contract price, each outcome payment, the total."""
+    year = statement.report.year
+    price = statement.price
+    rows = [["Contract price", year.get_price_model_display(), None, Money(price.amount), price.workings]]
+    for r in statement.paid:
+        rows.append(
+            [
+                r.indicator.title,
+                f"{r.measure.get_payment_rule_display()}, {r.measure.get_payment_basis_display().lower()}",
+                Money(r.measure.amount_at_stake or Decimal("0")),
+                Money(r.earned.amount),
+                r.earned.workings,
+            ]
+        )
+    note = f"Provisional: the year ends on {year.end_date:%-d %B %Y}" if statement.provisional else ""
+    rows.append(["Total", "", Money(statement.report.total_at_stake), Money(statement.total), note])
+    return rows
+
+
 EXPORT_COLUMNS = [
     "Measure",
     "Indicator id",
@@ -202,31 +261,46 @@ EXPORT_COLUMNS = [
 ]
 
 
-def export_rows(report: ContractReport) -> list[list[str]]:
-    """The report as a commissioner may take it away: counts under 5 suppressed."""
+def export_rows(report: ContractReport) -> list[list]:
+    """The report as a commissioner may take it away: counts under 5 suppressed, figures as numbers
+    (cells as ``contracts/tables.py`` describes them)."""
     rows = []
     for r in report.rows:
         benchmark = r.indicator.benchmark
+        percent = r.indicator.unit == "percent"
+        figure = Percent.of if percent else _figure
         rows.append(
             [
                 r.indicator.title,
                 r.indicator.id,
-                r.shown_numerator,
-                r.shown_denominator,
-                "" if r.value is None else f"{r.value:.1f}",
+                _count(r.numerator) if r.is_count_based else _figure(r.numerator),
+                _count(r.denominator),
+                figure(r.value),
                 r.indicator.unit,
-                "" if r.interval is None else f"{100 * r.interval[0]:.1f}",
-                "" if r.interval is None else f"{100 * r.interval[1]:.1f}",
-                f"{r.measure.target}",
+                None if r.interval is None else Percent(r.interval[0]),
+                None if r.interval is None else Percent(r.interval[1]),
+                Percent.of(r.measure.target) if percent else r.measure.target,
                 r.indicator.direction,
                 r.rag,
-                "" if benchmark is None else f"{benchmark.value}",
-                "" if benchmark is None else str(benchmark.year),
-                f"{r.earned.amount}",
+                None if benchmark is None else figure(benchmark.value),
+                None if benchmark is None else benchmark.year,
+                Money(r.earned.amount),
                 r.earned.workings,
             ]
         )
     return rows
+
+
+def _count(count) -> int | str | None:
+    """A count a commissioner may take away: under 5 (but not 0) is the text '[c]'."""
+    if count is None:
+        return None
+    shown = statistics.suppressed(int(count))
+    return shown if shown == statistics.SUPPRESSED else int(count)
+
+
+def _figure(value) -> float | None:
+    return None if value is None else float(value)
 
 
 @dataclass
@@ -259,6 +333,23 @@ def outcome_matrix(*, contract: Contract, year: ContractYear) -> tuple[list, lis
     ]
     titles = [_titled(INDICATORS[m.indicator], m) for m in measures]
     return titles, rows
+
+
+STATUS_WORDS = {"met": "Met", "not_met": "Not met", "not_yet_due": "Not yet due", "not_applicable": "Not applicable"}
+
+
+def matrix_table(titles, rows: list[MatrixRow], *, show_names: bool, restricted: set) -> tuple[list, list]:
+    """The per-child matrix as a table: the authority's child identifier (and the name, for the
+    practice's own staff), then each measure's status in words; a restricted record, its name only."""
+    columns = ["Child identifier", *(["Name"] if show_names else []), *(t.title for t in titles)]
+    table = []
+    for row in rows:
+        name = [row.child.person.full_name] if show_names else []
+        if row.child.person_id in restricted:
+            table.append([row.child.child_id, *name, *["Restricted record"] * len(titles)])
+        else:
+            table.append([row.child.child_id, *name, *(STATUS_WORDS[s] for s in row.statuses)])
+    return columns, table
 
 
 def _as_of(status: str, indicator, year: ContractYear, today: date) -> str:

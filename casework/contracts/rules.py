@@ -1,7 +1,9 @@
-"""Pure contract rules: RAG status against a target, and what a measure's payment terms earn.
+"""Pure contract rules: RAG status against a target, what a measure's payment terms earn, and the
+contract price for a year under its price model.
 No database: the monitoring report and the payment statement call these with computed values."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 # Amber: short of the target by no more than a tenth of it (a measure can be near its target
@@ -71,3 +73,48 @@ def earned(
 
 def _n(value: Decimal) -> str:
     return f"{value.normalize():f}" if value == value.to_integral() else f"{value:.1f}"
+
+
+# A case's open period: the day it opened and the day it closed (None while open). Periods are
+# half-open, as allocations are: a case closed on 1 December was last worked on 30 November.
+Period = tuple[date, date | None]
+
+
+def contract_price(*, price_model: str, price: Decimal, start: date, end: date, cases: dict) -> Earned:
+    """The contract price for the days from ``start`` to ``end`` (both included) of a contract year.
+
+    ``cases`` maps each person (any key) to the open periods of their cases under the contract.
+    Block: the year's sum. Per case: the price for each case open on at least one day of the period.
+    Per child per week: the price for every 7 days a person had a case open in the period (a day
+    counted once however many cases were open on it), to the penny."""
+    if price_model == "block":
+        amount = price.quantize(PENNY)
+        return Earned(amount, f"The block sum for the year: £{amount:,.2f}")
+    after = end + timedelta(days=1)
+    days_by_person = {person: _days_covered(periods, start, after) for person, periods in cases.items()}
+    if price_model == "per_case":
+        count = sum(
+            1 for periods in cases.values() for opened, closed in periods if opened <= end and (closed or after) > start
+        )
+        amount = (price * count).quantize(PENNY, ROUND_HALF_UP)
+        return Earned(amount, f"£{price:,.2f} for each of {count} cases open in the year = £{amount:,.2f}")
+    days = sum(days_by_person.values())
+    children = sum(1 for n in days_by_person.values() if n)
+    amount = (price * days / 7).quantize(PENNY, ROUND_HALF_UP)
+    return Earned(
+        amount,
+        f"£{price:,.2f} a week for {days} days of open cases ({children} children), "
+        f"{days} ÷ 7 × £{price:,.2f} = £{amount:,.2f}",
+    )
+
+
+def _days_covered(periods: list[Period], start: date, after: date) -> int:
+    """Days in [start, after) on which at least one of the periods was open (overlaps counted once)."""
+    spans = sorted((max(opened, start), min(closed or after, after)) for opened, closed in periods)
+    days, reached = 0, start
+    for first, last in spans:
+        first = max(first, reached)
+        if last > first:
+            days += (last - first).days
+            reached = last
+    return days

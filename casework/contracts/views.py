@@ -1,5 +1,3 @@
-import csv
-import io
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -10,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework.audit.services import audit_record
-from casework.contracts import reporting, selectors, services
+from casework.contracts import reporting, selectors, services, tables
 from casework.contracts.forms import ConfirmForm, ContractChangeForm, ContractLetForm, ContractRenewForm, MeasureForm
 from casework.core import access
 from casework.core.views import form_action, form_page, run_service
@@ -69,11 +67,9 @@ def contract_report_page(request, contract_id):
     report = reporting.contract_report(contract=contract, year=year, quarter=quarter)
     download = request.GET.get("format")
     if download in ("csv", "xlsx"):
-        with transaction.atomic():
-            audit_record(actor=request.user, action="export", obj=contract, year=str(year.start_date), format=download)
         suffix = f"-q{quarter}" if quarter else ""
-        name = f"{contract.reference}-{year.start_date:%Y}{suffix}"
-        return _csv(report, name) if download == "csv" else _xlsx(report, name)
+        rows = reporting.export_rows(report)
+        return _download(request, contract, year, download, reporting.EXPORT_COLUMNS, rows, "Outcomes", suffix)
     template = "contracts/report_print.html" if request.GET.get("print") else "contracts/report.html"
     return render(
         request, template, {"contract": contract, "years": years, "year": year, "quarter": quarter, "report": report}
@@ -81,46 +77,40 @@ def contract_report_page(request, contract_id):
 
 
 def contract_payments_page(request, contract_id):
-    """The payment statement for a year: each measure with payment terms, what it earned and why."""
+    """The payment statement for a year: the contract price, each measure with payment terms, what
+    it earned and why, and the total (provisional while the year runs); downloads as CSV or XLSX."""
     contract = selectors.contract_get(actor=request.user, contract_id=contract_id)
     access.require(request.user, "contract.view")
     years, year = _year(contract, request)
     if year is None:
         raise Http404("The contract has no contract years")
-    report = reporting.contract_report(contract=contract, year=year)
-    paid = [r for r in report.rows if r.measure.payment_rule]
+    statement = reporting.payment_statement(contract=contract, year=year, today=timezone.localdate())
+    download = request.GET.get("format")
+    if download in ("csv", "xlsx"):
+        rows = reporting.statement_rows(statement)
+        return _download(request, contract, year, download, reporting.STATEMENT_COLUMNS, rows, "Payments", "-payments")
     return render(
         request,
         "contracts/payments.html",
-        {"contract": contract, "years": years, "year": year, "report": report, "paid": paid},
+        {"contract": contract, "years": years, "year": year, "statement": statement, "report": statement.report},
     )
 
 
-def _csv(report, name: str) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(reporting.EXPORT_COLUMNS)
-    writer.writerows(reporting.export_rows(report))
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
-
-
-def _xlsx(report, name: str) -> HttpResponse:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Outcomes"
-    sheet.append(reporting.EXPORT_COLUMNS)
-    for row in reporting.export_rows(report):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+def _download(request, contract, year, download: str, columns, rows, title: str, suffix: str) -> HttpResponse:
+    """A table of the contract's as a CSV or XLSX file, audited in the export's own transaction."""
+    with transaction.atomic():
+        audit_record(
+            actor=request.user, action="export", obj=contract, year=str(year.start_date), format=download, table=title
+        )
+    name = f"{contract.reference}-{year.start_date:%Y}{suffix}"
+    if download == "csv":
+        response = HttpResponse(tables.csv_text(columns, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            tables.xlsx_bytes(columns, rows, title),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{download}"'
     return response
 
 
@@ -132,6 +122,14 @@ def contract_children_page(request, contract_id):
     if year is None:
         raise Http404("The contract has no contract years")
     indicators, rows = reporting.outcome_matrix(contract=contract, year=year)
+    # names for the practice's own staff; the authority sees its own child identifiers
+    show_names = request.user.organisation_id == contract.practice_id
+    # a child the practice restricted from this user: the name only (never the authority's)
+    restricted = set(access.restricted_people(request.user).values_list("person_id", flat=True))
+    download = request.GET.get("format")
+    if download in ("csv", "xlsx"):
+        columns, table = reporting.matrix_table(indicators, rows, show_names=show_names, restricted=restricted)
+        return _download(request, contract, year, download, columns, table, "Outcomes per child", "-children")
     return render(
         request,
         "contracts/matrix.html",
@@ -141,10 +139,8 @@ def contract_children_page(request, contract_id):
             "year": year,
             "indicators": indicators,
             "rows": rows,
-            # names for the practice's own staff; the authority sees its own child identifiers
-            "show_names": request.user.organisation_id == contract.practice_id,
-            # a child the practice restricted from this user: the name only (never the authority's)
-            "restricted": set(access.restricted_people(request.user).values_list("person_id", flat=True)),
+            "show_names": show_names,
+            "restricted": restricted,
         },
     )
 

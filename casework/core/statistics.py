@@ -4,6 +4,7 @@ import math
 
 Z_95 = 1.959963984540054  # the 97.5th percentile of the standard normal distribution
 SUPPRESS_BELOW = 5  # counts under 5 are never shown in anything a commissioner can export
+SUPPRESSED = "[c]"  # what is shown instead (the DfE's marker for a confidential figure)
 
 
 def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float, float] | None:
@@ -24,4 +25,4 @@ def suppressed(count: int | None) -> str:
     """A count as a commissioner may see it exported: under 5 (but not 0) becomes '[c]'."""
     if count is None:
         return ""
-    return "[c]" if 0 < count < SUPPRESS_BELOW else str(count)
+    return SUPPRESSED if 0 < count < SUPPRESS_BELOW else str(count)

@@ -61,10 +61,16 @@ def test_every_download_is_audited(world, client, contract_year):  # noqa: F811
     auditor = world.a.users[Role.AUDITOR]
     collection = codes.collection_year_of(TODAY)
     report = reverse("contract_report", args=[contract.pk])
+    payments = reverse("contract_payments", args=[contract.pk])
+    children = reverse("contract_children", args=[contract.pk])
     downloads = [
         (officer, reverse("return_903_download"), {"year": collection}, ("ssda903", f"E08000035/{collection}")),
         (officer, report, {"year": year.pk, "format": "csv"}, ("contracts.contract", contract.pk)),
         (manager, report, {"year": year.pk, "format": "xlsx"}, ("contracts.contract", contract.pk)),
+        (officer, payments, {"year": year.pk, "format": "csv"}, ("contracts.contract", contract.pk)),
+        (manager, payments, {"year": year.pk, "format": "xlsx"}, ("contracts.contract", contract.pk)),
+        (officer, children, {"year": year.pk, "format": "xlsx"}, ("contracts.contract", contract.pk)),
+        (manager, children, {"year": year.pk, "format": "csv"}, ("contracts.contract", contract.pk)),
         (auditor, reverse("audit_log"), {"format": "csv"}, ("audit.auditevent", "")),
         (manager, reverse("audit_log"), {"format": "csv", "kind": "sign_in"}, ("audit.auditevent", "")),
     ]

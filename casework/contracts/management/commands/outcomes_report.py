@@ -3,14 +3,13 @@
 Writes a contract year's monitoring report for scripts (YYYY: the year the contract year starts).
 Counts under 5 are suppressed, as in every download a commissioner can take."""
 
-import csv
-
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from casework.audit.services import audit_record
 from casework.contracts.models import Contract
 from casework.contracts.reporting import EXPORT_COLUMNS, contract_report, export_rows
+from casework.contracts.tables import csv_text
 
 
 class Command(BaseCommand):
@@ -31,9 +30,7 @@ class Command(BaseCommand):
             raise CommandError(f"Contract {contract} has no contract year starting in {year}")
         report = contract_report(contract=found, year=contract_year, quarter=quarter)
         with open(out, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(EXPORT_COLUMNS)
-            writer.writerows(export_rows(report))
+            handle.write(csv_text(EXPORT_COLUMNS, export_rows(report)))
         with transaction.atomic():  # as the page's CSV and XLSX downloads are
             audit_record(
                 actor=None,

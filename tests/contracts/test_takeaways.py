@@ -1,0 +1,150 @@
+"""What commissioners take away: downloads whose numbers are numbers, the payment statement (the
+contract price, outcome payments, the total, provisional while the year runs) as a page, CSV, XLSX
+and print, and the outcomes per child as CSV and XLSX."""
+
+import csv
+import io
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from casework.accounts.models import Role
+from casework.audit.models import AuditEvent
+from casework.contracts.models import ContractYear
+from tests.conftest import TODAY
+from tests.contracts.test_reports import contract_year  # noqa: F401  (the fixture)
+
+
+def _sheet(response):
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    return load_workbook(io.BytesIO(response.content)).active
+
+
+def _csv(response):
+    assert response["Content-Disposition"].startswith("attachment;")
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def _by_header(sheet, row: int) -> dict:
+    return {sheet.cell(row=1, column=c).value: sheet.cell(row=row, column=c) for c in range(1, sheet.max_column + 1)}
+
+
+def test_the_report_xlsx_carries_numbers_as_numbers_and_percentages_as_percentages(world, client, contract_year):  # noqa: F811
+    contract, year = contract_year
+    client.force_login(world.commissioner_users[Role.COMMISSIONER_OFFICER])
+    url = reverse("contract_report", args=[contract.pk])
+    cells = _by_header(_sheet(client.get(url, {"year": year.pk, "format": "xlsx"})), 2)
+    # 1 of 2 children had their health assessment: 50 %, target 90 %, Wilson 9.5 % to 90.5 %
+    for column, fraction in (("Value", 0.5), ("Target", 0.9), ("95% interval low", 0.0945)):
+        cell = cells[column]
+        assert cell.data_type == "n" and cell.number_format == "0.0%", column
+        assert float(cell.value) == pytest.approx(fraction, abs=1e-3), column
+    assert cells["National benchmark"].data_type == "n" and cells["National benchmark"].number_format == "0.0%"
+    assert cells["Benchmark year"].data_type == "n"
+    assert cells["Payment earned (£)"].data_type == "n" and float(cells["Payment earned (£)"].value) == 400
+    # counts under 5 stay a clear text marker, never a number
+    assert (cells["Numerator"].value, cells["Numerator"].data_type) == ("[c]", "s")
+    # the CSV says the same in text
+    rows = _csv(client.get(url, {"year": year.pk, "format": "csv"}))
+    assert dict(zip(rows[0], rows[1], strict=True))["Value"] == "50.0"
+
+
+def test_the_payment_statement_shows_the_contract_price_outcome_payments_and_total(world, client, contract_year):  # noqa: F811
+    contract, year = contract_year
+    ContractYear.objects.filter(pk=year.pk).update(price_model="block", price=Decimal("50000"))
+    client.force_login(world.commissioner_users[Role.COMMISSIONER_OFFICER])
+    url = reverse("contract_payments", args=[contract.pk])
+    body = client.get(url, {"year": year.pk}).content.decode()
+    assert "Contract price" in body and "50000.00" in body.split('id="contract-price"')[1].split("</tr>")[0]
+    assert "400.00" in body.split('id="total-earned"')[1][:40]  # one child met the measure: 1 x 400
+    assert "50400.00" in body.split('id="total"')[1][:40]
+    assert "Provisional" not in body  # the year has ended
+
+
+def test_the_payment_statement_for_the_year_in_progress_is_provisional(world, client):
+    officer = world.commissioner_users[Role.COMMISSIONER_OFFICER]
+    contract = world.a.org.contracts_held.get(commissioner=world.commissioner)
+    current = contract.years.get(start_date__lte=TODAY, end_date__gte=TODAY)
+    client.force_login(officer)
+    url = reverse("contract_payments", args=[contract.pk])
+    body = client.get(url, {"year": current.pk}).content.decode()
+    assert f"Provisional: the year ends on {current.end_date:%-d %B %Y}" in body
+    rows = _csv(client.get(url, {"year": current.pk, "format": "csv"}))
+    assert rows[-1][0] == "Total" and rows[-1][4] == f"Provisional: the year ends on {current.end_date:%-d %B %Y}"
+
+
+def test_the_payment_statement_downloads_as_csv_and_xlsx(world, client, contract_year):  # noqa: F811
+    contract, year = contract_year
+    # per child per week at 700 (100 a day): the fixture's two children had open cases all year
+    ContractYear.objects.filter(pk=year.pk).update(price_model="per_child_week", price=Decimal("700"))
+    other_days = _other_child_days(world, contract, year)
+    price = Decimal(100 * ((year.end_date - year.start_date).days + 1) * 2 + 100 * other_days)
+    client.force_login(world.a.users[Role.PRACTICE_MANAGER])
+    url = reverse("contract_payments", args=[contract.pk])
+    rows = _csv(client.get(url, {"year": year.pk, "format": "csv"}))
+    assert rows[0] == ["Item", "Terms", "At stake (£)", "Amount (£)", "Workings"]
+    assert rows[1][:2] == ["Contract price", "Per child per week"] and Decimal(rows[1][3]) == price
+    assert rows[2][0] == "Annual health assessment" and rows[2][3] == "400.00"
+    assert rows[-1][0] == "Total" and Decimal(rows[-1][3]) == price + 400
+    sheet = _sheet(client.get(url, {"year": year.pk, "format": "xlsx"}))
+    total = sheet.cell(row=sheet.max_row, column=4)
+    assert total.data_type == "n" and total.number_format == "#,##0.00" and Decimal(str(total.value)) == price + 400
+    exports = AuditEvent.objects.filter(action="export", object_type="contracts.contract")
+    assert [e.detail["format"] for e in exports.order_by("pk")] == ["csv", "xlsx"]
+
+
+def _other_child_days(world, contract, year):
+    """Days in the year of the cases the shared world opened under the contract (TODAY - 300 on)."""
+    from casework.cases.models import Case
+
+    days = 0
+    fixture = {"Reported1", "Reported2"}
+    people = {}
+    for case in Case.objects.filter(contract=contract).select_related("person"):
+        if case.person.family_name in fixture:
+            continue
+        first = max(case.opened_on, year.start_date)
+        last = min(case.closed_on or year.end_date + timedelta(days=1), year.end_date + timedelta(days=1))
+        people.setdefault(case.person_id, set()).update(first + timedelta(days=n) for n in range((last - first).days))
+    for covered in people.values():
+        days += len(covered)
+    return days
+
+
+def test_the_payment_statement_prints_without_menus_or_links(world, client, contract_year):  # noqa: F811
+    contract, year = contract_year
+    client.force_login(world.commissioner_users[Role.COMMISSIONER_OFFICER])
+    body = client.get(reverse("contract_payments", args=[contract.pk]), {"year": year.pk}).content.decode()
+    assert 'class="govuk-body cw-no-print"' in body and "casework.css" in body
+    scss = (Path(settings.BASE_DIR) / "frontend" / "casework.scss").read_text(encoding="utf-8")
+    printed = scss.split("@media print {", 1)[1].split("}", 1)[0]
+    for hidden in (".govuk-header", ".govuk-footer", ".govuk-back-link", ".cw-no-print"):
+        assert hidden in printed
+
+
+def test_outcomes_per_child_download_as_the_page_shows_them(world, client, contract_year):  # noqa: F811
+    contract, year = contract_year
+    url = reverse("contract_children", args=[contract.pk])
+    client.force_login(world.a.users[Role.PRACTICE_MANAGER])
+    rows = _csv(client.get(url, {"year": year.pk, "format": "csv"}))
+    assert rows[0] == ["Child identifier", "Name", "Annual health assessment"]
+    by_child = {row[0]: row for row in rows[1:]}
+    assert by_child["R1"][1:] == ["Test Reported1", "Met"]
+    assert by_child["R2"][1:] == ["Test Reported2", "Not met"]
+    # the authority: its own identifiers, no names
+    client.force_login(world.commissioner_users[Role.COMMISSIONER_OFFICER])
+    sheet = _sheet(client.get(url, {"year": year.pk, "format": "xlsx"}))
+    header = [c.value for c in sheet[1]]
+    assert header == ["Child identifier", "Annual health assessment"]
+    values = {sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=2).value for r in range(2, sheet.max_row + 1)}
+    assert values["R1"] == "Met" and values["R2"] == "Not met"
+    assert "Test Reported1" not in str([[c.value for c in row] for row in sheet.iter_rows()])
+    # another authority's officer cannot take it
+    client.force_login(world.other_commissioner_users[Role.COMMISSIONER_OFFICER])
+    assert client.get(url, {"year": year.pk, "format": "csv"}).status_code == 404
