@@ -3,6 +3,7 @@ from django import forms
 from casework.cases.models import Case, CaseNote
 from casework.core.codes import ServiceType, SocialWorkerChangeReason
 from casework.core.forms import GdsForm, VersionedForm, choice_field, date_field
+from casework.looked_after.forms import CARE_ENDED_REASONS
 
 
 class CaseOpenForm(GdsForm):
@@ -34,6 +35,23 @@ class CloseCaseForm(GdsForm):
     submit_label = "Close case"
     closed_on = date_field("Date closed")
     close_reason = choice_field("Reason", Case.CloseReason.choices)
+
+
+class CloseLookedAfterCaseForm(CloseCaseForm):
+    """For a child who is looked after now: the case closes only with the period of care, in one action."""
+
+    end_care = forms.BooleanField(
+        label="End care and close the case",
+        required=False,
+        help_text="The period of care ends on the date the case closes",
+    )
+    reason_ceased = choice_field("Why care ended", CARE_ENDED_REASONS, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("end_care") and not data.get("reason_ceased"):
+            self.add_error("reason_ceased", "Choose why care ended")
+        return data
 
 
 class KeepsDraft:

@@ -191,6 +191,20 @@ def case_get(*, actor, case_id: int) -> Case:
     )
 
 
+def case_child_in_care(*, actor, case: Case) -> bool:
+    """Whether the case is a looked-after child's and the child is looked after now (the case
+    closes only with the period of care)."""
+    from casework.looked_after.models import Episode
+
+    if case.service_type != ServiceType.LOOKED_AFTER_CHILD:
+        return False
+    return (
+        access.scoped(actor, Episode)
+        .filter(child__organisation_id=case.organisation_id, child__person_id=case.person_id, end_date__isnull=True)
+        .exists()
+    )
+
+
 def person_cases(*, actor, person: Person) -> list[Case]:
     return list(
         access.scoped(actor, Case)

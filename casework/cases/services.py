@@ -12,7 +12,7 @@ from casework.cases import rules
 from casework.cases.models import Allocation, Case, CaseNote
 from casework.contracts.services import contract_covering
 from casework.core import access, concurrency
-from casework.core.codes import SocialWorkerChangeReason
+from casework.core.codes import ServiceType, SocialWorkerChangeReason
 from casework.core.persistence import clean_and_save
 from casework.organisations.models import Commissioning, Organisation, Worker
 from casework.people.models import Person
@@ -101,20 +101,63 @@ def _close(*, actor, case: Case, closed_on: date, close_reason: str) -> Case:
     return case
 
 
+STILL_LOOKED_AFTER = (
+    "This child is looked after: end the period of care first, or choose 'End care and close the case'"
+)
+
+
+def _child_in_care(case: Case):
+    """The looked-after record whose period of care is still going on, for a looked-after child's case."""
+    from casework.looked_after.models import LookedAfterChild
+
+    if case.service_type != ServiceType.LOOKED_AFTER_CHILD:
+        return None
+    return LookedAfterChild.objects.filter(
+        organisation_id=case.organisation_id, person_id=case.person_id, episodes__end_date__isnull=True
+    ).first()
+
+
 @transaction.atomic
 def case_close(*, actor, case: Case, closed_on: date, close_reason: str) -> Case:
+    """Close a case. A looked-after child's case stays open while the child is looked after
+    (``case_close_ending_care`` ends care and closes it in one action)."""
     access.require(actor, "case.manage")
     if case.organisation_id != actor.organisation_id:
         raise ValidationError({"case": "Only the practice holding a case can close it"})
     if not close_reason:
         raise ValidationError({"close_reason": "Choose why the case closed"})
     _check_not_future("closed_on", closed_on)
-    return _close(
-        actor=actor,
-        case=Case.objects.select_for_update().get(pk=case.pk),
-        closed_on=closed_on,
-        close_reason=close_reason,
-    )
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if _child_in_care(case) is not None:
+        raise ValidationError({"end_care": STILL_LOOKED_AFTER})
+    return _close(actor=actor, case=case, closed_on=closed_on, close_reason=close_reason)
+
+
+# what the looked-after service calls a field, as the close-case page calls it
+_CARE_END_FIELDS = {"end_date": "closed_on"}
+
+
+@transaction.atomic
+def case_close_ending_care(*, actor, case: Case, closed_on: date, close_reason: str, reason_ceased: str) -> Case:
+    """End the child's period of care (the looked-after service's ``care_end``, with all its
+    checks) and close their case on the same date, in one transaction: both or neither."""
+    from casework.looked_after.services import care_end
+
+    access.require(actor, "case.manage")
+    if not reason_ceased:
+        raise ValidationError({"reason_ceased": "Choose why care ended"})
+    child = _child_in_care(case)
+    if child is None:
+        raise ValidationError({"end_care": "The child is not looked after now: close the case only"})
+    try:
+        care_end(actor=actor, child=child, end_date=closed_on, reason_ceased=reason_ceased)
+    except ValidationError as refused:
+        if not hasattr(refused, "error_dict"):
+            raise
+        raise ValidationError(
+            {_CARE_END_FIELDS.get(field, field): messages for field, messages in refused.message_dict.items()}
+        ) from None
+    return case_close(actor=actor, case=case, closed_on=closed_on, close_reason=close_reason)
 
 
 REGISTRATION_END_TO_CASE_CLOSE = {

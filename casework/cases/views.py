@@ -5,7 +5,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from casework.accounts import drafts
 from casework.cases import selectors, services
-from casework.cases.forms import AllocateForm, CaseNoteEditForm, CaseNoteForm, CaseOpenForm, CloseCaseForm
+from casework.cases.forms import (
+    AllocateForm,
+    CaseNoteEditForm,
+    CaseNoteForm,
+    CaseOpenForm,
+    CloseCaseForm,
+    CloseLookedAfterCaseForm,
+)
 from casework.core import access
 from casework.core.views import form_action, form_page, run_service
 from casework.looked_after import selectors as looked_after_selectors
@@ -95,14 +102,35 @@ def case_allocate(request, case_id):
 def case_close(request, case_id):
     case = selectors.case_get(actor=request.user, case_id=case_id)
     access.require(request.user, "case.manage")
-    form = CloseCaseForm(request.POST or None)
+    in_care = selectors.case_child_in_care(actor=request.user, case=case)
+    form = (CloseLookedAfterCaseForm if in_care else CloseCaseForm)(request.POST or None)
+
+    banner = []
+
+    def close():
+        data = dict(form.cleaned_data)
+        if data.pop("end_care", False):
+            banner.append("Care ended and the case closed")
+            return services.case_close_ending_care(actor=request.user, case=case, **data)
+        data.pop("reason_ceased", None)
+        banner.append("Case closed")
+        return services.case_close(actor=request.user, case=case, **data)
+
+    def done():
+        messages.success(request, banner[-1])
+        return redirect("case_detail", case_id=case.pk)
+
     return form_action(
         request,
         form,
-        lambda: services.case_close(actor=request.user, case=case, **form.cleaned_data),
-        done=lambda: redirect("case_detail", case_id=case.pk),
+        close,
+        done=done,
         title="Close the case",
         caption=f"{case.person.full_name}: {case}",
+        intro="This child is looked after now: the case closes when the period of care ends. "
+        "Tick 'End care and close the case' to do both on the same date."
+        if in_care
+        else "",
         back_url=reverse("case_detail", args=[case.pk]),
     )
 

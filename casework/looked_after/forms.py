@@ -77,12 +77,14 @@ class EpisodeChangeForm(PlacementFields):
     reason_place_change = code_field("Reason for the change of placement", codes.REASON_PLACE_CHANGE, required=False)
 
 
+# why a period of care ends: every REC code but X1 (an episode ending for the next one)
+CARE_ENDED_REASONS = [c for c in codes.REASON_EPISODE_CEASED.choices() if not c[0].startswith("X1")]
+
+
 class CareEndForm(GdsForm):
     submit_label = "Record that care ended"
     end_date = date_field("Date the child stopped being looked after")
-    reason_ceased = choice_field(
-        "Why care ended", [c for c in codes.REASON_EPISODE_CEASED.choices() if not c[0].startswith("X1")]
-    )
+    reason_ceased = choice_field("Why care ended", CARE_ENDED_REASONS)
 
 
 class ReviewForm(GdsForm):

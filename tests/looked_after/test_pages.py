@@ -13,6 +13,7 @@ from casework.audit.models import AuditEvent
 from casework.looked_after import services
 from casework.looked_after.models import Episode, LookedAfterChild
 from tests.conftest import TODAY, add_person
+from tests.looked_after.builders import child_in_care
 
 START = TODAY - timedelta(days=200)
 
@@ -23,25 +24,7 @@ def _date(prefix: str, day: date) -> dict:
 
 @pytest.fixture
 def child(world):
-    manager = world.a.users[Role.TEAM_MANAGER]
-    person = world.a.people[0]  # Amara, born 1 June 2015, a girl with an open looked-after case
-    record = services.looked_after_child_create(
-        actor=manager, person=person, commissioner=world.commissioner, child_id="T0001"
-    )
-    services.care_start(
-        actor=manager,
-        child=record,
-        start_date=START,
-        legal_status="C1",
-        category_of_need="N1",
-        placement_type="U6",
-        placement_provider="PR1",
-        placement_postcode="LS6 2AA",
-        urn="SC123456",
-        home_postcode="LS2 7UE",
-        is_mother=False,
-    )
-    return record
+    return child_in_care(world, START)
 
 
 def test_a_change_of_placement_on_the_form_ends_the_episode_and_starts_the_next(world, client, child):

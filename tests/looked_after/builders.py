@@ -1,0 +1,29 @@
+"""Looked-after children for tests, built through the services."""
+
+from datetime import date
+
+from casework.accounts.models import Role
+from casework.looked_after import services
+
+
+def child_in_care(world, start: date, child_id: str = "T0001"):
+    """Amara (world.a.people[0], born 1 June 2015, a girl with an open looked-after case) looked
+    after by the world's commissioner from ``start``: C1, in foster care (U6) with her own authority."""
+    manager = world.a.users[Role.TEAM_MANAGER]
+    record = services.looked_after_child_create(
+        actor=manager, person=world.a.people[0], commissioner=world.commissioner, child_id=child_id
+    )
+    services.care_start(
+        actor=manager,
+        child=record,
+        start_date=start,
+        legal_status="C1",
+        category_of_need="N1",
+        placement_type="U6",
+        placement_provider="PR1",
+        placement_postcode="LS6 2AA",
+        urn="SC123456",
+        home_postcode="LS2 7UE",
+        is_mother=False,
+    )
+    return record
