@@ -52,6 +52,21 @@ def periods_of_care(episodes) -> list[PeriodOfCare]:
     ]
 
 
+def looked_after_since(episodes) -> date | None:
+    """The day the current period of care began: from the open episode, back through every episode
+    that ended on the day the next began (a run without a gap); None when not looked after now.
+    Not the latest episode's start: a change of placement or legal status continues the period."""
+    ordered = sorted(episodes, key=lambda e: e.start_date)
+    if not ordered or ordered[-1].end_date is not None:
+        return None
+    since = ordered[-1].start_date
+    for earlier in reversed(ordered[:-1]):
+        if earlier.end_date != since:
+            break
+        since = earlier.start_date
+    return since
+
+
 def current_episode(episodes, on: date):
     for episode in episodes:
         if episode.start_date <= on and (episode.end_date is None or episode.end_date > on):

@@ -15,10 +15,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from casework.audit.services import audit_record
-from casework.contracts.reporting import child_outcomes
+from casework.contracts.child_facts import child_outcome_facts
 from casework.core import access
 from casework.core.views import form_action
-from casework.looked_after import forms, imports, selectors, services
+from casework.looked_after import forms, imports, rules, selectors, services
 from casework.looked_after.export import FILE_NAMES, build_return
 from casework.looked_after.validation import ValidatorUnavailable, confirm_against_history, validate_directory
 from casework.organisations import selectors as org_selectors
@@ -125,7 +125,7 @@ def child_page(request, looked_after_child_id):
     record = selectors.child_record(actor=request.user, child=child)
     dues = selectors.due_for(access.scoped(request.user, type(child)).filter(pk=child.pk))
     actions = {action.replace("-", "_"): reverse(url_name(action), args=[child.pk]) for action in RECORDING}
-    outcome_year, outcomes = child_outcomes(child, timezone.localdate())
+    outcome_year, outcomes = child_outcome_facts(child, timezone.localdate())
     return render(
         request,
         "looked_after/child.html",
@@ -136,6 +136,8 @@ def child_page(request, looked_after_child_id):
             "actions": actions,
             "outcome_year": outcome_year,
             "outcomes": outcomes,
+            # the start of the current period of care, not of the latest episode
+            "looked_after_since": rules.looked_after_since(record["episodes"]),
             **record,
         },
     )
