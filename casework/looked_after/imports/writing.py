@@ -85,6 +85,7 @@ def child_details(parsed_years: list[ParsedYear]) -> dict[str, dict]:
                 sex=row["SEX"],
                 date_of_birth=row["DOB"],
                 ethnicity=row["ETHNIC"],
+                upn_given=upn,
                 upn="" if is_code else upn,
                 upn_unknown_reason=upn if is_code and not derived else "",
             )
@@ -256,15 +257,19 @@ class YearWriter:
 
     def _update_child(self, child: LookedAfterChild, details: dict) -> None:
         person = child.person
-        upn = details["upn"] or (person.upn if person.upn not in identifiers.UPN_UNKNOWN_CODES else "")
-        _set(
-            person, sex=details["sex"], date_of_birth=details["date_of_birth"], ethnicity=details["ethnicity"], upn=upn
-        )
-        reason = "" if details["upn"] else details["upn_unknown_reason"]
-        _set(child, upn_unknown_reason=reason)
+        _set(person, sex=details["sex"], date_of_birth=details["date_of_birth"], ethnicity=details["ethnicity"])
+        if person.upn != details["upn_given"]:  # a UN code kept as the person's UPN says what the file says
+            upn = details["upn"] or (person.upn if person.upn not in identifiers.UPN_UNKNOWN_CODES else "")
+            _set(person, upn=upn)
+            _set(child, upn_unknown_reason="" if details["upn"] else details["upn_unknown_reason"])
         for name in ("is_mother", "mother_child_dob", "uasc", "uasc_ceased"):
             if name in details:
                 setattr(child, name, details[name])
+        if child.uasc_ceased == rules.birthday(person.date_of_birth, 18) and child.uasc_ceased is not None:
+            # the return reports the 18th birthday when status has not ceased before it (export.py): a
+            # child recorded without a date (or new) keeps none, which reads back the same
+            if self.track.original.get(id(child), {}).get("uasc_ceased") is None:
+                child.uasc_ceased = None
 
     def _rows_by_child(self, table: str):
         for row in self.parsed.rows(table):
