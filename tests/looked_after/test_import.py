@@ -21,7 +21,15 @@ from casework.cases.models import Allocation, Case
 from casework.core import identifiers
 from casework.looked_after import models as la
 from casework.looked_after.export import COLUMNS, FILE_NAMES, build_return
-from casework.looked_after.imports import READERS, Problem, ReturnImportError, import_903, import_903_years
+from casework.looked_after.imports import (
+    READERS,
+    ImportResult,
+    Problem,
+    ReturnImportError,
+    import_903,
+    import_903_years,
+)
+from casework.looked_after.imports.writing import WRITE_ORDER
 from casework.organisations import services as org_services
 from casework.organisations.models import Organisation, Worker
 from casework.people.models import Person
@@ -420,6 +428,16 @@ def test_a_social_worker_of_another_organisation_is_refused(taking_on):
     assert _counts() == before
 
 
+def test_import_results_name_records_in_words_never_models():
+    every = {model.__name__: 2 for model in WRITE_ORDER}
+    result = ImportResult(commissioner=AUTHORITY, year=2026, children=2, rows=9, created=every, updated=every)
+
+    summary = result.summary()
+
+    assert not [name for name in every if name in summary], summary
+    assert "people, 2 children, 2 cases, 2 episodes of care, 2 social worker allocations" in summary
+
+
 def test_every_exported_column_is_read_in_the_exporters_order():
     assert {table: list(columns) for table, columns in READERS.items()} == COLUMNS
 
@@ -646,7 +664,8 @@ def test_the_command_prints_problems_and_exits_1_then_imports_and_exits_0(taking
 
     call_command("import_903", str(good), practice=taking_on.practice.org.name, stdout=out, stderr=err, **options)
 
-    assert "Leeds City Council 2025/26: 2 children, 12 rows read; created Worker 2, Person 2, " in out.getvalue()
+    said = "Leeds City Council 2025/26: 2 children, 12 rows read; created 2 social workers of the authority, 2 people"
+    assert said in out.getvalue()
     assert la.LookedAfterChild.objects.count() == 2
 
 

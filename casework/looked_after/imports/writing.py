@@ -59,8 +59,8 @@ class ImportResult:
         return sum(self.created.values()) + sum(self.updated.values())
 
     def summary(self) -> str:
-        created = ", ".join(f"{name} {n}" for name, n in self.created.items() if n) or "nothing"
-        updated = ", ".join(f"{name} {n}" for name, n in self.updated.items() if n) or "nothing"
+        created = _in_words(self.created)
+        updated = _in_words(self.updated)
         return (
             f"{codes.year_label(self.year)}: {self.children} children, {self.rows} rows read; "
             f"created {created}; updated {updated}"
@@ -179,6 +179,33 @@ WRITE_ORDER = (
     PreviousPermanence,
     DeprivationOfLiberty,
 )
+# What the records are called on the page (``ImportResult`` counts them by model).
+RECORD_WORDS = {
+    Worker: "social workers of the authority",
+    Person: "people",
+    LookedAfterChild: "children",
+    Case: "cases",
+    Episode: "episodes of care",
+    Allocation: "social worker allocations",
+    Review: "reviews",
+    MissingEpisode: "missing episodes",
+    HealthCheck: "health checks",
+    StrengthsDifficulties: "strengths and difficulties scores",
+    Conviction: "convictions",
+    SubstanceMisuse: "substance misuse records",
+    CareLeaverContact: "care leaver contacts",
+    Adoption: "adoptions",
+    AdoptionDecision: "decisions to place for adoption",
+    PreviousPermanence: "previous permanence records",
+    DeprivationOfLiberty: "deprivation of liberty orders",
+}
+_WORDS_BY_NAME = {model.__name__: words for model, words in RECORD_WORDS.items()}
+
+
+def _in_words(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {_WORDS_BY_NAME[name]}" for name, n in counts.items() if n) or "nothing"
+
+
 # Why the case closes, from how the child's care ended.
 CLOSE_REASONS = {"E2": Case.CloseReason.DIED, "E3": Case.CloseReason.MOVED_AWAY}
 # Rows that may be open (no end) only one at a time: ending one is written before opening another.
