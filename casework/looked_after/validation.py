@@ -54,6 +54,15 @@ class ValidationResult:
     # errors the validator could not judge for want of history, each confirmed against the
     # child's full record here; shown apart, never silently dropped
     confirmed_by_history: list[dict] = field(default_factory=list)
+    # errors of rules that judge the whole year, in a year still running: due by 31 March, not wrong
+    # yet (looked_after/year_end.py); set apart by ``set_apart_not_yet_due``
+    due_by_year_end: list[dict] = field(default_factory=list)
+
+    @property
+    def due_label(self) -> str:
+        from casework.looked_after import year_end
+
+        return year_end.due_label(self.year)
 
     @property
     def unexpected_failures(self) -> list[str]:
@@ -70,6 +79,16 @@ class ValidationResult:
         for error in self.errors:
             counts[error["code"]] = counts.get(error["code"], 0) + 1
         return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+def set_apart_not_yet_due(result: ValidationResult, *, as_of) -> ValidationResult:
+    """While the collection year has not ended on ``as_of``, move the errors of rules that judge the
+    whole year (``year_end.DUE_BY_YEAR_END``) to ``due_by_year_end``; a past year is judged in full."""
+    from casework.looked_after import year_end
+
+    result.errors, due = year_end.split(result.errors, year=result.year, as_of=as_of)
+    result.due_by_year_end.extend(due)
+    return result
 
 
 def validator_python() -> Path:

@@ -20,7 +20,12 @@ from casework.core import access
 from casework.core.views import form_action
 from casework.looked_after import forms, imports, rules, selectors, services
 from casework.looked_after.export import FILE_NAMES, build_return
-from casework.looked_after.validation import ValidatorUnavailable, confirm_against_history, validate_directory
+from casework.looked_after.validation import (
+    ValidatorUnavailable,
+    confirm_against_history,
+    set_apart_not_yet_due,
+    validate_directory,
+)
 from casework.organisations import selectors as org_selectors
 from casework.people import selectors as people_selectors
 
@@ -213,7 +218,7 @@ def return_check(request):
     """A manager runs the DfE rules over the practice's part of an authority's return before it goes."""
     access.require(request.user, "looked_after.return_check")
     form = forms.ReturnCheckForm(request.GET or None, commissioners=org_selectors.our_commissioners(actor=request.user))
-    result, problem, by_child = None, "", []
+    result, problem, by_child, due_by_child = None, "", [], []
     if request.GET and form.is_valid():
         commissioner, year = form.cleaned_data["commissioner"], form.cleaned_data["year"]
         children = selectors.practice_return_children(actor=request.user, commissioner=commissioner)
@@ -224,23 +229,31 @@ def return_check(request):
         if result is not None:
             # a child restricted from the manager is named but their errors are not shown
             known = {c.child_id: c for c in children.select_related("person")}
-            for child_id, errors in sorted(result.by_child().items()):
-                child = known.get(child_id)
-                links = [
-                    {
-                        **e,
-                        "url": f"{reverse('looked_after_child', args=[child.pk])}#{TABLE_ANCHORS.get(e['table'], '')}",
-                    }
-                    if child
-                    else e
-                    for e in errors
-                ]
-                by_child.append((child_id, child, links))
+            by_child = _by_child(result.errors, known)
+            due_by_child = _by_child(result.due_by_year_end, known)
     return render(
         request,
         "looked_after/return_check.html",
-        {"form": form, "result": result, "by_child": by_child, "problem": problem},
+        {"form": form, "result": result, "by_child": by_child, "due_by_child": due_by_child, "problem": problem},
     )
+
+
+def _by_child(items: list[dict], known: dict) -> list[tuple]:
+    """(child id, child, items each with a link to the part of the child's page to fix), by child."""
+    grouped: dict[str, list[dict]] = {}
+    for item in items:
+        grouped.setdefault(item["child"], []).append(item)
+    rows = []
+    for child_id, errors in sorted(grouped.items()):
+        child = known.get(child_id)
+        links = [
+            {**e, "url": f"{reverse('looked_after_child', args=[child.pk])}#{TABLE_ANCHORS.get(e['table'], '')}"}
+            if child
+            else e
+            for e in errors
+        ]
+        rows.append((child_id, child, links))
+    return rows
 
 
 def _validate(children, authority: str, year: int):
@@ -251,7 +264,9 @@ def _validate(children, authority: str, year: int):
         current = Path(scratch) / str(year)
         build_return(children=children, year=year).write(current)
         result = validate_directory(current, year=year, authority=authority, previous=previous)
-    return confirm_against_history(result, children=children)
+    confirm_against_history(result, children=children)
+    # a year still running: what the DfE judges on 31 March is due, not wrong (looked_after/year_end.py)
+    return set_apart_not_yet_due(result, as_of=timezone.localdate())
 
 
 def return_download(request):
