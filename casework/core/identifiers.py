@@ -87,3 +87,20 @@ def is_valid_postcode(value: str) -> bool:
     """A UK postcode in Royal Mail format, or the special GIR 0AA."""
     postcode = normalise_postcode(value)
     return postcode == "GIR 0AA" or _POSTCODE.match(postcode) is not None
+
+
+# Ofsted unique reference numbers as the SSDA903 return takes them: SC and 6 digits (children's
+# homes and agencies, like SC055123), 6 or 7 digits (Ofsted's numeric URNs), or XXXXXXX, the
+# placeholder for a placement through a regional adoption agency (DfE rule 242).
+URN_FOR_ADOPTION_AGENCY = "XXXXXXX"
+_URN = re.compile(r"SC\d{6}|\d{6,7}|" + URN_FOR_ADOPTION_AGENCY)
+
+
+def normalise_urn(value: str) -> str:
+    """URNs are written sc123456 or ' SC123456 '; stored uppercase without spaces round them."""
+    return (value or "").strip().upper()
+
+
+def is_valid_urn(value: str) -> bool:
+    """An Ofsted URN in the 903 format (see ``_URN``)."""
+    return _URN.fullmatch(normalise_urn(value)) is not None

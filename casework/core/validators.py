@@ -33,3 +33,14 @@ def validate_swe_registration(value: str) -> None:
 def validate_postcode(value: str) -> None:
     if not identifiers.is_valid_postcode(value):
         raise ValidationError("Enter a real UK postcode, like LS1 4AP", code="invalid_postcode")
+
+
+URN_MESSAGE = (
+    "Enter the placement's Ofsted URN as Ofsted writes it: SC and 6 digits (like SC123456), or 6 or 7 "
+    "digits, or XXXXXXX for a placement through a regional adoption agency"
+)
+
+
+def validate_urn(value: str) -> None:
+    if not identifiers.is_valid_urn(value):
+        raise ValidationError(URN_MESSAGE, code="invalid_urn")

@@ -4,7 +4,9 @@ ended (H5, P2, Z1) or starts later (K3, Z11-Z14) is refused with a message again
 
 from django import forms
 
+from casework.core import identifiers
 from casework.core.forms import GdsForm, VersionedForm, choice_field, date_field
+from casework.core.validators import validate_urn
 from casework.looked_after import codes
 from casework.looked_after.models import HealthCheck
 
@@ -47,8 +49,19 @@ class PlacementFields(GdsForm):
     placement_type = code_field("Placement type", codes.PLACEMENT_TYPE)
     placement_provider = code_field("Placement provider", codes.PLACEMENT_PROVIDER, required=False)
     placement_postcode = postcode_field("Placement postcode", required=False)
-    urn = forms.CharField(label="Ofsted URN of the placement", max_length=8, required=False)
+    urn = forms.CharField(
+        label="Ofsted URN of the placement",
+        max_length=10,
+        required=False,
+        help_text="SC and 6 digits, or 6 or 7 digits; XXXXXXX for a regional adoption agency",
+    )
     intended_until_18 = YesNoField("Is the placement meant to last until the child is 18?")
+
+    def clean_urn(self):
+        value = identifiers.normalise_urn(self.cleaned_data["urn"])
+        if value:
+            validate_urn(value)
+        return value
 
 
 class CareStartForm(PlacementFields):

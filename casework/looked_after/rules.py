@@ -10,6 +10,8 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
+from casework.core import identifiers
+from casework.core.validators import URN_MESSAGE
 from casework.looked_after import codes
 
 SHORT_BREAK_STATUSES = frozenset({"V3", "V4"})
@@ -101,6 +103,11 @@ PROVIDER_NOT_FOR = {
 }
 
 
+URN_FORMAT = URN_MESSAGE
+# DfE rule 242: the URN XXXXXXX (a regional adoption agency) only for these placements
+URN_PLACEHOLDER_PLACEMENTS = frozenset({"A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6"})
+
+
 def placement_problems(placement_type: str, provider: str, urn: str, year: int) -> dict[str, str]:
     """What the DfE rules would flag about one placement's codes in a collection year."""
     problems = {}
@@ -122,6 +129,10 @@ def placement_problems(placement_type: str, provider: str, urn: str, year: int) 
     if codes.needs_urn(placement_type):
         if not urn:
             problems["urn"] = "Enter the Ofsted URN of the placement"
+        elif not identifiers.is_valid_urn(urn):
+            problems["urn"] = URN_FORMAT
+        elif urn == identifiers.URN_FOR_ADOPTION_AGENCY and placement_type not in URN_PLACEHOLDER_PLACEMENTS:
+            problems["urn"] = "XXXXXXX is only for adoption and foster placements through a regional adoption agency"
     elif urn:
         problems["urn"] = "Leave the URN blank for this placement type"
     return problems

@@ -1,9 +1,11 @@
 from django import forms
+from django.utils import timezone
 
 from casework.core import identifiers
 from casework.core.codes import Ethnicity, Sex
 from casework.core.forms import GdsForm, VersionedForm, choice_field, date_field
 from casework.core.validators import validate_nhs_number, validate_postcode, validate_upn
+from casework.people import rules
 from casework.people.models import Relationship
 
 
@@ -75,6 +77,13 @@ class PersonForm(GdsForm):
         if value:
             value = identifiers.normalise_postcode(value)
             validate_postcode(value)
+        return value
+
+    def clean_date_of_birth(self):
+        value = self.cleaned_data["date_of_birth"]
+        problem = rules.date_of_birth_problem(value, today=timezone.localdate())
+        if problem:
+            raise forms.ValidationError(problem)
         return value
 
     def clean(self):

@@ -1,6 +1,6 @@
-"""Pure rules about people: relationship inverses, name keys, ages. No ORM."""
+"""Pure rules about people: relationship inverses, name keys, ages, dates of birth. No ORM."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import jellyfish
 
@@ -40,3 +40,22 @@ def age_on(date_of_birth: date | None, on: date) -> int | None:
     if (on.month, on.day) < (date_of_birth.month, date_of_birth.day):
         years -= 1
     return years
+
+
+def date_of_birth_problem(date_of_birth: date | None, *, today: date) -> str | None:
+    """Nobody is born in the future: an unborn child has an expected date of birth instead."""
+    if date_of_birth is not None and date_of_birth > today:
+        return "The date of birth cannot be in the future: for an unborn child, give the expected date of birth"
+    return None
+
+
+def likely_same_birth_dates(date_of_birth: date) -> set[date]:
+    """The dates of birth that may be this one mistyped: itself, a day either side, and the day
+    and month swapped (3/2 for 2/3) when that is a date. Used to warn of a likely duplicate."""
+    dates = {date_of_birth, date_of_birth - timedelta(days=1), date_of_birth + timedelta(days=1)}
+    if date_of_birth.day <= 12:
+        try:
+            dates.add(date(date_of_birth.year, date_of_birth.day, date_of_birth.month))
+        except ValueError:  # 31/1 swapped is no date
+            pass
+    return dates

@@ -32,7 +32,13 @@ def _name_score(tokens: list[str], person: Person) -> float:
 
 
 def person_search(
-    *, actor, name: str = "", date_of_birth: date | None = None, nhs_number: str = "", upn: str = ""
+    *,
+    actor,
+    name: str = "",
+    date_of_birth: date | None = None,
+    nhs_number: str = "",
+    upn: str = "",
+    near_date_of_birth: bool = False,
 ) -> list[SearchResult]:
     """People in the actor's scope matching every criterion given, best match first.
 
@@ -40,6 +46,7 @@ def person_search(
     then Jaro-Winkler similarity ranks them, so "Jonh Smiht" finds John Smith. A person
     restricted from the actor is found by name only (``is_restricted`` on the result): a match
     on a date of birth or a number would tell the searcher that detail of the record.
+    ``near_date_of_birth`` also matches the dates a typing slip gives (``rules.likely_same_birth_dates``).
     """
     access.require(actor, "person.view")
     people = access.scoped(actor, Person, restricted="mark")
@@ -52,7 +59,9 @@ def person_search(
         people = people.filter(nhs_number=identifiers.normalise_nhs_number(nhs_number))
     if upn:
         people = people.filter(upn=upn.strip().upper())
-    if date_of_birth:
+    if date_of_birth and near_date_of_birth:
+        people = people.filter(date_of_birth__in=rules.likely_same_birth_dates(date_of_birth))
+    elif date_of_birth:
         people = people.filter(date_of_birth=date_of_birth)
     for token in tokens:
         # every word must sound like, or start like, one of the person's names
@@ -72,14 +81,18 @@ def possible_duplicates(
     *, actor, given_name: str, family_name: str, date_of_birth: date | None, nhs_number: str = ""
 ) -> list[Person]:
     """Existing people the actor can see who may be the one about to be recorded:
-    the same NHS number, or a similar name with the same date of birth."""
+    the same NHS number, or a similar name with the same date of birth or one a slip of the
+    keyboard away (a day out, or day and month swapped)."""
     people = access.scoped(actor, Person)
     matches: dict[int, Person] = {}
     if nhs_number:
         for p in people.filter(nhs_number=identifiers.normalise_nhs_number(nhs_number)):
             matches[p.pk] = p
     if date_of_birth:
-        for result in person_search(actor=actor, name=f"{given_name} {family_name}", date_of_birth=date_of_birth):
+        near = person_search(
+            actor=actor, name=f"{given_name} {family_name}", date_of_birth=date_of_birth, near_date_of_birth=True
+        )
+        for result in near:
             matches.setdefault(result.person.pk, result.person)
     return list(matches.values())
 

@@ -51,6 +51,12 @@ def _normalise(fields: dict) -> dict:
     return fields
 
 
+def _check_date_of_birth(fields: dict) -> None:
+    problem = rules.date_of_birth_problem(fields.get("date_of_birth"), today=timezone.localdate())
+    if problem:
+        raise ValidationError({"date_of_birth": problem})
+
+
 def _set_name_keys(person: Person) -> None:
     person.given_name_key = rules.name_key(person.given_name)
     person.family_name_key = rules.name_key(person.family_name)
@@ -67,6 +73,7 @@ def person_create(*, actor, **fields) -> Person:
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"Unknown person fields: {sorted(unknown)}")
+    _check_date_of_birth(fields)
     person = Person(organisation_id=actor.organisation_id, **_normalise(fields))
     _set_name_keys(person)
     clean_and_save(person, actor=actor)
@@ -81,6 +88,7 @@ def person_update(*, actor, person: Person, version: int | None = None, **fields
     access.require(actor, "person.update")
     person = concurrency.lock_current(person)
     concurrency.check_version(person, version, hidden=("nhs_number",))
+    _check_date_of_birth(fields)
     changed = []
     for name, value in _normalise(fields).items():
         if name not in PERSON_FIELDS:
