@@ -57,6 +57,7 @@ restate the earlier details: import the years together instead.
 """
 
 import logging
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -65,6 +66,7 @@ from casework.audit.services import audit_record
 from casework.core import access
 from casework.looked_after import codes
 from casework.looked_after.imports.cells import READERS
+from casework.looked_after.imports.matching import BY_UPN, Match, match_children
 from casework.looked_after.imports.problems import Problem, ReturnImportError
 from casework.looked_after.imports.reading import read_return
 from casework.looked_after.imports.writing import ImportResult, YearWriter, child_details
@@ -106,19 +108,20 @@ def _check_arguments(practice: Organisation, commissioner: Organisation, years) 
         )
 
 
-def import_903_years(
-    *,
-    actor,
-    commissioner: Organisation,
-    years: dict[int, dict[str, bytes]],
-    into_practice: Organisation | None = None,
-) -> list[ImportResult]:
-    """Import several collection years (``{2025: files, 2026: files}``), oldest first, all or nothing.
+@dataclass
+class Prepared:
+    """Files read, checked and matched to who is recorded: ready to write."""
 
-    ``files`` maps a file name (``header.csv`` ...) to its bytes. Every file of every year is read
-    and checked before anything is written; then the years are written in one transaction.
-    Raises ReturnImportError with the problems found, having written nothing.
-    """
+    practice: Organisation
+    commissioner: Organisation
+    parsed_years: list
+    details: dict[str, dict]
+    matches: dict[str, Match]
+
+
+def prepare(*, actor, commissioner: Organisation, years: dict[int, dict[str, bytes]], into_practice=None) -> Prepared:
+    """Read and check every file of every year (a zip is opened first) and match each child to who is
+    recorded; raises ReturnImportError with every problem found. Reads only."""
     practice = _practice_of(actor, into_practice)
     _check_arguments(practice, commissioner, years)
     parsed_years, problems = [], []
@@ -129,35 +132,75 @@ def import_903_years(
     if problems:
         raise ReturnImportError(problems)
     details = child_details(parsed_years)
+    upns = {code: known.get("upn", "") for code, known in details.items()}
+    matches, problems = match_children(
+        practice=practice, commissioner=commissioner, parsed_years=parsed_years, upns=upns
+    )
+    if problems:
+        raise ReturnImportError(problems)
+    return Prepared(practice, commissioner, parsed_years, details, matches)
+
+
+def write_years(prepared: Prepared, *, actor) -> list[YearWriter]:
+    """Write every year, oldest first, inside the caller's transaction; each writer holds what it did."""
     today = timezone.localdate()
-    results = []
+    matched = {code: m.person_id for code, m in prepared.matches.items() if m.how == BY_UPN}
+    writers = []
+    for parsed in prepared.parsed_years:
+        writer = YearWriter(
+            actor=actor,
+            practice=prepared.practice,
+            commissioner=prepared.commissioner,
+            parsed=parsed,
+            details=prepared.details,
+            today=today,
+            matched_people=matched,
+        )
+        writer.result = writer.run()
+        writers.append(writer)
+    return writers
+
+
+def audit_years(prepared: Prepared, writers: list[YearWriter], *, actor) -> None:
+    ons = prepared.commissioner.ons_code
+    for writer in writers:
+        result = writer.result
+        created, updated = sum(result.created.values()), sum(result.updated.values())
+        audit_record(
+            actor=actor,
+            action="import",
+            object_type="ssda903",
+            object_id=f"{ons}/{result.year}",
+            children=result.children,
+            rows=result.rows,
+            created=created,
+            updated=updated,
+        )
+        logger.info(
+            "903 import %s/%s: %s children, %s rows, %s created, %s updated",
+            *(ons, result.year, result.children, result.rows, created, updated),
+        )
+
+
+def import_903_years(
+    *,
+    actor,
+    commissioner: Organisation,
+    years: dict[int, dict[str, bytes]],
+    into_practice: Organisation | None = None,
+) -> list[ImportResult]:
+    """Import several collection years (``{2025: files, 2026: files}``), oldest first, all or nothing,
+    with no preview (the command and the tests; the page previews first: ``batches.py``).
+
+    ``files`` maps a file name (``header.csv`` ...) to its bytes. Every file of every year is read
+    and checked before anything is written; then the years are written in one transaction.
+    Raises ReturnImportError with the problems found, having written nothing.
+    """
+    prepared = prepare(actor=actor, commissioner=commissioner, years=years, into_practice=into_practice)
     with transaction.atomic():
-        for parsed in parsed_years:
-            writer = YearWriter(
-                actor=actor, practice=practice, commissioner=commissioner, parsed=parsed, details=details, today=today
-            )
-            result = writer.run()
-            audit_record(
-                actor=actor,
-                action="import",
-                object_type="ssda903",
-                object_id=f"{commissioner.ons_code}/{parsed.year}",
-                children=result.children,
-                rows=result.rows,
-                created=sum(result.created.values()),
-                updated=sum(result.updated.values()),
-            )
-            logger.info(
-                "903 import %s/%s: %s children, %s rows, %s created, %s updated",
-                commissioner.ons_code,
-                parsed.year,
-                result.children,
-                result.rows,
-                sum(result.created.values()),
-                sum(result.updated.values()),
-            )
-            results.append(result)
-    return results
+        writers = write_years(prepared, actor=actor)
+        audit_years(prepared, writers, actor=actor)
+    return [writer.result for writer in writers]
 
 
 def import_903(

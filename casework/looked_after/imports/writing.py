@@ -215,8 +215,19 @@ OPEN_FIELD = {Episode: "end_date", Allocation: "end_date", Case: "closed_on"}
 class YearWriter:
     """Merges one year's rows into what is recorded, then writes the differences."""
 
-    def __init__(self, *, actor, practice, commissioner, parsed: ParsedYear, details: dict[str, dict], today: date):
+    def __init__(
+        self,
+        *,
+        actor,
+        practice,
+        commissioner,
+        parsed: ParsedYear,
+        details: dict[str, dict],
+        today: date,
+        matched_people: dict[str, int] | None = None,
+    ):
         self.actor = actor
+        self.matched_people = matched_people or {}  # CHILD -> the person (already recorded) they are
         self.practice = practice
         self.commissioner = commissioner
         self.parsed = parsed
@@ -256,20 +267,23 @@ class YearWriter:
         by_id = {child.child_id: child for child in recorded}
         self.code_of = {child.pk: code for code, child in by_id.items()}
         self.child = {}
+        wanted = [pk for code, pk in self.matched_people.items() if code not in by_id]
+        people = {p.pk: p for p in self.track.load(Person.objects.filter(pk__in=wanted))} if wanted else {}
         for row in self.parsed.rows("Header"):
             child = by_id.get(row["CHILD"])
             if child is not None and child.organisation_id != self.practice.pk:
                 self.problem("Header", row, "CHILD", "this child is recorded in Casework by another practice")
                 continue
             if child is None:
-                child = self._new_child(row["CHILD"])
+                child = self._new_child(row["CHILD"], people.get(self.matched_people.get(row["CHILD"])))
             else:
                 self.track.load([child, child.person])
             self._update_child(child, self.details[row["CHILD"]])
             self.child[row["CHILD"]] = child
 
-    def _new_child(self, code: str) -> LookedAfterChild:
-        person = self.track.add(
+    def _new_child(self, code: str, person: Person | None) -> LookedAfterChild:
+        """The child's record, for the person already recorded that they were matched to, else a new person."""
+        person = person or self.track.add(
             Person(
                 organisation=self.practice,
                 given_name=UNKNOWN_GIVEN_NAME,
