@@ -6,4 +6,7 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self):
-        from casework.accounts import receivers  # noqa: F401  (connects the lockout receiver)
+        from casework.accounts import (  # noqa: F401
+            checks,  # registers the demo sign-in's system checks
+            receivers,  # connects the lockout receiver
+        )

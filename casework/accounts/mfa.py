@@ -156,6 +156,13 @@ def verify_recovery_code(request, code: str) -> Outcome:
         return _verify(request, device, normalise_recovery_code(code), method="recovery_code")
 
 
+def verify_demo_device(request, device: TOTPDevice) -> None:
+    """The demo's one-click sign-in (``casework/accounts/demo.py`` decides when it may be used): this
+    session verified by the user's demo authenticator without its code, audited as a second factor."""
+    django_otp.login(request, device)
+    _audit(request.user, "mfa_verified", method="demo_sign_in")
+
+
 def _verify(request, device, token: str, *, method: str) -> Outcome:
     """One sign-in check for either kind of device (locked by the caller): throttled, audited,
     and on success the session marked verified by this device."""

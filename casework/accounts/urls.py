@@ -6,6 +6,7 @@ from casework.accounts import views
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("demo-sign-in/", views.demo_sign_in, name="demo_sign_in"),
     path("mfa/", views.mfa_security, name="mfa_security"),
     path("mfa/setup/", views.mfa_setup, name="mfa_setup"),
     path("mfa/verify/", views.mfa_verify, name="mfa_verify"),

@@ -5,13 +5,15 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
-from casework.accounts import mfa
+from casework.accounts import demo, mfa
 from casework.accounts.forms import AuthenticatorCodeForm, RecoveryCodeForm, SignInForm
 from casework.accounts.middleware import mfa_passed, mfa_url
 
@@ -28,6 +30,38 @@ class SignInView(LoginView):
         if not settings.CASEWORK_MFA_REQUIRED:
             return next_url
         return mfa_url(self.request.user, next_url)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **_demo_context()}
+
+
+def _demo_context(error: str = "") -> dict:
+    """The sign-in page's "Sign in as a demo user" buttons, when the demo's one-click sign-in is on."""
+    if not demo.demo_sign_in_on():
+        return {}
+    return {"demo_users": demo.demo_users(), "demo_error": error}
+
+
+@never_cache
+@login_not_required
+def demo_sign_in(request):
+    """The demo only: one click signs out whoever is signed in and signs in as a demo user
+    (casework/accounts/demo.py says when; anywhere else this address does not exist)."""
+    if not demo.demo_sign_in_on():
+        raise Http404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    user = demo.sign_in_as_demo_user(request, request.POST.get("username", ""))
+    if user is None:
+        error = (
+            "Choose one of the demo users below. A demo user whose password has been changed cannot be "
+            "signed in with one click: sign in with their password and a code instead"
+        )
+        return render(request, "accounts/login.html", {"form": SignInForm(request), **_demo_context(error)})
+    messages.success(
+        request, f"You are signed in as {user.username} ({user.get_role_display()}, {user.organisation.name})"
+    )
+    return redirect(settings.LOGIN_REDIRECT_URL)
 
 
 def _next_url(request) -> str:

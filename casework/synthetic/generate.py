@@ -35,6 +35,9 @@ from casework.synthetic.chance import weighted
 from casework.synthetic.looked_after import LookedAfterWriter
 
 DEMO_PASSWORD = "casework-demo-2026"  # noqa: S105 (published in the README: synthetic demo only)
+# The audit log entry every seed ends with: it marks the database as one the seed filled (a demo
+# database, where the demo's one-click sign-in may be switched on: casework/accounts/demo.py).
+SEED_OBJECT_TYPE = "synthetic.seed"
 BATCH = 2000
 CASES_PER_FTE = 15
 
@@ -1060,7 +1063,7 @@ class _Generator:
         self._users_and_rest()
         LookedAfterWriter(self).write()
         self.demo_logins()
-        audit_record(actor=None, action="create", object_type="synthetic.seed", people=self.summary.people)
+        audit_record(actor=None, action="create", object_type=SEED_OBJECT_TYPE, people=self.summary.people)
         return self.summary
 
     def _users_and_rest(self):
