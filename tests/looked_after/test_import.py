@@ -87,6 +87,10 @@ def authority_returns(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def taking_on(db):
+    return make_taking_on()
+
+
+def make_taking_on():
     """The authority (same ONS code: CHILD identifiers are the authority's) and a practice it commissions."""
     authority = org_services.organisation_create(
         actor=None, name="Leeds City Council", kind="commissioner", commissioner_type="la", ons_code=AUTHORITY

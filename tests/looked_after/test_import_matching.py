@@ -13,12 +13,16 @@ from casework.organisations import services as org_services
 from casework.people import services as people_services
 from casework.people.models import Person
 from tests.conftest import TODAY
-from tests.looked_after.test_import import UPN, _counts, _encoded, _import_texts, small_return
-from tests.looked_after.test_import import taking_on  # noqa: F401  (the fixture)
+from tests.looked_after.test_import import UPN, _counts, _encoded, _import_texts, make_taking_on, small_return
 
 
 @pytest.fixture
-def second_authority(taking_on):  # noqa: F811
+def taking_on(db):
+    return make_taking_on()
+
+
+@pytest.fixture
+def second_authority(taking_on):
     """Another authority commissioning the same practice."""
     other = org_services.organisation_create(
         actor=None, name="Bradford Council", kind="commissioner", commissioner_type="la", ons_code="E08000032"
@@ -92,7 +96,8 @@ def test_a_upn_recorded_for_someone_of_another_date_of_birth_is_refused(taking_o
         _import_texts(taking_on)
 
     assert [str(p) for p in refused.value.problems] == [
-        f"header.csv:2: UPN: this UPN is recorded for someone else (Casework ID {other.pk}, another date of birth or sex)"
+        f"header.csv:2: UPN: this UPN is recorded for someone else (Casework ID {other.pk}, "
+        "another date of birth or sex)"
     ]
     assert _counts() == before
 
