@@ -22,6 +22,7 @@ def test_demo_logins_prints_a_key_and_demo_code_gets_a_person_past_mfa(world, cl
     call_command("demo_logins", stdout=out)
     printed = out.getvalue()
     assert "demo_code p1.practitioner" in printed and "demo database only" in printed
+    assert "Sign in as a demo user" in printed  # the one-click switch make demo turns on
     key = re.search(r"key: ([A-Z2-7 ]+)", printed).group(1).strip()
     again = StringIO()
     call_command("demo_logins", stdout=again)
