@@ -3,6 +3,7 @@ files refused with file, row, column and reason, having written nothing."""
 
 import csv
 import io
+import zipfile
 from collections import Counter
 from datetime import date
 from types import SimpleNamespace
@@ -695,3 +696,36 @@ def test_the_command_takes_earlier_years_from_their_folders(taking_on, tmp_path)
         "Leeds City Council 2025/26",
     ]
     assert AuditEvent.objects.filter(action="import").count() == 2
+
+
+def _zipped(texts: dict[str, str], folder: str = "") -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in texts.items():
+            archive.writestr(f"{folder}{name}", text)
+    return buffer.getvalue()
+
+
+def test_the_zip_commissioners_download_is_imported_like_its_csv_files(taking_on):
+    zipped = {"ssda903-E08000035-2026.zip": _zipped(small_return(), folder="ssda903/")}
+
+    result = import_903(actor=taking_on.actor, commissioner=taking_on.authority, year=2026, files=zipped)
+
+    assert result.created["LookedAfterChild"] == 2 and result.notes == []
+    texts = small_return()
+    original = {table: _rows_of(texts[FILE_NAMES[table]]) for table in COLUMNS if table != "DoLo"}
+    _assert_same_rows(_export(taking_on.authority, 2026), original)
+
+
+def test_a_zip_that_cannot_be_opened_is_refused_by_name(taking_on):
+    before = _counts()
+
+    with pytest.raises(ReturnImportError) as refused:
+        import_903(
+            actor=taking_on.actor, commissioner=taking_on.authority, year=2026, files={"return.zip": b"PK\x03\x04 no"}
+        )
+
+    assert Problem("return.zip", 0, "", "not a zip file that can be opened (save it again, or send the CSVs)") in (
+        refused.value.problems
+    )
+    assert _counts() == before

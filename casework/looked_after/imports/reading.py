@@ -6,6 +6,7 @@ read without a problem are kept per table.
 
 import csv
 import io
+import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -322,13 +323,41 @@ def _check_previous_permanence(parsed: ParsedYear, problems: list[Problem]) -> N
             )
 
 
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a large authority's year is a few megabytes
+
+
+def unzip(files: dict[str, bytes], problems: list[Problem]) -> dict[str, bytes]:
+    """The files, with each zip (as commissioners download the return) replaced by the CSV files in it."""
+    found = {}
+    for name, data in files.items():
+        if not name.lower().endswith(".zip"):
+            found[name] = data
+            continue
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                members = [
+                    m for m in archive.infolist() if not m.is_dir() and m.filename.lower().endswith(".csv")
+                ]
+                members = [m for m in members if not PurePath(m.filename).name.startswith(".")]
+                if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
+                    problems.append(Problem(name, 0, "", "too large once unzipped: more than 200 MB of CSV files"))
+                    continue
+                if not members:
+                    problems.append(Problem(name, 0, "", "holds no CSV files"))
+                for member in members:
+                    found[PurePath(member.filename).name] = archive.read(member)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError):
+            problems.append(Problem(name, 0, "", "not a zip file that can be opened (save it again, or send the CSVs)"))
+    return found
+
+
 def read_return(year: int, files: dict[str, bytes]) -> tuple[ParsedYear, list[Problem]]:
-    """Read and check one year's files without touching the database."""
+    """Read and check one year's files (CSV files, or zips of them) without touching the database."""
     problems: list[Problem] = []
     notes: list[str] = []
     claimed: dict[str, str] = {}
     tables: dict[str, ParsedTable] = {}
-    for name, data in files.items():
+    for name, data in unzip(files, problems).items():
         table = _read_file(PurePath(name).name, data, year, claimed, notes, problems)
         if table is not None:
             tables[table.name] = table
