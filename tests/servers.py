@@ -1,12 +1,16 @@
-"""Real servers for tests that need one (the browser tests, the demo's serving): a free port, and
-waiting for a started server to answer."""
+"""Real servers for tests that need one (the browser tests, the demo's serving): a free port,
+waiting for a started server to answer, and the command the Makefile's demo target serves with."""
 
+import shlex
 import socket
 import subprocess
 import time
+from pathlib import Path
 from urllib.request import urlopen
 
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -25,3 +29,21 @@ def wait_until_answering(server: subprocess.Popen, url: str, seconds: float = 20
             time.sleep(0.1)
     server.kill()
     pytest.fail("the server did not start")
+
+
+def demo_runserver(port: int) -> tuple[dict[str, str], list[str]]:
+    """The environment and the command of the Makefile's demo target's runserver line (as
+    ``make -n demo`` prints it), to serve on ``port`` without the autoreloader."""
+    out = subprocess.run(["make", "-n", "demo"], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
+    lines = [line for line in out.splitlines() if "manage.py runserver" in line]
+    assert len(lines) == 1, out
+    words = shlex.split(lines[0])
+    env = {}
+    while "=" in words[0]:
+        name, _, value = words.pop(0).partition("=")
+        env[name] = value
+    assert "127.0.0.1:8000" in words, words
+    command = [f"127.0.0.1:{port}" if word == "127.0.0.1:8000" else word for word in words]
+    if not Path(command[0]).is_absolute():
+        command[0] = str(ROOT / command[0])
+    return env, [*command, "--noreload"]

@@ -4,7 +4,6 @@ HTTP with no redirect to HTTPS. The server is started exactly as the Makefile's 
 
 import os
 import re
-import shlex
 import subprocess
 from pathlib import Path
 from urllib.error import HTTPError
@@ -12,22 +11,9 @@ from urllib.request import urlopen
 
 import pytest
 
-from tests.servers import free_port, wait_until_answering
+from tests.servers import demo_runserver, free_port, wait_until_answering
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-
-
-def demo_runserver() -> tuple[dict[str, str], list[str]]:
-    """The environment and the command of the Makefile's demo target's runserver line."""
-    out = subprocess.run(["make", "-n", "demo"], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
-    lines = [line for line in out.splitlines() if "manage.py runserver" in line]
-    assert len(lines) == 1, out
-    words = shlex.split(lines[0])
-    env = {}
-    while "=" in words[0]:
-        name, _, value = words.pop(0).partition("=")
-        env[name] = value
-    return env, words
 
 
 def fetch(url: str):
@@ -39,26 +25,21 @@ def fetch(url: str):
 
 
 def test_make_demo_serves_with_debug_off_and_the_demo_sign_in_on():
-    env, _ = demo_runserver()
+    env, command = demo_runserver(8001)
+    assert command[-3:] == ["runserver", "127.0.0.1:8001", "--noreload"]
     assert env.get("DJANGO_DEBUG") == "false"
     assert env.get("DJANGO_SECURE_COOKIES") == "false"  # plain HTTP on 127.0.0.1
     assert env.get("CASEWORK_DEMO_SIGN_IN") == "true"
 
 
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory):
-    make_env, command = demo_runserver()
+def empty_demo_server(tmp_path_factory):
+    """The demo's server on an empty database: the pages tried here need no tables."""
     port = free_port()
-    command = [re.sub(r"^127\.0\.0\.1:8000$", f"127.0.0.1:{port}", word) for word in command]
-    assert f"127.0.0.1:{port}" in command
-    if command[0].startswith(".venv/"):
-        command[0] = str(ROOT / command[0])
-    # An empty database: the pages tried here need no tables.
+    make_env, command = demo_runserver(port)
     db = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
     env = {**os.environ, **make_env, "DATABASE_URL": f"sqlite:///{db}"}
-    server = subprocess.Popen(
-        [*command, "--noreload"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     wait_until_answering(server, url)
     yield url
@@ -66,8 +47,8 @@ def demo_server(tmp_path_factory):
     server.wait(timeout=10)
 
 
-def test_a_wrong_address_is_the_products_page_not_found(demo_server):
-    status, headers, body = fetch(f"{demo_server}/no-such-page/")
+def test_a_wrong_address_is_the_products_page_not_found(empty_demo_server):
+    status, headers, body = fetch(f"{empty_demo_server}/no-such-page/")
     html = body.decode()
     assert status == 404
     assert "<title>Page not found – Casework</title>" in html
@@ -75,14 +56,14 @@ def test_a_wrong_address_is_the_products_page_not_found(demo_server):
     assert "Content-Security-Policy" in headers
 
 
-def test_the_favicon_and_every_asset_answer(demo_server):
-    status, headers, body = fetch(f"{demo_server}/favicon.ico")
+def test_the_favicon_and_every_asset_answer(empty_demo_server):
+    status, headers, body = fetch(f"{empty_demo_server}/favicon.ico")
     assert status == 200 and body[:4] == b"\x00\x00\x01\x00"
-    _, _, page = fetch(f"{demo_server}/accounts/login/")
+    _, _, page = fetch(f"{empty_demo_server}/accounts/login/")
     assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', page.decode())
     assert any(a.endswith(".css") for a in assets) and any(a.endswith(".js") for a in assets)
     for asset in assets:
-        status, _, body = fetch(demo_server + asset)
+        status, _, body = fetch(empty_demo_server + asset)
         assert status == 200 and body, asset
         if asset.endswith(".css"):
             # Images and fonts the styles load. The royal arms (govuk-crest.svg) is GOV.UK's alone and
@@ -90,13 +71,13 @@ def test_the_favicon_and_every_asset_answer(demo_server):
             for ref in set(re.findall(r'url\("?(/static/[^")]+)"?\)', body.decode())):
                 if ref.endswith("govuk-crest.svg"):
                     continue
-                assert fetch(demo_server + ref)[0] == 200, ref
+                assert fetch(empty_demo_server + ref)[0] == 200, ref
     templates = "".join(p.read_text() for p in (ROOT / "casework").rglob("templates/**/*.html"))
     assert "govuk-footer__copyright-logo" not in templates
 
 
-def test_plain_http_with_no_redirect_to_https(demo_server):
-    status, headers, _ = fetch(f"{demo_server}/accounts/login/")
+def test_plain_http_with_no_redirect_to_https(empty_demo_server):
+    status, headers, _ = fetch(f"{empty_demo_server}/accounts/login/")
     assert status == 200
     cookie = headers.get("Set-Cookie", "")
     assert "csrftoken=" in cookie and "Secure" not in cookie
