@@ -1,10 +1,13 @@
 """Real servers for tests that need one (the browser tests, the demo's serving): a free port,
 waiting for a started server to answer, and the command the Makefile's demo target serves with."""
 
+import os
 import shlex
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.request import urlopen
 
@@ -47,3 +50,23 @@ def demo_runserver(port: int) -> tuple[dict[str, str], list[str]]:
     if not Path(command[0]).is_absolute():
         command[0] = str(ROOT / command[0])
     return env, [*command, "--noreload"]
+
+
+@contextmanager
+def serving_as_make_demo(db_path: Path, *, before: tuple[str, ...] = ()) -> Iterator[str]:
+    """A server started as the Makefile's demo target starts it, on the SQLite file ``db_path``
+    (after running the manage.py commands in ``before`` with the same environment); yields its
+    address and stops it afterwards."""
+    port = free_port()
+    make_env, command = demo_runserver(port)
+    env = {**os.environ, **make_env, "DATABASE_URL": f"sqlite:///{db_path}"}
+    for name in before:
+        subprocess.run([command[0], "manage.py", name], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_answering(server, url)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

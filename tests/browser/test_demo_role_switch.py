@@ -4,15 +4,12 @@ the browser tests' seeded database after `demo_logins`. Every request the pages 
 wrong address shows "Page not found". Screenshots are kept in test-artifacts/.
 """
 
-import os
 import sqlite3
-import subprocess
-import sys
 import time
 
 import pytest
 
-from tests.servers import ROOT, demo_runserver, free_port, wait_until_answering
+from tests.servers import serving_as_make_demo
 
 from .conftest import ARTIFACTS
 
@@ -23,18 +20,8 @@ def make_demo_server(demo_server, tmp_path_factory):
     db_path = tmp_path_factory.mktemp("make-demo") / "demo.sqlite3"
     with sqlite3.connect(seeded) as source, sqlite3.connect(db_path) as copy:
         source.backup(copy)
-    port = free_port()
-    make_env, command = demo_runserver(port)
-    env = {**os.environ, **make_env, "DATABASE_URL": f"sqlite:///{db_path}"}
-    subprocess.run(
-        [sys.executable, "manage.py", "demo_logins"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
-    )
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    wait_until_answering(server, url)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    with serving_as_make_demo(db_path, before=("demo_logins",)) as url:
+        yield url
 
 
 def test_switching_between_demo_roles_takes_a_click_each(make_demo_server, page):

@@ -2,16 +2,14 @@
 product's 404 page for a wrong address (never Django's list of every URL), the favicon, and plain
 HTTP with no redirect to HTTPS. The server is started exactly as the Makefile's demo target starts it."""
 
-import os
 import re
-import subprocess
 from pathlib import Path
 from urllib.error import HTTPError
 from urllib.request import urlopen
 
 import pytest
 
-from tests.servers import demo_runserver, free_port, wait_until_answering
+from tests.servers import demo_runserver, serving_as_make_demo
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -35,16 +33,8 @@ def test_make_demo_serves_with_debug_off_and_the_demo_sign_in_on():
 @pytest.fixture(scope="module")
 def empty_demo_server(tmp_path_factory):
     """The demo's server on an empty database: the pages tried here need no tables."""
-    port = free_port()
-    make_env, command = demo_runserver(port)
-    db = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    env = {**os.environ, **make_env, "DATABASE_URL": f"sqlite:///{db}"}
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    wait_until_answering(server, url)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    with serving_as_make_demo(tmp_path_factory.mktemp("demo") / "demo.sqlite3") as url:
+        yield url
 
 
 def test_a_wrong_address_is_the_products_page_not_found(empty_demo_server):
