@@ -1,7 +1,7 @@
-"""Reads about cases: caseloads, the case page, allocation history and the chronology."""
+"""Reads about cases: caseloads, the case page and allocation history (the chronology is
+``core/chronology.py``, with this app's entries in ``cases/chronology.py``)."""
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -243,68 +243,6 @@ def note_get(*, actor, note_id: int) -> CaseNote:
     return access.open_record(
         actor, access.scoped(actor, CaseNote, restricted="mark").select_related("person", "author"), pk=note_id
     )
-
-
-@dataclass(frozen=True)
-class ChronologyEvent:
-    on: date
-    kind: str
-    title: str
-    detail: str = ""
-    sort_key: tuple = ()
-
-
-def chronology(*, registrations: list[Registration], cases: list[Case], notes: list[CaseNote]) -> list[ChronologyEvent]:
-    """Every event in a person's record that the actor can see, newest first.
-
-    Built from rows the person page has already read, so it costs no extra queries.
-    """
-    events: list[ChronologyEvent] = []
-    for r in registrations:
-        worker = f" with {r.named_worker}" if r.named_worker else ""
-        events.append(
-            ChronologyEvent(
-                r.start_date, "registration", f"Registered with {r.practice}{worker}", r.get_route_display(), (0, r.pk)
-            )
-        )
-        if r.end_date:
-            events.append(
-                ChronologyEvent(
-                    r.end_date,
-                    "registration",
-                    f"Registration with {r.practice} ended",
-                    r.get_end_reason_display(),
-                    (9, r.pk),
-                )
-            )
-    for c in cases:
-        events.append(
-            ChronologyEvent(
-                c.opened_on, "case", f"{c.get_service_type_display()} case opened", c.open_reason, (1, c.pk)
-            )
-        )
-        for a in c.allocations.all():
-            events.append(
-                ChronologyEvent(
-                    a.start_date, "allocation", f"Allocated to {a.worker}", a.get_change_reason_display(), (2, a.pk)
-                )
-            )
-        if c.closed_on:
-            events.append(
-                ChronologyEvent(
-                    c.closed_on,
-                    "case",
-                    f"{c.get_service_type_display()} case closed",
-                    c.get_close_reason_display(),
-                    (8, c.pk),
-                )
-            )
-    for n in notes:
-        events.append(
-            ChronologyEvent(n.occurred_on, "note", f"{n.get_note_type_display()}: {n.summary}", n.text, (5, n.pk))
-        )
-    events.sort(key=lambda e: (e.on, e.sort_key), reverse=True)
-    return events
 
 
 def commissioned_practice_counts(*, actor) -> list[dict]:

@@ -139,12 +139,21 @@ class ConvictionForm(GdsForm):
 
 
 class MissingForm(GdsForm):
+    """Missing now: leave the return blank and record it later. Back already: give the return."""
+
     submit_label = "Save"
     kind = code_field("Missing or away", codes.MISSING_TYPE)
     start_date = date_field("Date the child went missing or away")
+    end_date = date_field("Date the child came back (leave blank if the child is still missing)", required=False)
+    return_interview_offered = YesNoField("If the child is back: was a return interview offered?", required=False)
+    return_interview_accepted = YesNoField("Was the return interview accepted?", required=False)
+
+
+class MissingReturnForm(GdsForm):
+    submit_label = "Record the return"
     end_date = date_field("Date the child came back")
     return_interview_offered = YesNoField("Was a return interview offered?")
-    return_interview_accepted = YesNoField("Was the return interview accepted?")
+    return_interview_accepted = YesNoField("Was the return interview accepted?", required=False)
 
 
 class UascForm(VersionedForm):

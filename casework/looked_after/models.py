@@ -180,6 +180,10 @@ class Conviction(ChildRecord):
 
 
 class MissingEpisode(ChildRecord):
+    """Missing (M) or away from placement without authorisation (A). Recorded when the child goes
+    missing, with no end date while they are missing (at most one open at a time, the services'
+    rule); the return closes it with the return interview, which is answered only then."""
+
     kind = models.CharField(max_length=1, help_text="M missing, A away from placement without authorisation")
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
@@ -189,7 +193,14 @@ class MissingEpisode(ChildRecord):
 
     class Meta:
         ordering = ["start_date"]
-        constraints = [_dates_in_order("missing_dates_in_order")]
+        constraints = [
+            _dates_in_order("missing_dates_in_order"),
+            models.CheckConstraint(
+                name="return_interview_only_after_return",
+                condition=Q(end_date__isnull=False)
+                | (Q(return_interview_offered__isnull=True) & Q(return_interview_accepted__isnull=True)),
+            ),
+        ]
 
 
 class AdoptionDecision(ChildRecord):

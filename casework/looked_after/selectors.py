@@ -83,6 +83,13 @@ def child_record(*, actor, child: LookedAfterChild) -> dict:
     }
 
 
+def person_missing_now(*, actor, person) -> list[MissingEpisode]:
+    """The person's missing episodes with no return yet, one per looked-after record at most."""
+    return list(
+        access.scoped(actor, MissingEpisode).filter(child__person=person, end_date__isnull=True).order_by("start_date")
+    )
+
+
 def open_missing(*, actor, child: LookedAfterChild):
     return access.scoped(actor, MissingEpisode).filter(child=child, end_date__isnull=True)
 

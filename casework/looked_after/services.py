@@ -620,45 +620,96 @@ def missing_record(
     child: LookedAfterChild,
     kind: str,
     start_date: date,
-    end_date: date,
-    return_interview_offered: bool,
-    return_interview_accepted: bool,
+    end_date: date | None = None,
+    return_interview_offered: bool | None = None,
+    return_interview_accepted: bool | None = None,
 ) -> MissingEpisode:
-    """Missing (M) or away without authorisation (A), recorded once the child is back, with the
-    return interview. The DfE rules read a missing episode against the placement it started from
-    (575, 577), so it must end before that placement does and, being counted by year, not run over
-    31 March."""
+    """Missing (M) or away without authorisation (A): while the child is missing (no end date; the
+    return is recorded later by ``missing_return``) or once they are back, with the return interview.
+    The DfE rules read a missing episode against the placement it started from (575, 577), so a
+    child missing now went missing from the placement they are in now, and a closed episode ends
+    before that placement does and, being counted by year, does not run over 31 March."""
     _not_future("start_date", start_date)
     if kind not in codes.MISSING_TYPE:
         raise ValidationError({"kind": "Choose missing or away from placement"})
     episode = _in_care("start_date", child, start_date)
-    _not_future("end_date", end_date)
-    if end_date < start_date:
-        raise ValidationError({"end_date": "The child came back on or after the day they went missing"})
-    if episode.end_date is not None and end_date >= episode.end_date:
+    still_missing = _open_missing(child)
+    if still_missing is not None:
         raise ValidationError(
-            {"end_date": "The child came back after that placement ended: record it as two missing episodes"}
+            {"start_date": f"The child is already recorded as missing since {still_missing.start_date:%-d %B %Y}: "
+             "record their return first"}
+        )
+    if end_date is None:
+        if return_interview_offered is not None or return_interview_accepted is not None:
+            raise ValidationError(
+                {"end_date": "Enter the date the child came back, or leave the return interview until they are back"}
+            )
+        if episode.end_date is not None:
+            raise ValidationError(
+                {"start_date": "The placement the child went missing from has ended: enter the date they came back"}
+            )
+        if child.missingepisodes.filter(end_date__gte=start_date).exists():
+            raise ValidationError({"start_date": "Another missing episode covers these dates"})
+        return _add(
+            actor,
+            MissingEpisode(organisation_id=child.organisation_id, child=child, kind=kind, start_date=start_date),
         )
     if codes.collection_year_of(end_date) != codes.collection_year_of(start_date):
         raise ValidationError(
             {"end_date": "A missing episode over 31 March is recorded as two: to 31 March and from 1 April"}
         )
-    if return_interview_accepted and not return_interview_offered:
-        raise ValidationError({"return_interview_accepted": "An interview can only be accepted if it was offered"})
     if child.missingepisodes.filter(start_date__lte=end_date, end_date__gte=start_date).exists():
         raise ValidationError({"start_date": "Another missing episode covers these dates"})
-    return _add(
-        actor,
-        MissingEpisode(
-            organisation_id=child.organisation_id,
-            child=child,
-            kind=kind,
-            start_date=start_date,
-            end_date=end_date,
-            return_interview_offered=return_interview_offered,
-            return_interview_accepted=return_interview_accepted,
-        ),
-    )
+    missing = MissingEpisode(organisation_id=child.organisation_id, child=child, kind=kind, start_date=start_date)
+    _returned(missing, episode, end_date, return_interview_offered, return_interview_accepted)
+    return _add(actor, missing)
+
+
+def _open_missing(child: LookedAfterChild) -> MissingEpisode | None:
+    return child.missingepisodes.filter(end_date__isnull=True).first()
+
+
+def _returned(missing: MissingEpisode, episode: Episode, end_date, offered, accepted) -> None:
+    """Close ``missing`` on the child's return, with the return interview (903 MISSING: the
+    interview is offered, and accepted or not, once the child is back)."""
+    _not_future("end_date", end_date)
+    if end_date < missing.start_date:
+        raise ValidationError({"end_date": "The child came back on or after the day they went missing"})
+    if episode.end_date is not None and end_date >= episode.end_date:
+        raise ValidationError(
+            {"end_date": "The child came back after that placement ended: record it as two missing episodes"}
+        )
+    if offered is None:
+        raise ValidationError({"return_interview_offered": "Say whether a return interview was offered"})
+    if accepted and not offered:
+        raise ValidationError({"return_interview_accepted": "An interview can only be accepted if it was offered"})
+    if offered and accepted is None:
+        raise ValidationError({"return_interview_accepted": "Say whether the return interview was accepted"})
+    missing.end_date = end_date
+    missing.return_interview_offered = offered
+    missing.return_interview_accepted = bool(accepted)
+
+
+@_recording
+def missing_return(
+    *,
+    actor,
+    child: LookedAfterChild,
+    end_date: date,
+    return_interview_offered: bool,
+    return_interview_accepted: bool | None = None,
+) -> MissingEpisode:
+    """The child missing now came back: close the open episode. It may close after 31 March: the
+    return for the year it started in reported it open with a blank end date, and the DfE expects
+    the next year's return to carry it again with the same start (rule 576) and this end."""
+    missing = _open_missing(child)
+    if missing is None:
+        raise ValidationError("The child is not recorded as missing now")
+    episode = _in_care("end_date", child, missing.start_date)
+    _returned(missing, episode, end_date, return_interview_offered, return_interview_accepted)
+    clean_and_save(missing, actor=actor)
+    audit_record(actor=actor, action="end", obj=missing)
+    return missing
 
 
 # -- status: UASC, mother -------------------------------------------------------------------

@@ -34,6 +34,13 @@ PERIOD_END_MISREAD_RULES = frozenset({"707"})
 # March, although the next starts that same day. Set apart only when the record shows every
 # allocation ending in those days was followed by the next worker the same day.
 WORKER_CHANGE_MISREAD_RULES = frozenset({"SW11bSTG2"})
+# 575 and 577 ("the placement / care the child went missing from has ended, but the missing episode
+# has no end date") read the episodes after rules 361 and 362 have filled every blank DEC with 31
+# March in place, so a child missing at 31 March from a placement still running is reported as if
+# it had ended. The DfE expects that episode open (blank MIS_END; rule 576 next year). Each such
+# error is checked against the record: kept unless the missing episode and the placement it
+# started from are both still open at 31 March.
+OPEN_MISSING_MISREAD_RULES = frozenset({"575", "577"})
 
 
 class ValidatorUnavailable(RuntimeError):
@@ -135,6 +142,7 @@ def confirm_against_history(result: ValidationResult, *, children) -> Validation
 
     _confirm_open_orders(result, children=children)
     _confirm_worker_changes(result, children=children)
+    _confirm_open_missing(result, children=children)
     suspects = {e["child"] for e in result.errors if e["code"] in HISTORY_BLIND_RULES and e["table"] == "OC3"}
     if not suspects:
         return result
@@ -182,6 +190,28 @@ def _confirm_open_orders(result: ValidationResult, *, children) -> None:
     kept = []
     for error in result.errors:
         misread = error["code"] in PERIOD_END_MISREAD_RULES and error["child"] in confirmed
+        (result.confirmed_by_history if misread else kept).append(error)
+    result.errors = kept
+
+
+def _confirm_open_missing(result: ValidationResult, *, children) -> None:
+    from django.db.models import Q
+
+    from casework.looked_after import codes
+    from casework.looked_after.models import Episode, MissingEpisode
+
+    suspects = {e["child"] for e in result.errors if e["code"] in OPEN_MISSING_MISREAD_RULES}
+    if not suspects:
+        return
+    year_end = codes.collection_end(result.year)
+    ids = dict(children.filter(child_id__in=suspects).values_list("pk", "child_id"))
+    open_at_end = Q(start_date__lte=year_end) & (Q(end_date__isnull=True) | Q(end_date__gt=year_end))
+    missing = dict(MissingEpisode.objects.filter(open_at_end, child_id__in=ids).values_list("child_id", "start_date"))
+    placements = Episode.objects.filter(open_at_end, child_id__in=missing).values_list("child_id", "start_date")
+    confirmed = {ids[pk] for pk, start in placements if start <= missing[pk]}
+    kept = []
+    for error in result.errors:
+        misread = error["code"] in OPEN_MISSING_MISREAD_RULES and error["child"] in confirmed
         (result.confirmed_by_history if misread else kept).append(error)
     result.errors = kept
 

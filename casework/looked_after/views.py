@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
+from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -40,6 +41,7 @@ class Recording:
     anchor: str
     form_kwargs: Callable = lambda actor, child: {}
     intro: str = ""
+    banner: str = ""  # the success banner; "<title>: saved" unless given
 
 
 def _status_now(*fields: str) -> Callable:
@@ -80,7 +82,16 @@ RECORDING = {
         forms.MissingForm,
         services.missing_record,
         "missing",
-        intro="Record a missing or away episode once the child is back, with the return interview.",
+        intro="If the child is missing now, leave the return blank and record it when they are back.",
+        banner="Missing episode recorded",
+    ),
+    "missing-return": Recording(
+        "Record the child's return",
+        forms.MissingReturnForm,
+        services.missing_return,
+        "missing",
+        intro="The child was missing or away: record the day they came back and the return interview.",
+        banner="Return recorded: the missing episode is closed",
     ),
     "uasc": Recording(
         "Unaccompanied asylum-seeking child",
@@ -143,6 +154,7 @@ def child_page(request, looked_after_child_id):
             "outcomes": outcomes,
             # the start of the current period of care, not of the latest episode
             "looked_after_since": rules.looked_after_since(record["episodes"]),
+            "missing_now": next((m for m in record["missing"] if m.end_date is None), None),
             **record,
         },
     )
@@ -182,12 +194,17 @@ def record(request, looked_after_child_id, *, action: str):
         request,
         form,
         lambda: spec.service(actor=request.user, child=child, **form.cleaned_data),
-        done=lambda: redirect(f"{child_url}#{spec.anchor}"),
+        done=lambda: _saved(request, spec.banner or f"{spec.title}: saved", f"{child_url}#{spec.anchor}"),
         title=spec.title,
         caption=f"{child.person.full_name} ({child.child_id})",
         intro=spec.intro,
         back_url=child_url,
     )
+
+
+def _saved(request, banner: str, url: str):
+    messages.success(request, banner)
+    return redirect(url)
 
 
 def recording_urls() -> list:

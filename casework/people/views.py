@@ -5,7 +5,7 @@ from django.urls import reverse
 from casework.cases import selectors as case_selectors
 from casework.cases.forms import CaseNoteForm
 from casework.cases.services import case_note_is_editable
-from casework.core import access
+from casework.core import access, chronology
 from casework.core.views import form_action, form_page, paginate, run_service
 from casework.looked_after import selectors as looked_after_selectors
 from casework.people import selectors, services
@@ -101,11 +101,12 @@ def person_detail(request, person_id):
             "open_cases": open_cases,
             "notes": notes,
             "editable_note_ids": {n.pk for n in notes if case_note_is_editable(actor=actor, note=n)},
-            "chronology": case_selectors.chronology(registrations=registrations, cases=cases, notes=notes),
+            "chronology": chronology.for_person(actor=actor, person=person),
             "relationships": list(selectors.person_relationships(actor=actor, person=person)),
             "households": list(selectors.person_households(actor=actor, person=person)),
             "note_form": note_form,
             "looked_after_records": looked_after_selectors.person_looked_after_records(actor=actor, person=person),
+            "missing_now": looked_after_selectors.person_missing_now(actor=actor, person=person),
             "on_our_list": current is not None,
         },
     )
