@@ -126,15 +126,19 @@ class _Tracker:
         self.new[type(obj)].append(obj)
         return obj
 
-    def changes(self, model) -> tuple[list, list[str]]:
-        changed, fields = [], set()
+    def diffs(self, model) -> list[tuple[models.Model, dict[str, tuple]]]:
+        """Each object of ``model`` loaded and since changed, with {field: (as loaded, now)}."""
+        found = []
         for obj in self.loaded[model]:
             before = self.original[id(obj)]
-            diff = {name for name, value in _values(obj).items() if before[name] != value}
+            diff = {name: (before[name], value) for name, value in _values(obj).items() if before[name] != value}
             if diff:
-                changed.append(obj)
-                fields |= diff
-        return changed, sorted(fields)
+                found.append((obj, diff))
+        return found
+
+    def changes(self, model) -> tuple[list, list[str]]:
+        found = self.diffs(model)
+        return [obj for obj, _ in found], sorted({name for _, diff in found for name in diff})
 
 
 def _set(obj, **values) -> None:
