@@ -53,6 +53,8 @@ urlpatterns = [
     ),
     path("people/<int:person_id>/households/new/", people.household_create, name="household_create"),
     path("households/<int:household_id>/", registration.household_detail, name="household_detail"),
+    path("households/<int:household_id>/members/new/", people.household_member_add, name="household_member_add"),
+    path("households/<int:household_id>/people/new/", people.household_person_create, name="household_person_create"),
     path("households/<int:household_id>/register/", registration.household_register, name="household_register"),
     path("households/<int:household_id>/transfer/", registration.household_transfer, name="household_transfer"),
     path("practice/list/", registration.practice_list, name="practice_list"),

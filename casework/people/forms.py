@@ -100,23 +100,59 @@ class PersonEditForm(VersionedForm, PersonForm):
     pass
 
 
+class PersonInHouseholdForm(PersonForm):
+    """A new person who lives in a household: their details and since when they have lived there."""
+
+    submit_label = "Add to the household"
+    joined_on = date_field("Living in the household since")
+
+    def person_fields(self) -> dict:
+        return {k: v for k, v in super().person_fields().items() if k != "joined_on"}
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """One person picked from those shown (radios), never an id typed: the field's choices are the
+    people offered; the queryset, everyone the user may see, is what a choice is checked against."""
+
+    widget = forms.RadioSelect
+
+    def __init__(self, label: str, **kwargs):
+        super().__init__(queryset=None, label=label, empty_label=None, **kwargs)
+
+    def label_from_instance(self, person):
+        born = f"born {person.date_of_birth:%-d %b %Y}" if person.date_of_birth else "date of birth not known"
+        return f"{person.full_name} ({born})"
+
+    def offer(self, people, queryset) -> None:
+        self.queryset = queryset
+        self.choices = [(p.pk, self.label_from_instance(p)) for p in people]
+
+
 class RelationshipForm(GdsForm):
-    relationship_type = choice_field("This person is the ... of the other person", Relationship.Type.choices)
-    related_person = forms.IntegerField(
-        label="Casework ID of the other person",
-        min_value=1,
-        help_text="Shown under the name on their page. Find them with People search first.",
+    submit_label = "Save the relationship"
+    related_person = PersonChoiceField(
+        "Who is the other person?",
+        error_messages={"required": "Choose the other person", "invalid_choice": "Choose the other person"},
     )
+    relationship_type = choice_field("Relationship", Relationship.Type.choices)
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, person, candidates, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.people = people
+        self.fields["related_person"].offer(candidates, people)
+        self.fields["relationship_type"].label = f"What is {person.full_name} to the other person?"
 
-    def clean_related_person(self):
-        person = self.people.filter(pk=self.cleaned_data["related_person"]).first()
-        if person is None:
-            raise forms.ValidationError("There is no one with that Casework ID in your practice's records")
-        return person
+
+class HouseholdMemberForm(GdsForm):
+    submit_label = "Add to the household"
+    person = PersonChoiceField(
+        "Who is joining the household?",
+        error_messages={"required": "Choose the person to add", "invalid_choice": "Choose the person to add"},
+    )
+    joined_on = date_field("Living in the household since")
+
+    def __init__(self, *args, candidates, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].offer(candidates, people)
 
 
 class HouseholdForm(GdsForm):

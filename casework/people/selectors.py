@@ -135,6 +135,41 @@ def person_and_relatives(*, actor, person: Person) -> QuerySet:
     return access.scoped(actor, Person).filter(Q(pk=person.pk) | Q(pk__in=relatives)).order_by("date_of_birth")
 
 
+def _found(actor, name: str, exclude: set[int]) -> list[Person]:
+    """People found by the tolerant name search, best first, leaving out ``exclude`` and anyone
+    restricted from the actor (they are shown by name only, never picked)."""
+    if not name.strip():
+        return []
+    results = person_search(actor=actor, name=name)
+    return [r.person for r in results if not r.person.is_restricted and r.person.pk not in exclude]
+
+
+def household_member_candidates(*, actor, household, name: str) -> list[Person]:
+    """Whom a practitioner may add to a household: people found by name who do not live there now."""
+    living_there = HouseholdMembership.objects.filter(household=household, left_on__isnull=True)
+    current = set(living_there.values_list("person_id", flat=True))
+    return _found(actor, name, current)
+
+
+def relationship_candidates(*, actor, person: Person, name: str = "") -> list[Person]:
+    """Whom a relationship may be recorded with, picked rather than typed: the people the person
+    lives with now (their current households), then anyone found by ``name``."""
+    households = access.scoped(actor, HouseholdMembership).filter(person=person, left_on__isnull=True)
+    living_with = list(
+        access.scoped(actor, Person, restricted="mark")
+        .filter(
+            household_memberships__household__in=households.values("household"),
+            household_memberships__left_on__isnull=True,
+            is_restricted=False,
+        )
+        .exclude(pk=person.pk)
+        .distinct()
+        .order_by("date_of_birth", "pk")
+    )
+    shown = {person.pk} | {p.pk for p in living_with}
+    return living_with + _found(actor, name, shown)
+
+
 # Restricted records: what the practice manager's restriction pages read.
 
 

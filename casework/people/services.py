@@ -113,6 +113,13 @@ def relationship_create(*, actor, person: Person, related_person: Person, relati
     inverse = rules.INVERSE_RELATIONSHIP.get(relationship_type)
     if inverse is None:
         raise ValidationError({"relationship_type": "Choose a type of relationship"})
+    if Relationship.objects.filter(
+        organisation_id=actor.organisation_id,
+        person=person,
+        related_person=related_person,
+        relationship_type=relationship_type,
+    ).exists():
+        raise ValidationError({"related_person": "This relationship is already recorded"})
     forward = Relationship(
         organisation_id=actor.organisation_id,
         person=person,
@@ -143,6 +150,37 @@ def household_create(*, actor, name: str, members: list[Person], joined_on: date
         clean_and_save(HouseholdMembership(household=household, person=person, joined_on=joined_on), actor=actor)
     audit_record(actor=actor, action="create", obj=household, members=len(members))
     return household
+
+
+def _household_of_practice(actor, household: Household) -> None:
+    if household.organisation_id != actor.organisation_id:
+        raise ValidationError({"household": "Only the practice that recorded the household can change it"})
+
+
+@transaction.atomic
+def household_member_add(*, actor, household: Household, person: Person, joined_on: date) -> HouseholdMembership:
+    """Someone starts living in the household (an existing person the actor can see)."""
+    access.require(actor, "household.manage")
+    _household_of_practice(actor, household)
+    if joined_on > timezone.localdate():
+        raise ValidationError({"joined_on": "The date cannot be in the future"})
+    if HouseholdMembership.objects.filter(household=household, person=person, left_on__isnull=True).exists():
+        raise ValidationError({"person": f"{person.full_name} already lives in this household"})
+    membership = clean_and_save(
+        HouseholdMembership(household=household, person=person, joined_on=joined_on), actor=actor
+    )
+    audit_record(actor=actor, action="create", obj=membership, household_id=household.pk)
+    return membership
+
+
+@transaction.atomic
+def person_create_in_household(*, actor, household: Household, joined_on: date, **fields) -> Person:
+    """Record a new person and add them to the household, in one action (both or neither)."""
+    access.require(actor, "household.manage")
+    _household_of_practice(actor, household)
+    person = person_create(actor=actor, **fields)
+    household_member_add(actor=actor, household=household, person=person, joined_on=joined_on)
+    return person
 
 
 # Restricted records: a practice manager restricts a person, names who may see the record, and

@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,14 +12,18 @@ from casework.looked_after import selectors as looked_after_selectors
 from casework.people import selectors, services
 from casework.people.forms import (
     HouseholdForm,
+    HouseholdMemberForm,
     LiftRestrictionForm,
     NamedUsersForm,
     PersonEditForm,
     PersonForm,
+    PersonInHouseholdForm,
     PersonSearchForm,
     RelationshipForm,
     RestrictForm,
 )
+from casework.people.models import Relationship
+from casework.registration import selectors as registration_selectors
 
 
 def person_search(request):
@@ -30,10 +35,11 @@ def person_search(request):
     return render(request, "people/search.html", {"form": form, "results": results})
 
 
-def person_create(request):
-    access.require(request.user, "person.create")
+def _add_person_page(request, *, form_class, create, done, title: str, back_url: str, caption: str = ""):
+    """The add-person form: check for likely duplicates first (the user may go on once they have
+    looked), then call ``create`` with the person's fields and the form."""
     duplicates = []
-    form = PersonForm(request.POST or None, show_confirm="confirm_not_duplicate" in request.POST)
+    form = form_class(request.POST or None, show_confirm="confirm_not_duplicate" in request.POST)
     if request.method == "POST" and form.is_valid():
         data = form.person_fields()
         duplicates = selectors.possible_duplicates(
@@ -44,20 +50,98 @@ def person_create(request):
             nhs_number=data["nhs_number"],
         )
         if duplicates and not form.cleaned_data.get("confirm_not_duplicate"):
-            form = PersonForm(request.POST, show_confirm=True)
+            form = form_class(request.POST, show_confirm=True)
             form.is_valid()
             form.add_error(None, "This person may already be recorded: check the matches below before creating")
         else:
-            person = run_service(form, lambda: services.person_create(actor=request.user, **data))
+            person = run_service(form, lambda: create(data, form))
             if person is not None:
-                return redirect("person_detail", person_id=person.pk)
+                return done(person)
     return form_page(
         request,
         form,
-        title="Add a person",
-        back_url=reverse("person_search"),
+        title=title,
+        caption=caption,
+        back_url=back_url,
         template="people/person_form.html",
         extra={"duplicates": duplicates},
+    )
+
+
+def _added(request, person, to: str = ""):
+    messages.success(request, f"{person.full_name} added{to}")
+
+
+def person_create(request):
+    access.require(request.user, "person.create")
+
+    def done(person):
+        _added(request, person)
+        return redirect("person_detail", person_id=person.pk)
+
+    return _add_person_page(
+        request,
+        form_class=PersonForm,
+        create=lambda data, form: services.person_create(actor=request.user, **data),
+        done=done,
+        title="Add a person",
+        back_url=reverse("person_search"),
+    )
+
+
+def household_person_create(request, household_id):
+    """Someone new who lives in the household: recorded and added to it in one action."""
+    household = registration_selectors.household_get(actor=request.user, household_id=household_id)
+    access.require(request.user, "household.manage")
+    access.require(request.user, "person.create")
+
+    def done(person):
+        _added(request, person, f" to {household.name}")
+        return redirect("household_detail", household_id=household.pk)
+
+    return _add_person_page(
+        request,
+        form_class=PersonInHouseholdForm,
+        create=lambda data, form: services.person_create_in_household(
+            actor=request.user, household=household, joined_on=form.cleaned_data["joined_on"], **data
+        ),
+        done=done,
+        title="Add someone new to the household",
+        caption=household.name,
+        back_url=reverse("household_member_add", args=[household.pk]),
+    )
+
+
+def household_member_add(request, household_id):
+    """Find someone already recorded by name (misspellings found too) and add them to the household."""
+    household = registration_selectors.household_get(actor=request.user, household_id=household_id)
+    access.require(request.user, "household.manage")
+    name = request.GET.get("name", "").strip()
+    candidates = selectors.household_member_candidates(actor=request.user, household=household, name=name)
+    form = HouseholdMemberForm(
+        request.POST or None, candidates=candidates, people=selectors.person_list_for_choice(actor=request.user)
+    )
+
+    def done():
+        person = form.cleaned_data["person"]
+        messages.success(request, f"{person.full_name} added to {household.name}")
+        return redirect("household_detail", household_id=household.pk)
+
+    return form_action(
+        request,
+        form,
+        lambda: services.household_member_add(
+            actor=request.user,
+            household=household,
+            person=form.cleaned_data["person"],
+            joined_on=form.cleaned_data["joined_on"],
+        ),
+        done=done,
+        title="Add a member of the household",
+        caption=household.name,
+        back_url=reverse("household_detail", args=[household.pk]),
+        template="people/household_member_form.html",
+        extra={"household": household, "name": name, "candidates": candidates},
     )
 
 
@@ -113,18 +197,45 @@ def person_detail(request, person_id):
 
 
 def relationship_create(request, person_id):
+    """Record a relationship by picking the other person: someone the person lives with, or someone
+    found by name. From a household's page (``?household=``) it goes back there."""
     person = selectors.person_get(actor=request.user, person_id=person_id)
     access.require(request.user, "relationship.manage")
-    people = selectors.person_list_for_choice(actor=request.user).exclude(pk=person.pk)
-    form = RelationshipForm(request.POST or None, people=people)
+    household_id = request.GET.get("household", "")
+    household = (
+        registration_selectors.household_get(actor=request.user, household_id=int(household_id))
+        if household_id.isdigit()
+        else None
+    )
+    back = (
+        reverse("household_detail", args=[household.pk])
+        if household
+        else reverse("person_detail", args=[person.pk])
+    )
+    name = request.GET.get("name", "").strip()
+    form = RelationshipForm(
+        request.POST or None,
+        person=person,
+        candidates=selectors.relationship_candidates(actor=request.user, person=person, name=name),
+        people=selectors.person_list_for_choice(actor=request.user).exclude(pk=person.pk),
+    )
+
+    def done():
+        data = form.cleaned_data
+        kind = Relationship.Type(data["relationship_type"]).label.lower()
+        messages.success(request, f"Recorded: {person.full_name} is {data['related_person'].full_name}'s {kind}")
+        return redirect(back)
+
     return form_action(
         request,
         form,
         lambda: services.relationship_create(actor=request.user, person=person, **form.cleaned_data),
-        done=lambda: redirect("person_detail", person_id=person.pk),
+        done=done,
         title="Add a relationship",
         caption=person.full_name,
-        back_url=reverse("person_detail", args=[person.pk]),
+        back_url=back,
+        template="people/relationship_form.html",
+        extra={"name": name, "household": household},
     )
 
 
@@ -147,6 +258,7 @@ def household_create(request, person_id):
             ),
         )
         if household is not None:
+            messages.success(request, f"{household.name} recorded")
             return redirect("household_detail", household_id=household.pk)
     return form_page(
         request,

@@ -1,6 +1,6 @@
 """Reads about registration: the practice's list and its size against capacity."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from casework.core import access
 from casework.organisations.models import Organisation
@@ -85,11 +85,16 @@ def named_worker_list_sizes(*, actor) -> dict[int, int]:
 
 
 def household_members(*, actor, household: Household) -> list:
+    """The household's members, each with ``registered_here``: on the actor's practice's list now."""
     from casework.people.models import HouseholdMembership
 
+    on_list = access.scoped(actor, Registration).filter(
+        person_id=OuterRef("person_id"), practice_id=actor.organisation_id, end_date__isnull=True
+    )
     return list(
         access.scoped(actor, HouseholdMembership)
         .filter(household=household)
+        .annotate(registered_here=Exists(on_list))
         .select_related("person")
         .order_by("person__date_of_birth", "pk")
     )

@@ -1,5 +1,6 @@
 """Writes about registration: joining a practice's list, leaving it, transferring between practices."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -103,6 +104,15 @@ def registration_start(
     )
 
 
+@dataclass(frozen=True)
+class HouseholdRegistration:
+    """What registering a household did: who was registered, and who was left as they were."""
+
+    registered: list[Registration]
+    already_registered: list[Person]  # with this practice
+    registered_elsewhere: list[Person]  # with another practice: a transfer from there, not a registration here
+
+
 @transaction.atomic
 def household_register(
     *,
@@ -112,17 +122,32 @@ def household_register(
     route: str,
     named_worker: Worker | None = None,
     referred_by: Organisation | None = None,
-) -> list[Registration]:
-    """Register every current member of a family at once, with one named worker."""
+) -> HouseholdRegistration:
+    """Register every current member of a family not yet registered, with one named worker. A member
+    already registered (here or with another practice) is left as they are and reported, never
+    blocking the rest; any other refusal (a date before a member's birth ...) registers no one."""
     access.require(actor, "registration.manage")
+    if household.organisation_id != actor.organisation_id:
+        raise ValidationError({"household": "Only the practice that recorded the household can register it"})
     members = list(household.members.filter(household_memberships__left_on__isnull=True).distinct())
     if not members:
         raise ValidationError({"household": "The household has no current members"})
     _check_named_worker(named_worker, actor.organisation_id, start_date)
     _check_referral(route, referred_by, actor.organisation_id, start_date)
+    current = dict(
+        Registration.objects.filter(person__in=members, end_date__isnull=True).values_list("person_id", "practice_id")
+    )
+    already = [p for p in members if current.get(p.pk) == actor.organisation_id]
+    elsewhere = [p for p in members if p.pk in current and current[p.pk] != actor.organisation_id]
+    to_register = [p for p in members if p.pk not in current]
+    if not to_register:
+        raise ValidationError({"household": "Everyone in the household is already registered"})
     registrations = []
-    for person in members:
-        _check_start_date(person, start_date)
+    for person in to_register:
+        try:
+            _check_start_date(person, start_date)
+        except ValidationError as refused:
+            raise ValidationError({"start_date": f"{person.full_name}: {refused.messages[0]}"}) from None
         registrations.append(
             _start(
                 actor=actor,
@@ -135,7 +160,7 @@ def household_register(
                 household=household,
             )
         )
-    return registrations
+    return HouseholdRegistration(registrations, already, elsewhere)
 
 
 def _end(*, actor, registration: Registration, end_date: date, end_reason: str) -> Registration:

@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -59,15 +60,42 @@ def household_register(request, household_id):
         workers=org_selectors.workers_in_post(actor=request.user),
         commissioners=org_selectors.our_commissioners(actor=request.user),
     )
+    outcome = []
+
+    def register():
+        outcome.append(services.household_register(actor=request.user, household=household, **form.cleaned_data))
+        return outcome[-1]
+
+    def done():
+        messages.success(request, household_registered_banner(outcome[-1]))
+        return redirect("household_detail", household_id=household.pk)
+
     return form_action(
         request,
         form,
-        lambda: services.household_register(actor=request.user, household=household, **form.cleaned_data),
-        done=lambda: redirect("household_detail", household_id=household.pk),
-        title="Register the whole family",
+        register,
+        done=done,
+        title="Register the household",
+        intro="Everyone living in the household who is not yet registered with the practice is registered from "
+        "this date. Anyone already registered stays as they are.",
         caption=household.name,
         back_url=reverse("household_detail", args=[household.pk]),
     )
+
+
+def household_registered_banner(outcome: services.HouseholdRegistration) -> str:
+    def names(people):
+        return ", ".join(p.full_name for p in people)
+
+    parts = [f"Registered with the practice: {names(r.person for r in outcome.registered)}."]
+    if outcome.already_registered:
+        parts.append(f"Already registered with the practice: {names(outcome.already_registered)}.")
+    if outcome.registered_elsewhere:
+        parts.append(
+            f"Registered with another practice, so not registered here: {names(outcome.registered_elsewhere)}. "
+            "That practice can transfer them."
+        )
+    return " ".join(parts)
 
 
 def registration_end(request, registration_id):
