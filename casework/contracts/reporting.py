@@ -62,6 +62,12 @@ class MeasureRow:
     rag: str
     earned: rules.Earned
     trend: list[tuple[str, float | None]] = field(default_factory=list)
+    # the DfE's categories behind the value, where it publishes some (care leavers in touch)
+    breakdown: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def shown_breakdown(self) -> list[tuple[str, str]]:
+        return [(label, statistics.suppressed(count)) for label, count in self.breakdown]
 
     @property
     def shown_numerator(self) -> str:
@@ -160,6 +166,7 @@ def contract_report(*, contract: Contract, year: ContractYear, quarter: int | No
                     children_met=children_met,
                 ),
                 trend=trends.get(key, []),
+                breakdown=compute.breakdown(loads[measure.age_band], measure.indicator),
             )
         )
     everyone = loads.get("") or _load_all(contract, year.start_date, end)

@@ -818,13 +818,61 @@ def care_leavers_suitable_accommodation(data: OutcomeData) -> pl.DataFrame:
     )
 
 
-def care_leavers_in_touch(data: OutcomeData) -> pl.DataFrame:
-    # the DfE's "local authority not in touch" leaves out young people whose activity is known from a
-    # third party (LAIT), and its published figure is "information not known": so in touch is YES, or
-    # not in touch directly but with the main activity known
-    return _care_leaver_status(
-        data, (pl.col("in_touch") == "YES") | pl.col("activity").fill_null("").is_in(ACTIVITY_KNOWN)
+# The DfE's in-touch categories for care leavers (its published tables: "Local authority in touch with
+# care leaver", "Local authority not in touch with care leaver", "Young person refuses contact", "Young
+# person no longer requires services"); "Local authority not in touch" leaves out young people whose
+# activity a third party provided (LAIT 317), who count as in touch. A birthday with no contact recorded
+# is a gap in our records the DfE would not accept (the 903 requires the row): shown as its own line.
+IN_TOUCH_CATEGORIES = {
+    "in_touch": "In touch",
+    "third_party": "Not in touch directly, but activity known from a third party (counted as in touch)",
+    "not_in_touch": "Local authority not in touch",
+    "refused": "Young person refuses contact",
+    "no_longer_requires": "Young person no longer requires services",
+    "not_recorded": "No contact recorded",
+}
+IN_TOUCH_MET = ("in_touch", "third_party")
+
+
+def _in_touch_category() -> pl.Expr:
+    code = pl.col("in_touch").fill_null("")
+    known = pl.col("activity").fill_null("").is_in(ACTIVITY_KNOWN)
+    return (
+        pl.when(code == "YES")
+        .then(pl.lit("in_touch"))
+        .when((code == "NO") & known)
+        .then(pl.lit("third_party"))
+        .when(code == "NO")
+        .then(pl.lit("not_in_touch"))
+        .when(code == "REFU")
+        .then(pl.lit("refused"))
+        .when(code == "NREQ")
+        .then(pl.lit("no_longer_requires"))
+        .otherwise(pl.lit("not_recorded"))
     )
+
+
+def care_leavers_in_touch(data: OutcomeData) -> pl.DataFrame:
+    """In touch as the DfE counts it: in touch (YES), or not in touch directly with the activity known
+    from a third party. Refused contact and no longer requiring services are the DfE's own categories,
+    not in touch and not "local authority not in touch"; they stay in the denominator, as in the DfE's."""
+    return _care_leaver_status(data, _in_touch_category().is_in(IN_TOUCH_MET))
+
+
+def breakdown(data: OutcomeData, indicator_id: str) -> list[tuple[str, int]]:
+    """The categories behind an indicator the DfE publishes by category, (label, count) each; empty for
+    the others."""
+    if indicator_id != "care_leavers_in_touch":
+        return []
+    counts = care_leavers_in_touch_categories(data)
+    return [(label, counts[category]) for category, label in IN_TOUCH_CATEGORIES.items()]
+
+
+def care_leavers_in_touch_categories(data: OutcomeData) -> dict[str, int]:
+    """How many of the care-leaver cohort fall in each of the DfE's in-touch categories (every category, 0s too)."""
+    counts = _care_leavers(data).select(category=_in_touch_category())["category"].value_counts()
+    found = dict(zip(counts["category"].to_list(), counts["count"].to_list()))
+    return {category: found.get(category, 0) for category in IN_TOUCH_CATEGORIES}
 
 
 # --- adoption ----------------------------------------------------------------------------------------

@@ -531,13 +531,15 @@ INDICATORS: dict[str, Indicator] = _indicators(
         title="Care leavers aged 19 to 21 in touch",
         definition=(
             "Share of former relevant young people with a 19th, 20th or 21st birthday in the year with whom "
-            "the authority was in touch around that birthday (contact code YES), or whose main activity was "
-            "known all the same, from a third party: the DfE's 'not in touch' leaves those out, and its "
-            "published figure is 'information not known'. Refused contact, no longer requiring services or "
-            "not in touch with nothing known, and no contact recorded, count as not in touch."
+            "the authority was in touch around that birthday, in the DfE's categories: in touch (contact code "
+            "YES), or not in touch directly but with the main activity known from a third party (the DfE's "
+            "'local authority not in touch' leaves those out). The DfE's other categories, 'local authority "
+            "not in touch' (NO, nothing known), 'young person refuses contact' (REFU) and 'young person no "
+            "longer requires services' (NREQ), are shown apart and are not in touch; so is a birthday with "
+            "no contact recorded."
         ),
         cohort=_CARE_LEAVERS,
-        numerator="Those in touch (YES) at the birthday contact, or whose main activity is recorded (third party)",
+        numerator="Those in touch (YES) at the birthday contact, or not in touch (NO) with the activity known",
         denominator="All in the cohort",
         period="birthdays in the year to 31 March",
         direction="higher",
@@ -546,8 +548,10 @@ INDICATORS: dict[str, Indicator] = _indicators(
             94.0,
             2025,
             f"Derived from {_CLA} 2025, la_care_leavers_activity.csv: 100 less National, '19 to 21 years', "
-            f"'Total information not known' (6%: 2,390 of 38,440), as ../shared/reference/outcomes.md does; "
-            f"the DfE publishes no 'in touch' figure as such; {_OGL}",
+            f"'Total information not known' (6%: 2,390 of 38,440), as ../shared/reference/outcomes.md does. "
+            f"'Information not known' is the young people whose activity is not known: the local authority "
+            f"not in touch, refused contact or no longer requires services, with no third party's account. "
+            f"The DfE's in-touch table itself is not among the files copied here; {_OGL}",
         ),
         per_child=True,
     ),
