@@ -148,3 +148,52 @@ def test_outcomes_per_child_download_as_the_page_shows_them(world, client, contr
     # another authority's officer cannot take it
     client.force_login(world.other_commissioner_users[Role.COMMISSIONER_OFFICER])
     assert client.get(url, {"year": year.pk, "format": "csv"}).status_code == 404
+
+
+def test_the_statement_and_outcomes_per_child_cost_the_same_with_2_and_12_children(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from casework.contracts import services
+    from casework.looked_after.models import LookedAfterChild
+    from tests.conftest import add_person
+
+    contract = world.a.org.contracts_held.get(commissioner=world.commissioner)
+    year = contract.years.get(start_date__lte=TODAY, end_date__gte=TODAY)
+    services.contract_measure_set(
+        actor=None,
+        contract_year=year,
+        indicator="health_assessment",
+        target=Decimal("90"),
+        payment_rule="threshold",
+        payment_basis="per_child",
+        amount_at_stake=Decimal("100"),
+    )
+
+    def grow(to: int):
+        while LookedAfterChild.objects.count() < to:
+            n = LookedAfterChild.objects.count()
+            person, _ = add_person(world.a, world.commissioner, given="Count", family=f"Child{n}")
+            LookedAfterChild.objects.create(
+                organisation=world.a.org, person=person, commissioner=world.commissioner, child_id=f"Q{n}"
+            )
+
+    client.force_login(world.a.users[Role.PRACTICE_MANAGER])
+    urls = [
+        (reverse("contract_payments", args=[contract.pk]), {"year": year.pk}),
+        (reverse("contract_payments", args=[contract.pk]), {"year": year.pk, "format": "xlsx"}),
+        (reverse("contract_children", args=[contract.pk]), {"year": year.pk}),
+        (reverse("contract_children", args=[contract.pk]), {"year": year.pk, "format": "csv"}),
+    ]
+    counts = {}
+    for size in (2, 12):
+        grow(size)
+        for url, params in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url, params).status_code == 200
+            counts.setdefault((url, params.get("format")), []).append(len(queries.captured_queries))
+    for key, (small, large) in counts.items():
+        assert small == large, (key, small, large)
+    # the children really are in both: twelve rows of outcomes per child
+    rows = _csv(client.get(reverse("contract_children", args=[contract.pk]), {"year": year.pk, "format": "csv"}))
+    assert len([row for row in rows[1:] if row[0].startswith("Q")]) == 12
