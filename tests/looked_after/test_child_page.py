@@ -122,8 +122,8 @@ def _measures(world, *indicators):
 
 
 def _outcome(page: str, title: str) -> str:
-    section = page.split('id="outcomes"')[1].split("</ul>")[0]
-    return next(item for item in section.split("<li") if title in item)
+    section = page.split('id="outcome-facts"')[1].split("</dl>")[0]
+    return next(row for row in section.split('<div class="govuk-summary-list__row">') if title in row)
 
 
 def test_one_placement_and_never_missing_read_as_good_facts_not_as_met(world, client, child):
