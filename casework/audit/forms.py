@@ -1,39 +1,19 @@
 """The audit log page's filters (a GET form)."""
 
-from datetime import date
-
-from crispy_forms_gds.fields import DateInputField
 from django import forms
-from django.core.exceptions import ValidationError
 
 from casework.audit import selectors
-from casework.core.forms import GdsForm, choice_field
+from casework.core.forms import GdsDateField, GdsForm, choice_field
 
-EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
 CASEWORK_ID_MESSAGE = "Enter a Casework ID as a number, for example 1234"
 
 
-class LogDateField(DateInputField):
-    """The project's 3-part GOV.UK date input (``core.forms.date_field``), optional, that names
-    the field in its messages: "Date to must be a real date" rather than Python's "day is out of
-    range for month", and a date half typed in is an error rather than no date."""
+class LogDateField(GdsDateField):
+    """The project's GOV.UK date input (``core.forms.GdsDateField``), optional: its messages name the
+    field ("Date to must be a real date"), and a date half typed in is an error rather than no date."""
 
     def __init__(self, label: str):
         super().__init__(label=label, required=False, help_text="For example, 27 3 2026")
-
-    def compress(self, data_list):
-        day, month, year = data_list
-        if not (day or month or year):
-            return None
-        if not (day and month and year):
-            raise ValidationError(f"{self.label} must include a day, month and year")
-        try:
-            value = date(day=int(day), month=int(month), year=int(year))
-        except ValueError:
-            raise ValidationError(f"{self.label} must be a real date") from None
-        if not EARLIEST <= value <= LATEST:
-            raise ValidationError(f"{self.label} must be between 1900 and 2999")
-        return value
 
 
 class UserChoiceField(forms.ModelChoiceField):

@@ -1,10 +1,16 @@
 """Form plumbing shared by every page: GOV.UK rendering and service errors on the form."""
 
+from datetime import date
+
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
+
+from casework.core.error_messages import field_name, in_sentence, plain_field_messages, subject
+
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
 
 
 class GdsForm(forms.Form):
@@ -13,6 +19,8 @@ class GdsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            plain_field_messages(field)
         self.build_helper()
 
     def build_helper(self) -> None:
@@ -40,8 +48,51 @@ class VersionedForm(GdsForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
 
-def date_field(label: str, required: bool = True, help_text: str = "For example, 27 3 2024") -> DateInputField:
-    return DateInputField(label=label, required=required, help_text=help_text)
+class GdsDateField(DateInputField):
+    """The GOV.UK date input (day, month, year boxes) with the Design System's messages, naming the
+    field: "Enter the date of birth", "Date of birth must include a month", "Date of birth must be a
+    real date" (never Python's "day is out of range for month"). A date half typed in is an error,
+    even when the date is optional; the message sits on the first box to correct."""
+
+    PARTS = ("day", "month", "year")
+
+    def clean(self, value):
+        for subfield in self.fields:
+            subfield.widget.errors = []
+        parts = [str(v).strip() if v is not None else "" for v in (list(value or []) + ["", "", ""])[:3]]
+        label = field_name(self.label)
+        name = subject(label)
+        if not any(parts):
+            if self.required:
+                what = in_sentence(label) if "date" in label.lower() else f'a date for "{label}"'
+                raise ValidationError(f"Enter {what}", code="required")
+            return None
+        missing = [part for part, text in zip(self.PARTS, parts, strict=True) if not text]
+        if missing:
+            words = " and ".join(missing) if len(missing) < 3 else "day, month and year"
+            self._fail(self.PARTS.index(missing[0]), f"{name} must include a {words}", "incomplete")
+        if not all(text.isdigit() for text in parts):
+            self._fail(next(i for i, t in enumerate(parts) if not t.isdigit()), f"{name} must be a real date")
+        if len(parts[2]) < 4:
+            self._fail(2, f"{name} must include a year with 4 numbers, for example 2024")
+        try:
+            out = date(day=int(parts[0]), month=int(parts[1]), year=int(parts[2]))
+        except ValueError:
+            self._fail(0, f"{name} must be a real date")
+        if not EARLIEST <= out <= LATEST:
+            self._fail(2, f"{name} must be between 1900 and 2999")
+        self.validate(out)
+        self.run_validators(out)
+        return out
+
+    def _fail(self, index: int, message: str, code: str = "invalid"):
+        # on the box to correct, so the error summary links to it
+        self.fields[index].widget.errors = [message]
+        raise ValidationError(message, code=code)
+
+
+def date_field(label: str, required: bool = True, help_text: str = "For example, 27 3 2024") -> GdsDateField:
+    return GdsDateField(label=label, required=required, help_text=help_text)
 
 
 def choice_field(label: str, choices, required: bool = True, blank_label: str = "Choose") -> forms.ChoiceField:

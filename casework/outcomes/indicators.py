@@ -444,7 +444,7 @@ INDICATORS: dict[str, Indicator] = _indicators(
             "Share of children, of those with a review due in the year, all of whose reviews due in the year "
             "were held on time (regulation 33): the first within 20 working days of coming into care, the second "
             "within 3 months of the first, then at most 6 months apart, each due date counted from the review "
-            "actually held before it (looked_after/timescales.py, as in the work tray). A review due only after "
+            "actually held before it (worked out as in the work tray). A review due only after "
             "the child left care is not due; one overdue before the year and still not held on 1 April is late "
             "in this year too. Not a national statistic."
         ),
@@ -462,10 +462,10 @@ INDICATORS: dict[str, Indicator] = _indicators(
         title="Visits on time",
         definition=(
             "Share of children, of those with a social work visit due in the year, all of whose visits due in "
-            "the year were made on time (regulation 28, as looked_after/timescales.py works them out for the "
-            "work tray): within a week of the start of each placement (new carers: S, P, B), then at most 6 "
-            "weeks apart in the placement's first year, 3 months after that where the placement is meant to "
-            "last until 18; weekly until the first review when placed with parents, then 6-weekly (4-weekly "
+            "the year were made on time (regulation 28, worked out as in the work tray): within a week of the "
+            "start of each placement (new carers: S, P, B), then at most 6 weeks apart in the placement's "
+            "first year, 3 months after that where the placement is meant to last until 18; weekly until the "
+            "first review when placed with parents, then 6-weekly (4-weekly "
             "under an interim care order). The gap allowed after a visit is the one in force on that visit. "
             "A visit overdue before the year and still not made on 1 April is late in this year too. Not a "
             "national statistic."

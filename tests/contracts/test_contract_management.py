@@ -67,12 +67,12 @@ def test_a_commissioner_officer_lets_a_contract_with_its_first_year(world, clien
     "overrides, field, message",
     [
         ({"functions": []}, "functions", "Choose the functions the contract delegates"),
-        ({"reference": "A-E08000035-001"}, "reference", "already exists"),
+        ({"reference": "A-E08000035-001"}, "reference", "Reference is already used"),
         (_date("first_year_end", date(2020, 1, 1)), "first_year_end", "ends after the contract starts"),
-        ({"price": "-5"}, "price", "greater than or equal to 0"),
-        ({"caseload_cap_per_fte": "0"}, "caseload_cap_per_fte", "greater than or equal to 0.01"),
+        ({"price": "-5"}, "price", "Price must be 0 or more"),
+        ({"caseload_cap_per_fte": "0"}, "caseload_cap_per_fte", "must be 0.01 or more"),
         ({"start_date_1": "13"}, "start_date", ""),
-        ({"practice": "999999"}, "practice", "Select a valid choice"),
+        ({"practice": "999999"}, "practice", "Choose the practice from the list"),
     ],
 )
 def test_letting_refuses_bad_input_on_the_field_and_writes_nothing(world, client, officer, overrides, field, message):
@@ -87,7 +87,7 @@ def test_letting_refuses_bad_input_on_the_field_and_writes_nothing(world, client
 
 def test_a_practice_the_authority_does_not_commission_cannot_be_chosen(world, client, officer):
     response = client.post(reverse("contract_let"), _letting(world, practice=str(world.b.org.pk)))
-    assert "Select a valid choice" in response.content.decode()
+    assert "Choose the practice from the list" in response.content.decode()
     assert not Contract.objects.filter(reference="TBC-LAC-2027").exists()
 
 
@@ -186,7 +186,7 @@ def test_measures_are_added_changed_and_removed_on_the_pages(world, client, offi
     "data, field, message",
     [
         ({"indicator": "health_assessment", "target": "120"}, "target", "between 0 and 100"),
-        ({"indicator": "no_such_measure", "target": "10"}, "indicator", "Select a valid choice"),
+        ({"indicator": "no_such_measure", "target": "10"}, "indicator", "Choose the outcome measure from the list"),
         (
             {"indicator": "health_assessment", "target": "90", "payment_rule": "sliding", "payment_basis": "cohort",
              "amount_at_stake": "100"},
