@@ -167,3 +167,15 @@ def test_the_household_page_leads_to_each_step(world, client, household):
     assert reverse("household_member_add", args=[household.pk]) in body
     assert f"{reverse('relationship_create', args=[world.a.people[0].pk])}?household={household.pk}" in body
     assert "Register the household" in body
+
+
+def test_someone_just_recorded_can_start_a_household_from_their_page(world, client):
+    """The first person of a new family is not registered yet: their page still leads on."""
+    practitioner = world.a.users[Role.PRACTITIONER]
+    ngozi = services.person_create(
+        actor=practitioner, given_name="Ngozi", family_name="Hartwell", sex="F", ethnicity="BAFR"
+    )
+    client.force_login(practitioner)
+    body = client.get(reverse("person_detail", args=[ngozi.pk])).content.decode()
+    assert reverse("household_create", args=[ngozi.pk]) in body
+    assert reverse("relationship_create", args=[ngozi.pk]) in body
