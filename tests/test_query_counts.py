@@ -96,3 +96,39 @@ def test_person_page_costs_the_same_with_10_and_200_allocations_and_notes(world,
     # device and the session saved on every request (savepoint, update, release); one query per kind
     # of chronology entry (core/chronology.py) and one for a child missing now
     assert large <= 22 + len(chronology.kinds())
+
+
+@pytest.mark.django_db
+def test_household_pages_cost_the_same_with_a_few_and_many_members(world, client):
+    """The household page (each member's place on the list), adding a member by name and
+    recording a relationship (the people the person lives with offered to pick)."""
+    from casework.people import services as people_services
+
+    practitioner = world.a.users[Role.PRACTITIONER]
+    first = world.a.people[0]
+    household = people_services.household_create(
+        actor=practitioner, name="The Okafor family", members=[first], joined_on=TODAY
+    )
+
+    def grow(to: int):
+        while household.memberships.count() < to:
+            n = household.memberships.count()
+            person, _ = add_person(world.a, world.commissioner, given=f"Kin{n}", family="Okafor", service=None)
+            people_services.household_member_add(
+                actor=practitioner, household=household, person=person, joined_on=TODAY
+            )
+
+    urls = [
+        f"/households/{household.pk}/",
+        f"/households/{household.pk}/members/new/?name=Okafor",
+        f"/people/{first.pk}/relationships/new/?household={household.pk}&name=Okafor",
+    ]
+    client.force_login(practitioner)
+    grow(5)
+    small = [_queries(client, url) for url in urls]
+    grow(60)
+    large = [_queries(client, url) for url in urls]
+    assert small == large
+    # the relationship page opens the person (logged as a view) and the household, and reads the
+    # people living with them and those found by name
+    assert max(large) <= 18
