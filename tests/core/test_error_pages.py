@@ -54,3 +54,26 @@ def test_the_favicon_answers_with_an_icon(client):
     assert response["Content-Type"] in ("image/x-icon", "image/vnd.microsoft.icon")
     body = b"".join(response.streaming_content) if response.streaming else response.content
     assert body[:4] == b"\x00\x00\x01\x00"  # an ICO file's header
+
+
+@pytest.mark.django_db
+def test_every_error_page_is_the_products(world, client):
+    """The class: each error page Django can answer outside /api/ (the URLconf's four handlers and
+    the CSRF failure page) is a GOV.UK page in plain words, never Django's bare one."""
+    from django.core.exceptions import SuspiciousOperation
+    from django.test import Client
+
+    # 400: a request Django refuses (an address not in ALLOWED_HOSTS), and the handler itself
+    bad_request = "Sorry, there is a problem with your request"
+    assert_product_page(client.get("/", HTTP_HOST="casework.invalid"), bad_request, 400)
+    request = RequestFactory().get("/people/")
+    assert_product_page(errors.bad_request(request, SuspiciousOperation()), bad_request, 400)
+    # 403: a page the role does not allow
+    client.force_login(world.a.users[Role.PRACTITIONER])
+    html = assert_product_page(client.get("/caseloads/"), "You cannot see this page", 403)
+    assert "caseload.team" not in html  # the capability's code name is for the log
+    # 403: a form sent without its security token (opened before signing in again or switching user)
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/accounts/login/", {"username": "x", "password": "y"})
+    html = assert_product_page(response, "Sorry, that form could not be sent", 403)
+    assert "reload the page" in html and "CSRF" not in html
