@@ -16,7 +16,8 @@ def demo_sign_in_only_in_a_demo_database(app_configs, **kwargs):
         Error(
             "CASEWORK_DEMO_SIGN_IN is on, but this database has accounts and was not filled by manage.py seed.",
             hint="The one-click demo sign-in is for make demo's synthetic database only: unset "
-            "CASEWORK_DEMO_SIGN_IN (docs/security.md).",
+            "CASEWORK_DEMO_SIGN_IN, or for the demo start again from an empty database (delete db.sqlite3, "
+            "then make demo). See docs/security.md.",
             id="accounts.E001",
         )
     ]

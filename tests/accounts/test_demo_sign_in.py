@@ -90,7 +90,7 @@ def test_with_the_flag_on_but_a_database_the_seed_did_not_fill_nothing_changes(d
 @demo_flag_on
 def test_with_the_flag_on_switching_role_takes_one_request(demo, client, django_assert_max_num_queries):
     mark_as_seeded()
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(3):
         page = client.get("/accounts/login/").content.decode()
     assert "Sign in as a demo user" in page
     for username in demo:
