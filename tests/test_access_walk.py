@@ -80,7 +80,17 @@ def _objects_of_a(world, client):
     year = contract.years.order_by("-start_date").first()
     measure = contract_measure_set(actor=None, contract_year=year, indicator="dental_check", target=80)
 
+    from casework.looked_after.export import COLUMNS
+    from casework.looked_after.imports.batches import import_preview
+
+    batch = import_preview(
+        actor=world.a.users[Role.PRACTICE_MANAGER],
+        commissioner=world.commissioner,
+        years={2026: {f"{t.lower()}.csv": ",".join(COLUMNS[t]).encode() for t in ("Header", "Episodes")}},
+    )
+
     return {
+        "import_batch_id": batch.pk,
         "contract_id": contract.pk,
         "contract_year_id": year.pk,
         "contract_measure_id": measure.pk,

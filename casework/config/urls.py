@@ -9,6 +9,7 @@ from casework.cases import views as cases
 from casework.contracts import views as contracts
 from casework.core import views as core
 from casework.looked_after import views as looked_after
+from casework.looked_after.imports import views as looked_after_imports
 from casework.organisations import views as organisations
 from casework.people import views as people
 from casework.registration import views as registration
@@ -65,7 +66,20 @@ urlpatterns = [
     path("looked-after/<int:looked_after_child_id>/", looked_after.child_page, name="looked_after_child"),
     *looked_after.recording_urls(),
     path("returns/903/check/", looked_after.return_check, name="return_903_check"),
-    path("returns/903/import/", looked_after.return_import, name="return_903_import"),
+    path("returns/903/import/", looked_after_imports.return_import, name="return_903_import"),
+    path(
+        "returns/903/import/<int:import_batch_id>/", looked_after_imports.import_batch, name="return_903_import_batch"
+    ),
+    path(
+        "returns/903/import/<int:import_batch_id>/confirm/",
+        looked_after_imports.import_batch_confirm,
+        name="return_903_import_confirm",
+    ),
+    path(
+        "returns/903/import/<int:import_batch_id>/reverse/",
+        looked_after_imports.import_batch_reverse,
+        name="return_903_import_reverse",
+    ),
     path("returns/903/", looked_after.return_download, name="return_903_download"),
     path("contracts/", contracts.contract_list, name="contract_list"),
     path("contracts/new/", contracts.contract_let, name="contract_let"),

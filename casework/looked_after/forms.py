@@ -236,38 +236,3 @@ class ReturnDownloadForm(GdsForm):
         coerce=int,
         choices=[(str(y), codes.year_label(y)) for y in reversed(codes.SUPPORTED_YEARS)],
     )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several CSV files at once (Django's documented pattern for a multiple file input)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("allow_empty_file", True)  # the importer names an empty file itself
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if not data and not self.required:
-            return []
-        single = super().clean
-        return [single(item, initial) for item in data] if isinstance(data, list | tuple) else [single(data, initial)]
-
-
-class ReturnImportForm(GdsForm):
-    submit_label = "Import"
-    commissioner = forms.ModelChoiceField(label="Local authority the files come from", queryset=None)
-    year = forms.TypedChoiceField(
-        label="Collection year of the files",
-        coerce=int,
-        choices=[(str(y), codes.year_label(y)) for y in reversed(codes.SUPPORTED_YEARS)],
-    )
-    files = MultipleFileField(label="The year's 903 CSV files (header.csv, episodes.csv, ...)")
-    earlier_files = MultipleFileField(label="The year before's files, if you have them", required=False)
-
-    def __init__(self, *args, commissioners, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["commissioner"].queryset = commissioners

@@ -19,7 +19,7 @@ from casework.audit.services import audit_record
 from casework.contracts.child_facts import child_outcome_facts
 from casework.core import access
 from casework.core.views import form_action
-from casework.looked_after import forms, imports, rules, selectors, services
+from casework.looked_after import forms, rules, selectors, services
 from casework.looked_after.export import FILE_NAMES, build_return
 from casework.looked_after.validation import (
     ValidatorUnavailable,
@@ -307,32 +307,3 @@ def return_download(request):
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="ssda903-{ons}-{year}.zip"'
     return response
-
-
-def return_import(request):
-    """A manager takes on an authority's children from its 903 files: all or nothing, every
-    problem listed with file, row, column and reason."""
-    access.require(request.user, "looked_after.return_check")
-    access.require(request.user, "case.manage")
-    form = forms.ReturnImportForm(
-        request.POST or None, request.FILES or None, commissioners=org_selectors.our_commissioners(actor=request.user)
-    )
-    problems, results, total = [], [], 0
-    if request.method == "POST" and form.is_valid():
-        year = form.cleaned_data["year"]
-        years = {year: {f.name: f.read() for f in form.cleaned_data["files"]}}
-        if form.cleaned_data["earlier_files"]:
-            years[year - 1] = {f.name: f.read() for f in form.cleaned_data["earlier_files"]}
-        try:
-            results = imports.import_903_years(
-                actor=request.user, commissioner=form.cleaned_data["commissioner"], years=dict(sorted(years.items()))
-            )
-        except imports.ReturnImportError as refused:
-            problems, total = refused.problems, refused.total
-        except ValueError as refused:
-            form.add_error("commissioner", str(refused))
-    return render(
-        request,
-        "looked_after/return_import.html",
-        {"form": form, "problems": problems, "total": total, "results": results},
-    )

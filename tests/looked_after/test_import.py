@@ -695,7 +695,34 @@ def test_the_command_takes_earlier_years_from_their_folders(taking_on, tmp_path)
         "Leeds City Council 2024/25",
         "Leeds City Council 2025/26",
     ]
-    assert AuditEvent.objects.filter(action="import").count() == 2
+    assert AuditEvent.objects.filter(action="import", object_type="ssda903").count() == 2  # one a year
+    assert AuditEvent.objects.filter(action="import", object_type="looked_after.importbatch").count() == 2
+
+
+def test_the_commands_dry_run_prints_what_the_import_would_do_and_writes_nothing(taking_on, tmp_path):
+    _import_texts(taking_on)
+    texts = small_return()
+    texts["header.csv"] = texts["header.csv"].replace("C001,F,01/06/2012,WBRI", "C001,F,01/06/2012,WIRI")
+    texts["header.csv"] += "C003,M,09/09/2016,WBRI,UN5,,\n"
+    _write(tmp_path / "2026", texts)
+    before, out = _snapshot(), io.StringIO()
+
+    call_command(
+        "import_903",
+        str(tmp_path / "2026"),
+        commissioner=AUTHORITY,
+        year=2026,
+        practice="Taking On Practice CIC",
+        dry_run=True,
+        stdout=out,
+    )
+
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "Dry run: nothing was written. The import would do this:"
+    assert "  child C001: matched by the authority's child identifier; the files give another ethnicity" in lines
+    assert "  child C002: matched by the authority's child identifier" in lines
+    assert "  child C003: not recorded yet: a new person, their names and address to complete" in lines
+    assert _snapshot() == before
 
 
 def _zipped(texts: dict[str, str], folder: str = "") -> bytes:

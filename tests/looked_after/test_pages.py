@@ -185,41 +185,6 @@ def test_the_work_trays_take_the_same_number_of_queries_for_2_or_12_children(wor
     assert counts[0] == counts[1], counts
 
 
-def _upload(name: str, text: str):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
-
-
-def test_importing_files_on_the_page_lists_every_problem_and_writes_nothing(world, client, child):
-    from casework.looked_after.export import FILE_NAMES, build_return
-
-    year = 2027 if TODAY >= date(2026, 4, 1) else 2026
-    exported = build_return(children=LookedAfterChild.objects.filter(pk=child.pk), year=year)
-    files = [_upload(FILE_NAMES[t], exported.csv_text(t)) for t in exported.tables]
-    files = [f for f in files if f.name != "episodes.csv"] + [_upload("episodes.csv", "")]
-    before = (LookedAfterChild.objects.count(), Episode.objects.count())
-    client.force_login(world.a.users[Role.PRACTICE_MANAGER])
-    response = client.post(
-        reverse("return_903_import"), {"commissioner": world.commissioner.pk, "year": str(year), "files": files}
-    )
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert 'id="problem-table"' in body and "episodes.csv" in body and "empty file" in body
-    assert (LookedAfterChild.objects.count(), Episode.objects.count()) == before
-
-    # the same return, whole, imports; into the practice already holding the child it changes nothing
-    files = [_upload(FILE_NAMES[t], exported.csv_text(t)) for t in exported.tables]
-    response = client.post(
-        reverse("return_903_import"), {"commissioner": world.commissioner.pk, "year": str(year), "files": files}
-    )
-    body = response.content.decode()
-    assert 'id="import-results"' in body and "1 children" in body
-    assert (LookedAfterChild.objects.count(), Episode.objects.count()) == before
-    client.force_login(world.a.users[Role.PRACTITIONER])
-    assert client.get(reverse("return_903_import")).status_code == 403
-
-
 def test_the_practitioner_sees_the_childs_outcome_status_for_the_contract_year(world, client, child):
     from decimal import Decimal
 

@@ -117,14 +117,25 @@ def _plan(prepared, writers) -> dict:
     }
 
 
-def import_preview(*, actor, commissioner, years: dict[int, dict[str, bytes]], into_practice=None) -> ImportBatch:
-    """Check, match and try the files; keep them for confirming. Raises ReturnImportError (nothing kept)."""
-    prepared = prepare(actor=actor, commissioner=commissioner, years=years, into_practice=into_practice)
+def _try(prepared, *, actor) -> dict:
+    """What writing the files would do, worked out by writing them in a transaction rolled back."""
     try:
         with transaction.atomic():
             raise _Preview(_plan(prepared, write_years(prepared, actor=actor)))
     except _Preview as tried:
-        plan = tried.plan
+        return tried.plan
+
+
+def import_dry_run(*, actor, commissioner, years: dict[int, dict[str, bytes]], into_practice=None) -> dict:
+    """The preview alone, keeping nothing (``import_903 --dry-run``). Raises ReturnImportError."""
+    prepared = prepare(actor=actor, commissioner=commissioner, years=years, into_practice=into_practice)
+    return _try(prepared, actor=actor)
+
+
+def import_preview(*, actor, commissioner, years: dict[int, dict[str, bytes]], into_practice=None) -> ImportBatch:
+    """Check, match and try the files; keep them for confirming. Raises ReturnImportError (nothing kept)."""
+    prepared = prepare(actor=actor, commissioner=commissioner, years=years, into_practice=into_practice)
+    plan = _try(prepared, actor=actor)
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             organisation=prepared.practice,

@@ -6,9 +6,14 @@
 --year is the year the collection in DIR ends (2026 = 2025/26). Each --earlier folder is another
 collection year, given as YEAR=DIR or as a folder whose name ends with the year (e.g. exports/2025);
 every year is checked before anything is written, then all are written oldest first in one
-transaction. Every *.csv file in a folder is read. Problems are printed as
-``file:row: column: reason`` and the command exits 1, having written nothing; on success it
-prints what was created and updated and exits 0.
+transaction. Every *.csv and *.zip file in a folder is read (a zip as the CSV files in it).
+Children are matched to the people the practice records, and files that look like another
+authority's, or would record a child twice, are refused (``imports/matching.py``). Problems are
+printed as ``file:row: column: reason`` and the command exits 1, having written nothing.
+
+It imports at once (the page previews first); ``--dry-run`` prints what the import would do (who
+is created, who matched and by what, what changes) and writes nothing. An import by the command
+is kept like one confirmed on the page, so a practice manager can reverse it there.
 """
 
 import re
@@ -16,7 +21,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from casework.looked_after.imports import ReturnImportError, import_903_years
+from casework.looked_after.imports import ReturnImportError
+from casework.looked_after.imports.batches import import_confirm, import_dry_run, import_preview
 from casework.organisations.models import Organisation
 
 _YEAR_AT_END = re.compile(r"(20\d\d)$")
@@ -25,9 +31,11 @@ _YEAR_AT_END = re.compile(r"(20\d\d)$")
 def _read_folder(folder: Path) -> dict[str, bytes]:
     if not folder.is_dir():
         raise CommandError(f"{folder} is not a folder")
-    files = {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.suffix.lower() == ".csv"}
+    files = {
+        path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.suffix.lower() in (".csv", ".zip")
+    }
     if not files:
-        raise CommandError(f"{folder} holds no .csv files")
+        raise CommandError(f"{folder} holds no .csv or .zip files")
     return files
 
 
@@ -61,8 +69,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--earlier", action="append", default=[], metavar="YEAR=DIR", help="An earlier year's folder (repeatable)"
         )
+        parser.add_argument("--dry-run", action="store_true", help="Print what the import would do; write nothing")
 
-    def handle(self, *args, directory, commissioner, year, practice, earlier, **options):
+    def handle(self, *args, directory, commissioner, year, practice, earlier, dry_run=False, **options):
         authority = Organisation.objects.filter(ons_code=commissioner, kind=Organisation.Kind.COMMISSIONER).first()
         if authority is None:
             raise CommandError(f"No local authority with ONS code {commissioner}")
@@ -72,17 +81,25 @@ class Command(BaseCommand):
             if earlier_year >= year or earlier_year in years:
                 raise CommandError(f"--earlier {value}: each earlier year comes before {year}, once")
             years[earlier_year] = _read_folder(folder)
+        into = _practice(practice)
         try:
-            results = import_903_years(
-                actor=None, commissioner=authority, years=years, into_practice=_practice(practice)
-            )
+            if dry_run:
+                plan = import_dry_run(actor=None, commissioner=authority, years=years, into_practice=into)
+            else:
+                batch = import_preview(actor=None, commissioner=authority, years=years, into_practice=into)
+                plan = import_confirm(actor=None, batch=batch).preview
         except ValueError as error:
             raise CommandError(str(error)) from None
         except ReturnImportError as error:
             for problem in error.problems:
                 self.stderr.write(str(problem))
             raise CommandError(str(error), returncode=1) from None
-        for result in results:
-            self.stdout.write(f"{authority.name} {result.summary()}")
-            for note in result.notes:
-                self.stdout.write(f"  note: {note}")
+        if dry_run:
+            self.stdout.write("Dry run: nothing was written. The import would do this:")
+        for summary in plan["years"]:
+            self.stdout.write(f"{authority.name} {summary}")
+        for note in plan["notes"]:
+            self.stdout.write(f"  note: {note}")
+        for child in plan["children"]:
+            changes = f"; the files give another {', '.join(child['changed'])}" if child["changed"] else ""
+            self.stdout.write(f"  child {child['child']}: {child['why']}{changes}")

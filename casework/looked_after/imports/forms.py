@@ -1,0 +1,52 @@
+"""The import page's forms: the files to upload, and the buttons that confirm or reverse an import."""
+
+from django import forms
+
+from casework.core.forms import GdsForm
+from casework.looked_after import codes
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files at once (Django's documented pattern for a multiple file input)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("allow_empty_file", True)  # the importer names an empty file itself
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data and not self.required:
+            return []
+        single = super().clean
+        return [single(item, initial) for item in data] if isinstance(data, list | tuple) else [single(data, initial)]
+
+
+class ReturnImportForm(GdsForm):
+    submit_label = "Check the files"
+    commissioner = forms.ModelChoiceField(label="Local authority the files come from", queryset=None)
+    year = forms.TypedChoiceField(
+        label="Collection year of the files",
+        coerce=int,
+        choices=[(str(y), codes.year_label(y)) for y in reversed(codes.SUPPORTED_YEARS)],
+    )
+    files = MultipleFileField(
+        label="The year's 903 files",
+        help_text="The zip the authority's commissioners download, or its CSV files (header.csv, episodes.csv, ...)",
+    )
+    earlier_files = MultipleFileField(label="The year before's files (zip or CSV), if you have them", required=False)
+
+    def __init__(self, *args, commissioners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commissioner"].queryset = commissioners
+
+
+class ConfirmImportForm(GdsForm):
+    submit_label = "Confirm and import"
+
+
+class ReverseImportForm(GdsForm):
+    submit_label = "Reverse this import"

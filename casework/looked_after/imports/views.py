@@ -1,0 +1,118 @@
+"""The import pages (practice and team managers): upload and check, the preview to confirm, the
+result to reverse. Each calls one service or selector (``batches.py``, ``selectors.py``)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from casework.core import access
+from casework.looked_after.imports import ReturnImportError, batches, selectors
+from casework.looked_after.imports.forms import ConfirmImportForm, ReturnImportForm, ReverseImportForm
+from casework.looked_after.imports.models import ImportBatch
+from casework.organisations import selectors as org_selectors
+
+
+def _may_import(user) -> None:
+    access.require(user, "looked_after.return_check")
+    access.require(user, "case.manage")
+
+
+def return_import(request):
+    """Upload an authority's files: read, checked and matched (all or nothing, every problem listed
+    with file, row, column and reason), then the preview to confirm."""
+    _may_import(request.user)
+    form = ReturnImportForm(
+        request.POST or None, request.FILES or None, commissioners=org_selectors.our_commissioners(actor=request.user)
+    )
+    problems, total = [], 0
+    if request.method == "POST" and form.is_valid():
+        year = form.cleaned_data["year"]
+        years = {year: {f.name: f.read() for f in form.cleaned_data["files"]}}
+        if form.cleaned_data["earlier_files"]:
+            years[year - 1] = {f.name: f.read() for f in form.cleaned_data["earlier_files"]}
+        try:
+            batch = batches.import_preview(
+                actor=request.user, commissioner=form.cleaned_data["commissioner"], years=dict(sorted(years.items()))
+            )
+        except ReturnImportError as refused:
+            problems, total = refused.problems, refused.total
+        except ValueError as refused:
+            form.add_error("commissioner", str(refused))
+        else:
+            messages.success(request, "The files were read and checked: nothing is imported until you confirm below")
+            return redirect("return_903_import_batch", import_batch_id=batch.pk)
+    return render(
+        request,
+        "looked_after/return_import.html",
+        {
+            "form": form,
+            "problems": problems,
+            "total": total,
+            "batches": selectors.import_batch_list(actor=request.user),
+            "to_complete": selectors.details_to_complete(actor=request.user),
+        },
+    )
+
+
+def _batch_page(request, batch: ImportBatch, *, confirm=None, reverse=None, problems=(), total=0):
+    return render(
+        request,
+        "looked_after/import_batch.html",
+        {
+            "batch": batch,
+            "confirm_form": confirm or ConfirmImportForm(),
+            "reverse_form": reverse or ReverseImportForm(),
+            "created": [c for c in batch.preview.get("children", []) if c["how"] == "new"],
+            "matched": [c for c in batch.preview.get("children", []) if c["how"] != "new"],
+            "problems": problems,
+            "total": total,
+        },
+    )
+
+
+def import_batch(request, import_batch_id: int):
+    batch = selectors.import_batch_get(actor=request.user, import_batch_id=import_batch_id)
+    _may_import(request.user)
+    return _batch_page(request, batch)
+
+
+def import_batch_confirm(request, import_batch_id: int):
+    batch = selectors.import_batch_get(actor=request.user, import_batch_id=import_batch_id)
+    if request.method != "POST":
+        return import_batch(request, import_batch_id)
+    form = ConfirmImportForm(request.POST)
+    already = batch.state != ImportBatch.State.PREVIEWED
+    try:
+        batch = batches.import_confirm(actor=request.user, batch=batch)
+    except ReturnImportError as refused:
+        return _batch_page(request, batch, problems=refused.problems, total=refused.total)
+    except ValidationError as refused:
+        form.is_valid()
+        form.add_service_error(refused)
+        return _batch_page(request, batch, confirm=form)
+    if already:
+        messages.success(request, "This import had been confirmed already: nothing more was written")
+    else:
+        children = len(batch.preview["children"])
+        messages.success(
+            request,
+            f"Imported {children} child{'ren' if children != 1 else ''} from {batch.commissioner.name}'s 903 files",
+        )
+    return redirect("return_903_import_batch", import_batch_id=batch.pk)
+
+
+def import_batch_reverse(request, import_batch_id: int):
+    batch = selectors.import_batch_get(actor=request.user, import_batch_id=import_batch_id)
+    if request.method != "POST":
+        return import_batch(request, import_batch_id)
+    form = ReverseImportForm(request.POST)
+    try:
+        batch = batches.import_reverse(actor=request.user, batch=batch)
+    except ValidationError as refused:
+        form.is_valid()
+        form.add_service_error(refused)
+        return _batch_page(request, batch, reverse=form)
+    messages.success(
+        request, "The import was reversed: what it created was removed and what it changed was put back as it was"
+    )
+    return redirect("return_903_import_batch", import_batch_id=batch.pk)

@@ -1,0 +1,151 @@
+"""The import pages: upload (zip or CSV) and check, the preview, confirm once with a success banner,
+reverse; problems listed with file, row, column and reason; words, never model names; page query
+counts that do not grow with the number of children."""
+
+import io
+import re
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from casework.accounts.models import Role
+from casework.looked_after.imports.models import ImportBatch
+from casework.looked_after.imports.writing import RECORD_WORDS
+from casework.looked_after.models import LookedAfterChild
+from casework.people.models import Person
+from tests.looked_after.test_import import small_return
+
+MODEL_NAMES = re.compile(r"\b(" + "|".join(model.__name__ for model in RECORD_WORDS) + r"|ImportBatch)\b")
+
+
+def _zip_upload(texts: dict[str, str], name="ssda903-E08000035-2026.zip"):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for file, text in texts.items():
+            archive.writestr(file, text)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/zip")
+
+
+def _many_children(n: int) -> dict[str, str]:
+    header = ["CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB"]
+    episodes = [small_return()["episodes.csv"].splitlines()[0]]
+    for i in range(n):
+        day = f"{1 + i % 28:02d}/{1 + i // 28:02d}/2013"
+        header.append(f"K{i:03d},M,{day},WBRI,UN5,,")
+        episodes.append(f"K{i:03d},01/02/2026,S,V2,N4,U3,PR1,,,,LS2 7UE,LS1 4AP,SC123457")
+    return {"header.csv": "\n".join(header) + "\n", "episodes.csv": "\n".join(episodes) + "\n"}
+
+
+def _check(client, world, texts, year=2026):
+    return client.post(
+        reverse("return_903_import"),
+        {"commissioner": world.commissioner.pk, "year": str(year), "files": [_zip_upload(texts)]},
+    )
+
+
+@pytest.fixture
+def manager(world, client):
+    client.force_login(world.a.users[Role.PRACTICE_MANAGER])
+    return world.a.users[Role.PRACTICE_MANAGER]
+
+
+def test_bad_files_are_listed_with_file_row_column_and_reason_and_nothing_is_kept(world, client, manager):
+    texts = small_return()
+    texts["episodes.csv"] = texts["episodes.csv"].replace(",U3,", ",ZZ9,")
+
+    response = _check(client, world, texts)
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="problem-table"' in body and "Nothing was imported: 1 problem in the files" in body
+    assert "episodes.csv</td>" in body and "unknown code &#x27;ZZ9&#x27;" in body
+    assert not ImportBatch.objects.exists() and not LookedAfterChild.objects.exists()
+
+
+def test_upload_preview_confirm_and_reverse_on_the_pages(world, client, manager):
+    people = Person.objects.count()
+
+    response = _check(client, world, small_return())
+
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302 and response.url == reverse("return_903_import_batch", args=[batch.pk])
+    preview = client.get(response.url).content.decode()
+    assert "Check what the import will do" in preview and "nothing is imported until you confirm" in preview
+    assert "2 new children" in preview and "C001" in preview and "Confirm and import" in preview
+    assert not MODEL_NAMES.search(preview), MODEL_NAMES.search(preview)
+    assert Person.objects.count() == people  # nothing written yet
+
+    done = client.post(reverse("return_903_import_confirm", args=[batch.pk]), follow=True).content.decode()
+    assert "Imported 2 children from Test Borough Council&#x27;s 903 files" in done
+    assert "govuk-notification-banner--success" in done
+    assert "created 2 social workers of the authority, 2 people, 2 children" in done
+    assert not MODEL_NAMES.search(done)
+    assert Person.objects.count() == people + 2
+
+    again = client.post(reverse("return_903_import_confirm", args=[batch.pk]), follow=True).content.decode()
+    assert "had been confirmed already: nothing more was written" in again
+    assert Person.objects.count() == people + 2
+
+    # the new people are listed to complete their names and address
+    page = client.get(reverse("return_903_import")).content.decode()
+    assert 'id="to-complete-table"' in page and "Child C001" in page and "names, address" in page
+
+    undone = client.post(reverse("return_903_import_reverse", args=[batch.pk]), follow=True).content.decode()
+    assert "The import was reversed" in undone and "Import reversed" in undone
+    assert Person.objects.count() == people and not LookedAfterChild.objects.exists()
+
+
+def test_a_refused_reversal_is_shown_in_the_error_summary(world, client, manager):
+    from casework.looked_after.imports.batches import import_confirm, import_preview
+    from tests.looked_after.test_import import _encoded
+
+    batch = import_preview(actor=manager, commissioner=world.commissioner, years={2026: _encoded(small_return())})
+    import_confirm(actor=manager, batch=batch)
+    from casework.cases import services as case_services
+    from casework.cases.models import Case
+
+    case = Case.objects.get(person__looked_after_records__child_id="C002")
+    case_services.case_note_add(
+        actor=manager,
+        person=case.person,
+        case=case,
+        note_type="visit",
+        occurred_on=case.opened_on,
+        summary="Visit",
+        text="Seen",
+    )
+
+    response = client.post(reverse("return_903_import_reverse", args=[batch.pk]))
+
+    body = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in body
+    assert "This import can no longer be reversed: case notes have been recorded on what it created." in body
+    assert LookedAfterChild.objects.count() == 2
+
+
+def test_only_managers_import_confirm_or_reverse(world, client, manager):
+    _check(client, world, small_return())
+    batch = ImportBatch.objects.get()
+    client.force_login(world.a.users[Role.PRACTITIONER])
+
+    assert client.get(reverse("return_903_import")).status_code == 403
+    assert client.post(reverse("return_903_import_confirm", args=[batch.pk])).status_code == 403
+    assert not LookedAfterChild.objects.exists()
+
+
+@pytest.mark.parametrize("children", [3, 60])
+def test_the_preview_and_import_pages_query_counts_do_not_grow_with_children(
+    world, client, manager, children, django_assert_max_num_queries
+):
+    from casework.looked_after.imports.batches import import_confirm
+
+    _check(client, world, _many_children(children))
+    batch = ImportBatch.objects.get()
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("return_903_import_batch", args=[batch.pk])).status_code == 200
+    import_confirm(actor=manager, batch=batch)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("return_903_import")).content.decode()
+    assert page.count("Not known Child K") == children
