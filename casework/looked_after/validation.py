@@ -159,12 +159,20 @@ def confirm_against_history(result: ValidationResult, *, children) -> Validation
         partly_unseen = bool(history) and history[0].start_date < previous_start
         if partly_unseen and rules.is_former_relevant_child(record.person.date_of_birth, history, year_end):
             confirmed.add(child_id)
+    _set_apart(
+        result,
+        lambda error: error["code"] in HISTORY_BLIND_RULES and error["table"] == "OC3" and error["child"] in confirmed,
+    )
+    return result
+
+
+def _set_apart(result: ValidationResult, confirmed_misread) -> None:
+    """Move each error ``confirmed_misread(error)`` holds for from the errors to those confirmed by
+    the record (shown apart, never dropped)."""
     kept = []
     for error in result.errors:
-        is_blind = error["code"] in HISTORY_BLIND_RULES and error["table"] == "OC3" and error["child"] in confirmed
-        (result.confirmed_by_history if is_blind else kept).append(error)
+        (result.confirmed_by_history if confirmed_misread(error) else kept).append(error)
     result.errors = kept
-    return result
 
 
 def _confirm_open_orders(result: ValidationResult, *, children) -> None:
@@ -187,11 +195,7 @@ def _confirm_open_orders(result: ValidationResult, *, children) -> None:
         .values_list("child_id", flat=True)
     )
     confirmed = {ids[pk] for pk in in_care & order_in_force}
-    kept = []
-    for error in result.errors:
-        misread = error["code"] in PERIOD_END_MISREAD_RULES and error["child"] in confirmed
-        (result.confirmed_by_history if misread else kept).append(error)
-    result.errors = kept
+    _set_apart(result, lambda error: error["code"] in PERIOD_END_MISREAD_RULES and error["child"] in confirmed)
 
 
 def _confirm_open_missing(result: ValidationResult, *, children) -> None:
@@ -209,11 +213,7 @@ def _confirm_open_missing(result: ValidationResult, *, children) -> None:
     missing = dict(MissingEpisode.objects.filter(open_at_end, child_id__in=ids).values_list("child_id", "start_date"))
     placements = Episode.objects.filter(open_at_end, child_id__in=missing).values_list("child_id", "start_date")
     confirmed = {ids[pk] for pk, start in placements if start <= missing[pk]}
-    kept = []
-    for error in result.errors:
-        misread = error["code"] in OPEN_MISSING_MISREAD_RULES and error["child"] in confirmed
-        (result.confirmed_by_history if misread else kept).append(error)
-    result.errors = kept
+    _set_apart(result, lambda error: error["code"] in OPEN_MISSING_MISREAD_RULES and error["child"] in confirmed)
 
 
 def _confirm_worker_changes(result: ValidationResult, *, children) -> None:
@@ -237,8 +237,4 @@ def _confirm_worker_changes(result: ValidationResult, *, children) -> None:
         if end is not None and year_end - timedelta(days=5) <= end <= year_end and (case_id, end) not in starts:
             followed[person_id] = False
     confirmed = {people[p] for p, ok in followed.items() if ok}
-    kept = []
-    for error in result.errors:
-        misread = error["code"] in WORKER_CHANGE_MISREAD_RULES and error["child"] in confirmed
-        (result.confirmed_by_history if misread else kept).append(error)
-    result.errors = kept
+    _set_apart(result, lambda error: error["code"] in WORKER_CHANGE_MISREAD_RULES and error["child"] in confirmed)
