@@ -73,6 +73,7 @@ def case_open(request, person_id):
     if request.method == "POST" and form.is_valid():
         case = run_service(form, lambda: services.case_open(actor=request.user, person=person, **form.cleaned_data))
         if case is not None:
+            messages.success(request, f"{case} opened")
             return redirect("case_detail", case_id=case.pk)
     return form_page(
         request,
@@ -92,6 +93,7 @@ def case_allocate(request, case_id):
         form,
         lambda: services.allocation_change(actor=request.user, case=case, **form.cleaned_data),
         done=lambda: redirect("case_detail", case_id=case.pk),
+        success=lambda allocation: f"{allocation.worker} allocated from {allocation.start_date:%-d %B %Y}",
         title="Allocate a worker",
         caption=f"{case.person.full_name}: {case}",
         intro="The current worker's allocation ends on the date the new worker starts.",
@@ -116,15 +118,12 @@ def case_close(request, case_id):
         banner.append("Case closed")
         return services.case_close(actor=request.user, case=case, **data)
 
-    def done():
-        messages.success(request, banner[-1])
-        return redirect("case_detail", case_id=case.pk)
-
     return form_action(
         request,
         form,
         close,
-        done=done,
+        done=lambda: redirect("case_detail", case_id=case.pk),
+        success=lambda _: banner[-1],
         title="Close the case",
         caption=f"{case.person.full_name}: {case}",
         intro="This child is looked after now: the case closes when the period of care ends. "
@@ -160,6 +159,7 @@ def case_note_add(request, person_id):
         form,
         lambda: services.case_note_add(actor=request.user, person=person, **form.cleaned_data),
         done=lambda: redirect(reverse("person_detail", args=[person.pk]) + "#chronology"),
+        success="Case note added",
         title="Add a case note",
         caption=person.full_name,
         back_url=reverse("person_detail", args=[person.pk]),
@@ -178,6 +178,7 @@ def case_note_edit(request, note_id):
         form,
         lambda: services.case_note_edit(actor=request.user, note=note, **form.cleaned_data),
         done=lambda: redirect(reverse("person_detail", args=[note.person_id]) + "#chronology"),
+        success="Case note corrected",
         title="Correct a case note",
         caption=note.person.full_name,
         back_url=reverse("person_detail", args=[note.person_id]),

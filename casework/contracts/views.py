@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -155,6 +156,7 @@ def contract_let(request):
     if request.method == "POST" and form.is_valid():
         contract = run_service(form, lambda: services.contract_let(actor=request.user, **form.cleaned_data))
         if contract is not None:
+            messages.success(request, f"Contract {contract.reference} let")
             return redirect("contract_detail", contract_id=contract.pk)
     return form_page(
         request,
@@ -181,6 +183,7 @@ def contract_change(request, contract_id):
         form,
         lambda: services.contract_update(actor=request.user, contract=contract, **form.cleaned_data),
         done=lambda: redirect("contract_detail", contract_id=contract.pk),
+        success="Contract changed",
         title="Change the contract",
         caption=str(contract),
         intro="The change history on the contract's page keeps what it said before.",
@@ -206,6 +209,7 @@ def contract_renew(request, contract_id):
         form,
         lambda: services.contract_renew(actor=request.user, contract=contract, **form.cleaned_data),
         done=lambda: redirect("contract_detail", contract_id=contract.pk),
+        success=lambda year: f"Contract renewed: a new contract year to {year.end_date:%-d %B %Y}",
         title="Renew for another contract year",
         caption=str(contract),
         intro=(
@@ -275,6 +279,7 @@ def _measure_form(request, form, contract, year, *, title, adding=False):
             actor=request.user, contract_year=year, adding=adding, **form.cleaned_data
         ),
         done=lambda: redirect(back),
+        success="Outcome measure added" if adding else "Outcome measure changed",
         title=title,
         caption=f"{contract.reference}, contract year {year.start_date:%-d %b %Y} to {year.end_date:%-d %b %Y}",
         intro=f"The year's caseload cap is {year.caseload_cap_per_fte} cases per full-time worker.",
@@ -296,6 +301,7 @@ def contract_measure_remove(request, contract_id, contract_measure_id):
         form,
         lambda: services.contract_measure_remove(actor=request.user, measure=measure) or True,
         done=lambda: redirect(back),
+        success=f"Outcome measure removed: {indicator.title if indicator else measure.indicator}",
         title="Remove the outcome measure",
         caption=indicator.title if indicator else measure.indicator,
         intro="The measure leaves this contract year's report and payment statement.",

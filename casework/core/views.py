@@ -1,5 +1,6 @@
 """Views shared by every app: home, the trivial baseline view, and form-page plumbing."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -47,11 +48,16 @@ def run_service(form, call):
         return None
 
 
-def form_action(request, form, call, *, done, **page):
-    """The form page for one service call: on a valid POST call the service and answer ``done()``;
-    otherwise (a GET, invalid input or a refusal on the form) show the page with its error summary."""
-    if request.method == "POST" and form.is_valid() and run_service(form, call):
-        return done()
+def form_action(request, form, call, *, done, success, **page):
+    """The form page for one service call: on a valid POST call the service, show the GOV.UK success
+    banner saying what was done and answer ``done()``; otherwise (a GET, invalid input or a refusal on
+    the form) show the page with its error summary. ``success`` is the banner's words, or a function of
+    the service's result giving them: required, so no action can forget to say what it did."""
+    if request.method == "POST" and form.is_valid():
+        result = run_service(form, call)
+        if result:
+            messages.success(request, success(result) if callable(success) else success)
+            return done()
     return form_page(request, form, **page)
 
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -177,6 +176,7 @@ def child_create(request, person_id):
         form,
         create,
         done=lambda: redirect("looked_after_child", looked_after_child_id=created["child"].pk),
+        success=lambda child: f"{person.full_name} recorded as looked after by {child.commissioner}",
         title="Record that the child is looked after",
         caption=person.full_name,
         intro="The 903 return names the child by the authority's own identifier, the same every year.",
@@ -194,17 +194,13 @@ def record(request, looked_after_child_id, *, action: str):
         request,
         form,
         lambda: spec.service(actor=request.user, child=child, **form.cleaned_data),
-        done=lambda: _saved(request, spec.banner or f"{spec.title}: saved", f"{child_url}#{spec.anchor}"),
+        done=lambda: redirect(f"{child_url}#{spec.anchor}"),
+        success=spec.banner or f"{spec.title}: saved",
         title=spec.title,
         caption=f"{child.person.full_name} ({child.child_id})",
         intro=spec.intro,
         back_url=child_url,
     )
-
-
-def _saved(request, banner: str, url: str):
-    messages.success(request, banner)
-    return redirect(url)
 
 
 def recording_urls() -> list:

@@ -35,9 +35,9 @@ def person_search(request):
     return render(request, "people/search.html", {"form": form, "results": results})
 
 
-def _add_person_page(request, *, form_class, create, done, title: str, back_url: str, caption: str = ""):
+def _add_person_page(request, *, form_class, create, done, success, title: str, back_url: str, caption: str = ""):
     """The add-person form: check for likely duplicates first (the user may go on once they have
-    looked), then call ``create`` with the person's fields and the form."""
+    looked), then call ``create`` with the person's fields and the form; the banner says who was added."""
     duplicates = []
     form = form_class(request.POST or None, show_confirm="confirm_not_duplicate" in request.POST)
     if request.method == "POST" and form.is_valid():
@@ -56,6 +56,7 @@ def _add_person_page(request, *, form_class, create, done, title: str, back_url:
         else:
             person = run_service(form, lambda: create(data, form))
             if person is not None:
+                messages.success(request, success(person))
                 return done(person)
     return form_page(
         request,
@@ -68,22 +69,15 @@ def _add_person_page(request, *, form_class, create, done, title: str, back_url:
     )
 
 
-def _added(request, person, to: str = ""):
-    messages.success(request, f"{person.full_name} added{to}")
-
-
 def person_create(request):
     access.require(request.user, "person.create")
-
-    def done(person):
-        _added(request, person)
-        return redirect("person_detail", person_id=person.pk)
 
     return _add_person_page(
         request,
         form_class=PersonForm,
         create=lambda data, form: services.person_create(actor=request.user, **data),
-        done=done,
+        done=lambda person: redirect("person_detail", person_id=person.pk),
+        success=lambda person: f"{person.full_name} added",
         title="Add a person",
         back_url=reverse("person_search"),
     )
@@ -95,17 +89,14 @@ def household_person_create(request, household_id):
     access.require(request.user, "household.manage")
     access.require(request.user, "person.create")
 
-    def done(person):
-        _added(request, person, f" to {household.name}")
-        return redirect("household_detail", household_id=household.pk)
-
     return _add_person_page(
         request,
         form_class=PersonInHouseholdForm,
         create=lambda data, form: services.person_create_in_household(
             actor=request.user, household=household, joined_on=form.cleaned_data["joined_on"], **data
         ),
-        done=done,
+        done=lambda person: redirect("household_detail", household_id=household.pk),
+        success=lambda person: f"{person.full_name} added to {household.name}",
         title="Add someone new to the household",
         caption=household.name,
         back_url=reverse("household_member_add", args=[household.pk]),
@@ -122,11 +113,6 @@ def household_member_add(request, household_id):
         request.POST or None, candidates=candidates, people=selectors.person_list_for_choice(actor=request.user)
     )
 
-    def done():
-        person = form.cleaned_data["person"]
-        messages.success(request, f"{person.full_name} added to {household.name}")
-        return redirect("household_detail", household_id=household.pk)
-
     return form_action(
         request,
         form,
@@ -136,7 +122,8 @@ def household_member_add(request, household_id):
             person=form.cleaned_data["person"],
             joined_on=form.cleaned_data["joined_on"],
         ),
-        done=done,
+        done=lambda: redirect("household_detail", household_id=household.pk),
+        success=lambda _: f"{form.cleaned_data['person'].full_name} added to {household.name}",
         title="Add a member of the household",
         caption=household.name,
         back_url=reverse("household_detail", args=[household.pk]),
@@ -157,6 +144,7 @@ def person_edit(request, person_id):
             actor=request.user, person=person, version=form.cleaned_data["version"], **form.person_fields()
         ),
         done=lambda: redirect("person_detail", person_id=person.pk),
+        success=f"{person.full_name}'s details changed",
         title=f"Change {person.full_name}'s details",
         back_url=reverse("person_detail", args=[person.pk]),
     )
@@ -220,17 +208,17 @@ def relationship_create(request, person_id):
         people=selectors.person_list_for_choice(actor=request.user).exclude(pk=person.pk),
     )
 
-    def done():
+    def recorded(_):
         data = form.cleaned_data
         kind = Relationship.Type(data["relationship_type"]).label.lower()
-        messages.success(request, f"Recorded: {person.full_name} is {data['related_person'].full_name}'s {kind}")
-        return redirect(back)
+        return f"Recorded: {person.full_name} is {data['related_person'].full_name}'s {kind}"
 
     return form_action(
         request,
         form,
         lambda: services.relationship_create(actor=request.user, person=person, **form.cleaned_data),
-        done=done,
+        done=lambda: redirect(back),
+        success=recorded,
         title="Add a relationship",
         caption=person.full_name,
         back_url=back,
@@ -302,6 +290,7 @@ def person_restrict(request, person_id):
             named_users=form.cleaned_data["named_users"],
         ),
         done=lambda: redirect(back),
+        success=f"{person.full_name}'s record restricted",
         title="Restrict this record",
         caption=person.full_name,
         intro="Everyone else in the practice will see only the name, marked as a restricted record, and "
@@ -333,6 +322,7 @@ def person_restriction_named_users(request, person_id):
             actor=request.user, restriction=restriction, users=form.cleaned_data["named_users"]
         ),
         done=lambda: redirect(back),
+        success="Who may see the record changed",
         title="Who may see the record",
         caption=person.full_name,
         back_url=back,
@@ -350,6 +340,7 @@ def person_restriction_lift(request, person_id):
             actor=request.user, restriction=restriction, reason=form.cleaned_data["reason"]
         ),
         done=lambda: redirect(back),
+        success=f"Restriction on {person.full_name}'s record lifted",
         title="Lift the restriction",
         caption=person.full_name,
         back_url=back,

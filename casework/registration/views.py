@@ -1,4 +1,3 @@
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -40,6 +39,7 @@ def person_register(request, person_id):
         form,
         lambda: services.registration_start(actor=request.user, person=person, **form.cleaned_data),
         done=lambda: redirect("person_detail", person_id=person.pk),
+        success=f"{person.full_name} registered with the practice",
         title="Register with the practice",
         caption=person.full_name,
         back_url=reverse("person_detail", args=[person.pk]),
@@ -66,15 +66,12 @@ def household_register(request, household_id):
         outcome.append(services.household_register(actor=request.user, household=household, **form.cleaned_data))
         return outcome[-1]
 
-    def done():
-        messages.success(request, household_registered_banner(outcome[-1]))
-        return redirect("household_detail", household_id=household.pk)
-
     return form_action(
         request,
         form,
         register,
-        done=done,
+        done=lambda: redirect("household_detail", household_id=household.pk),
+        success=household_registered_banner,
         title="Register the household",
         intro="Everyone living in the household who is not yet registered with the practice is registered from "
         "this date. Anyone already registered stays as they are.",
@@ -107,6 +104,7 @@ def registration_end(request, registration_id):
         form,
         lambda: services.registration_end(actor=request.user, registration=registration, **form.cleaned_data),
         done=lambda: redirect("person_detail", person_id=registration.person_id),
+        success="Registration ended",
         title="End the registration",
         caption=registration.person.full_name,
         intro="Any open cases with this practice close on the same date.",
@@ -123,6 +121,7 @@ def registration_transfer(request, registration_id):
         form,
         lambda: services.registration_transfer(actor=request.user, registration=registration, **form.cleaned_data),
         done=lambda: redirect("person_detail", person_id=registration.person_id),
+        success=lambda new: f"{registration.person.full_name} transferred to {new.practice}",
         title="Transfer to another practice",
         caption=registration.person.full_name,
         intro="The registration here ends and a new one starts with the other practice on the same date. "
@@ -145,6 +144,7 @@ def registration_named_worker(request, registration_id):
         form,
         lambda: services.registration_name_worker(actor=request.user, registration=registration, **form.cleaned_data),
         done=lambda: redirect("person_detail", person_id=registration.person_id),
+        success="Named worker changed",
         title="Change the named worker",
         caption=registration.person.full_name,
         back_url=reverse("person_detail", args=[registration.person_id]),
@@ -160,6 +160,7 @@ def household_transfer(request, household_id):
         form,
         lambda: services.household_transfer(actor=request.user, household=household, **form.cleaned_data),
         done=lambda: redirect("household_detail", household_id=household.pk),
+        success=lambda _: f"{household.name} transferred to {form.cleaned_data['to_practice']}",
         title="Transfer the whole family to another practice",
         caption=household.name,
         intro="Each member's registration here ends and a new one starts with the other practice on the same "
