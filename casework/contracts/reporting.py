@@ -210,15 +210,22 @@ class PaymentStatement:
         return self.price.amount + self.report.total_earned
 
 
+# A price per child per week pays for the children's cases under the contract; a price per case, for
+# every case under it (adults' too, where the contract delegates adults' functions).
+CHILDRENS_CASES = (ServiceType.LOOKED_AFTER_CHILD, ServiceType.CARE_LEAVER, ServiceType.CHILD_IN_NEED)
+
+
 def payment_statement(*, contract: Contract, year: ContractYear, today: date) -> PaymentStatement:
+    """The year's statement; for a year still running, the price of the days to ``today``."""
     report = contract_report(contract=contract, year=year)
     priced_to = min(year.end_date, today)
+    open_in_year = Case.objects.filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=year.start_date), contract=contract, opened_on__lte=priced_to
+    )
+    if year.price_model == ContractYear.PriceModel.PER_CHILD_WEEK:
+        open_in_year = open_in_year.filter(service_type__in=CHILDRENS_CASES)
     cases: dict[int, list] = {}
-    for person_id, opened, closed in (
-        Case.objects.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=year.start_date), contract=contract)
-        .filter(opened_on__lte=priced_to)
-        .values_list("person_id", "opened_on", "closed_on")
-    ):
+    for person_id, opened, closed in open_in_year.values_list("person_id", "opened_on", "closed_on"):
         cases.setdefault(person_id, []).append((opened, closed))
     price = rules.contract_price(
         price_model=year.price_model, price=year.price, start=year.start_date, end=priced_to, cases=cases

@@ -97,14 +97,14 @@ def contract_price(*, price_model: str, price: Decimal, start: date, end: date, 
             1 for periods in cases.values() for opened, closed in periods if opened <= end and (closed or after) > start
         )
         amount = (price * count).quantize(PENNY, ROUND_HALF_UP)
-        return Earned(amount, f"£{price:,.2f} for each of {count} cases open in the year = £{amount:,.2f}")
+        return Earned(amount, f"£{price:,.2f} for each of {count:,} cases open in the year = £{amount:,.2f}")
     days = sum(days_by_person.values())
     children = sum(1 for n in days_by_person.values() if n)
     amount = (price * days / 7).quantize(PENNY, ROUND_HALF_UP)
     return Earned(
         amount,
-        f"£{price:,.2f} a week for {days} days of open cases ({children} children), "
-        f"{days} ÷ 7 × £{price:,.2f} = £{amount:,.2f}",
+        f"£{price:,.2f} a week for {days:,} days of open cases ({children:,} children), "
+        f"{days:,} ÷ 7 × £{price:,.2f} = £{amount:,.2f}",
     )
 
 

@@ -100,13 +100,14 @@ def test_the_payment_statement_downloads_as_csv_and_xlsx(world, client, contract
 
 
 def _other_child_days(world, contract, year):
-    """Days in the year of the cases the shared world opened under the contract (TODAY - 300 on)."""
+    """Days in the year of the children's cases the shared world opened under the contract (TODAY - 300 on)."""
     from casework.cases.models import Case
+    from casework.contracts.reporting import CHILDRENS_CASES
 
     days = 0
     fixture = {"Reported1", "Reported2"}
     people = {}
-    for case in Case.objects.filter(contract=contract).select_related("person"):
+    for case in Case.objects.filter(contract=contract, service_type__in=CHILDRENS_CASES).select_related("person"):
         if case.person.family_name in fixture:
             continue
         first = max(case.opened_on, year.start_date)
@@ -197,3 +198,26 @@ def test_the_statement_and_outcomes_per_child_cost_the_same_with_2_and_12_childr
     # the children really are in both: twelve rows of outcomes per child
     rows = _csv(client.get(reverse("contract_children", args=[contract.pk]), {"year": year.pk, "format": "csv"}))
     assert len([row for row in rows[1:] if row[0].startswith("Q")]) == 12
+
+
+def test_a_price_per_child_per_week_pays_for_childrens_cases_only(world):
+    from casework.contracts.reporting import payment_statement
+    from casework.core.codes import ServiceType
+    from tests.conftest import add_person
+
+    contract = world.a.org.contracts_held.get(commissioner=world.commissioner)
+    year = contract.years.get(start_date__lte=TODAY, end_date__gte=TODAY)  # per child per week, 1,150
+
+    def price():
+        return payment_statement(contract=contract, year=year, today=TODAY).price.amount
+
+    before = price()
+    adult_born = TODAY.replace(year=TODAY.year - 40)
+    add_person(
+        world.a, world.commissioner, given="Grown", family="Adult", dob=adult_born, service=ServiceType.ADULT_ACCESS
+    )
+    assert price() == before  # an adult's case is not a child's week
+    add_person(world.a, world.commissioner, given="Young", family="Child", service=ServiceType.CHILD_IN_NEED)
+    # the child's case opened 300 days ago (or at the year's start, if later): 1,150 a week for those days
+    days = (TODAY - max(TODAY - timedelta(days=300), year.start_date)).days + 1
+    assert abs(price() - before - Decimal("1150") * days / 7) <= Decimal("0.01")  # each total to the penny
