@@ -8,6 +8,7 @@ from casework.audit import views as audit
 from casework.cases import views as cases
 from casework.contracts import views as contracts
 from casework.core import views as core
+from casework.home import views as home
 from casework.looked_after import views as looked_after
 from casework.looked_after.imports import views as looked_after_imports
 from casework.organisations import views as organisations
@@ -15,7 +16,7 @@ from casework.people import views as people
 from casework.registration import views as registration
 
 urlpatterns = [
-    path("", core.home, name="home"),
+    path("", home.home, name="home"),
     path("healthz", core.healthz, name="healthz"),
     path("accounts/", include("casework.accounts.urls")),
     path("people/", people.person_search, name="person_search"),
@@ -60,6 +61,7 @@ urlpatterns = [
     path("households/<int:household_id>/transfer/", registration.household_transfer, name="household_transfer"),
     path("practice/list/", registration.practice_list, name="practice_list"),
     path("caseloads/", cases.caseload_overview, name="caseload_overview"),
+    path("caseloads/mine/", cases.my_caseload_page, name="my_caseload"),
     path("teams/<int:team_id>/caseload/", cases.team_caseload, name="team_caseload"),
     path("workers/<int:worker_id>/", organisations.worker_detail, name="worker_detail"),
     path("people/<int:person_id>/looked-after/new/", looked_after.child_create, name="looked_after_child_create"),

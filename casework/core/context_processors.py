@@ -8,8 +8,10 @@ def navigation(request):
     if not getattr(user, "is_authenticated", False):
         return {}
     links = []
+    if access.can(user, "caseload.team"):
+        links.append(("home", "Overview"))
     if access.can(user, "caseload.own"):
-        links.append(("home", "My caseload"))
+        links.append(("my_caseload", "My caseload"))
     if access.can(user, "person.view"):
         links.append(("person_search", "People"))
     if access.can(user, "practice_list.view"):

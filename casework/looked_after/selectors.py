@@ -99,6 +99,10 @@ class ChildDue:
     child: LookedAfterChild
     dues: list[timescales.Due] = field(default_factory=list)
     worker: str = ""
+    team_id: int | None = None  # the allocated worker's team
+
+    def overdue_kinds(self, today: date) -> set[str]:
+        return {due.kind for due in self.dues if due.status(today) == "overdue"}
 
     @property
     def first(self) -> timescales.Due | None:
@@ -107,7 +111,10 @@ class ChildDue:
 
 def due_for(children, *, today: date | None = None) -> list[ChildDue]:
     """Next due dates for every child in ``children`` (a scoped queryset) who is looked after today:
-    seven queries whatever the number of children."""
+    seven queries whatever the number of children, then the pure rules per child in memory.
+
+    A child restricted from the actor (marked ``is_restricted``) has their dues worked out too, so
+    a manager's counts include them, but trays show them by name only and list them last."""
     today = today or timezone.localdate()
     in_care = children.filter(episodes__end_date__isnull=True, episodes__start_date__lte=today).distinct()
     by_id = {c.pk: c for c in in_care.select_related("person")}
@@ -129,9 +136,6 @@ def due_for(children, *, today: date | None = None) -> list[ChildDue]:
     workers = _current_workers(by_id.values())
     found = []
     for child_id, child in by_id.items():
-        if getattr(child, "is_restricted", False):
-            found.append(ChildDue(child=child))  # a tray shows a restricted child by name only
-            continue
         dues = timescales.due_dates(
             date_of_birth=child.person.date_of_birth,
             episodes=episodes[child_id],
@@ -148,10 +152,16 @@ def due_for(children, *, today: date | None = None) -> list[ChildDue]:
         recode = placement_code_ending(episodes[child_id], today)
         if recode is not None:
             dues = [*dues, recode]
-        found.append(
-            ChildDue(child=child, dues=sorted(dues, key=lambda d: d.due_on), worker=workers.get(child.person_id, ""))
-        )
-    return sorted(found, key=lambda d: (d.first.due_on if d.first else date.max, d.child.child_id))
+        worker, team_id = workers.get(child.person_id, ("", None))
+        found.append(ChildDue(child=child, dues=sorted(dues, key=lambda d: d.due_on), worker=worker, team_id=team_id))
+    return sorted(found, key=_tray_order)
+
+
+def _tray_order(row: ChildDue):
+    """Soonest due first; a restricted child last, so their place in the tray says nothing of them."""
+    if getattr(row.child, "is_restricted", False):
+        return (1, date.max, row.child.child_id)
+    return (0, row.first.due_on if row.first else date.max, row.child.child_id)
 
 
 def placement_code_ending(episodes, today: date) -> timescales.Due | None:
@@ -170,15 +180,18 @@ def placement_code_ending(episodes, today: date) -> timescales.Due | None:
     )
 
 
-def _current_workers(children) -> dict[int, str]:
-    """The allocated worker on each child's open looked-after-child case, by person."""
+def _current_workers(children) -> dict[int, tuple[str, int | None]]:
+    """The allocated worker on each child's open looked-after-child case (name, team), by person."""
     allocations = Allocation.objects.filter(
         case__person_id__in=[c.person_id for c in children],
         case__service_type=ServiceType.LOOKED_AFTER_CHILD,
         case__closed_on__isnull=True,
         end_date__isnull=True,
-    ).values("case__person_id", "worker__given_name", "worker__family_name")
-    return {row["case__person_id"]: f"{row['worker__given_name']} {row['worker__family_name']}" for row in allocations}
+    ).values("case__person_id", "worker__given_name", "worker__family_name", "worker__team_id")
+    return {
+        row["case__person_id"]: (f"{row['worker__given_name']} {row['worker__family_name']}", row["worker__team_id"])
+        for row in allocations
+    }
 
 
 def my_due_work(*, actor) -> list[ChildDue]:
@@ -191,6 +204,13 @@ def my_due_work(*, actor) -> list[ChildDue]:
 
 def team_due_work(*, actor, team_id: int) -> list[ChildDue]:
     return due_for(_children_allocated_to(actor, Q(worker__team_id=team_id)))
+
+
+def teams_due_work(*, actor, team_ids: set[int] | None) -> list[ChildDue]:
+    """Children on the open looked-after-child cases of the workers in ``team_ids`` (None: the
+    whole practice), each with their team: the manager's home counts what is overdue per team."""
+    who = Q() if team_ids is None else Q(worker__team_id__in=team_ids)
+    return due_for(_children_allocated_to(actor, who))
 
 
 def _children_allocated_to(actor, who: Q):

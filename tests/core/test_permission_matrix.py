@@ -58,7 +58,7 @@ PROBES = {
     "case.manage": _page("case_close", "case"),
     "allocation.manage": _page("case_allocate", "case"),
     "practice_list.view": _page("practice_list"),
-    "caseload.own": _home_shows("My caseload"),
+    "caseload.own": _page("my_caseload"),
     "caseload.team": _page("team_caseload", "team"),
     "caseload.practice": _every_team,
     "workforce.view": _page("worker_detail", "worker"),

@@ -6,12 +6,13 @@ from casework.accounts.models import Role
 from casework.looked_after import services
 
 
-def child_in_care(world, start: date, child_id: str = "T0001"):
-    """Amara (world.a.people[0], born 1 June 2015, a girl with an open looked-after case) looked
-    after by the world's commissioner from ``start``: C1, in foster care (U6) with her own authority."""
+def child_in_care(world, start: date, child_id: str = "T0001", person=None):
+    """Amara (world.a.people[0], born 1 June 2015, a girl with an open looked-after case), or another
+    ``person`` of practice A, looked after by the world's commissioner from ``start``: C1, in foster
+    care (U6) with her own authority."""
     manager = world.a.users[Role.TEAM_MANAGER]
     record = services.looked_after_child_create(
-        actor=manager, person=world.a.people[0], commissioner=world.commissioner, child_id=child_id
+        actor=manager, person=person or world.a.people[0], commissioner=world.commissioner, child_id=child_id
     )
     services.care_start(
         actor=manager,
