@@ -335,4 +335,8 @@ def _what(event: AuditEvent, users) -> str:
 
 
 _MFA_STAGES = {"set_up": "while setting up an app", "verify": "while signing in"}
-_MFA_METHODS = {"totp": "authenticator app", "recovery_code": "recovery code"}
+_MFA_METHODS = {
+    "totp": "authenticator app",
+    "recovery_code": "recovery code",
+    "demo_sign_in": "one-click demo sign-in, no code",  # make demo only: casework/accounts/demo.py
+}

@@ -112,6 +112,11 @@ def test_with_the_flag_on_switching_role_takes_one_request(demo, client, django_
     assert AuditEvent.objects.filter(action="sign_out", actor_id=demo["p1.practitioner"].pk).count() == 2
     verified = AuditEvent.objects.filter(action="mfa_verified", actor_id=manager.pk)
     assert [e.detail.get("method") for e in verified] == ["demo_sign_in", "demo_sign_in"]
+    # and the audit log page says in words that the code was skipped
+    from casework.audit.selectors import log_rows
+
+    rows = log_rows(actor=manager, events=verified)
+    assert [row.what for row in rows] == ["Passed the second factor (one-click demo sign-in, no code)"] * 2
 
 
 @pytest.mark.django_db
