@@ -173,9 +173,13 @@ def close_open_cases_for_registration_end(
 ) -> list[Case]:
     """A person leaving a practice's list leaves its caseload the same day (called by registration)."""
     reason = REGISTRATION_END_TO_CASE_CLOSE.get(registration_end_reason, Case.CloseReason.OTHER)
-    open_cases = Case.objects.select_for_update().filter(
-        organisation_id=practice_id, person=person, closed_on__isnull=True
+    open_cases = list(
+        Case.objects.select_for_update().filter(organisation_id=practice_id, person=person, closed_on__isnull=True)
     )
+    if any(_child_in_care(case) is not None for case in open_cases):
+        raise ValidationError(
+            f"{person.full_name} is looked after: end the period of care before they leave the practice's list"
+        )
     return [_close(actor=actor, case=case, closed_on=closed_on, close_reason=reason) for case in open_cases]
 
 

@@ -133,3 +133,24 @@ def test_ending_care_on_the_close_page_needs_a_reason(world, client, in_care):
     assert response.status_code == 200
     assert "Choose why care ended" in response.content.decode()
     assert Case.objects.get(pk=world.a.cases[0].pk).closed_on is None
+
+
+def test_leaving_the_list_does_not_close_the_case_of_a_child_still_looked_after(world, in_care):
+    """Ending the registration (or transferring it) closes the person's open cases: not while the
+    child is looked after, which would close the case by the back door."""
+    from casework.registration import services as registration_services
+    from casework.registration.models import Registration
+
+    manager = world.a.users[Role.TEAM_MANAGER]
+    registration = Registration.objects.get(person=world.a.people[0], end_date__isnull=True)
+    with pytest.raises(ValidationError) as refused:
+        registration_services.registration_end(
+            actor=manager, registration=registration, end_date=CLOSED, end_reason="moved_away"
+        )
+    assert "looked after" in refused.value.messages[0]
+    with pytest.raises(ValidationError):
+        registration_services.registration_transfer(
+            actor=manager, registration=registration, to_practice=world.b.org, transfer_date=CLOSED
+        )
+    assert Case.objects.get(pk=world.a.cases[0].pk).closed_on is None
+    assert Registration.objects.get(pk=registration.pk).end_date is None
