@@ -165,3 +165,26 @@ def test_a_higher_is_better_measure_reads_as_the_fact_too(world, client, child):
     item = _outcome(_page(client, world, child), "Annual health assessment")
     # in care for 200 days: not yet due, shown grey
     assert "Not yet due" in item and "govuk-tag--grey" in item
+
+
+# -- the class of the "since" bug: a page reading a variable that does not exist shows nothing -------
+
+
+@pytest.fixture
+def loud_templates(settings):
+    """Templates print a marker for a variable that does not resolve, instead of nothing."""
+    settings.TEMPLATES = [
+        {**engine, "OPTIONS": {**engine.get("OPTIONS", {}), "string_if_invalid": "UNRESOLVED[%s]"}}
+        for engine in settings.TEMPLATES
+    ]
+
+
+def test_the_childs_and_the_persons_pages_read_no_variable_that_does_not_exist(world, client, child, loud_templates):
+    actor = world.a.users[Role.PRACTITIONER]
+    _change_placement(actor, child, START + timedelta(days=40))
+    services.missing_record(actor=actor, child=child, kind="M", start_date=TODAY - timedelta(days=1))
+    _measures(world, "placement_stability_3plus", "missing_children", "health_assessment")
+    client.force_login(actor)
+    for url in (reverse("looked_after_child", args=[child.pk]), reverse("person_detail", args=[child.person_id])):
+        page = client.get(url).content.decode()
+        assert "UNRESOLVED[" not in page, [line for line in page.splitlines() if "UNRESOLVED[" in line][:5]
