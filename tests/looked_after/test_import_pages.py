@@ -38,6 +38,16 @@ def _many_children(n: int) -> dict[str, str]:
     return {"header.csv": "\n".join(header) + "\n", "episodes.csv": "\n".join(episodes) + "\n"}
 
 
+def _button(page: str, label: str) -> str:
+    """Where the page's form with this button posts: pressing it, as a browser would."""
+    for form in re.findall(r"<form[^>]*>.*?</form>", page, flags=re.S):
+        if f'value="{label}"' in form:
+            action = re.search(r'action="([^"]*)"', form)
+            assert action and action[1], f"the {label!r} form posts back to the page it is on"
+            return action[1]
+    raise AssertionError(f"no {label!r} button on the page")
+
+
 def _check(client, world, texts, year=2026):
     return client.post(
         reverse("return_903_import"),
@@ -73,11 +83,12 @@ def test_upload_preview_confirm_and_reverse_on_the_pages(world, client, manager)
     assert response.status_code == 302 and response.url == reverse("return_903_import_batch", args=[batch.pk])
     preview = client.get(response.url).content.decode()
     assert "Check what the import will do" in preview and "nothing is imported until you confirm" in preview
+    assert "Test Borough Council, 2025/26<" in preview
     assert "2 new children" in preview and "C001" in preview and "Confirm and import" in preview
     assert not MODEL_NAMES.search(preview), MODEL_NAMES.search(preview)
     assert Person.objects.count() == people  # nothing written yet
 
-    done = client.post(reverse("return_903_import_confirm", args=[batch.pk]), follow=True).content.decode()
+    done = client.post(_button(preview, "Confirm and import"), follow=True).content.decode()
     assert "Imported 2 children from Test Borough Council&#x27;s 903 files" in done
     assert "govuk-notification-banner--success" in done
     assert "created 2 social workers of the authority, 2 people, 2 children" in done
@@ -92,7 +103,8 @@ def test_upload_preview_confirm_and_reverse_on_the_pages(world, client, manager)
     page = client.get(reverse("return_903_import")).content.decode()
     assert 'id="to-complete-table"' in page and "Child C001" in page and "names, address" in page
 
-    undone = client.post(reverse("return_903_import_reverse", args=[batch.pk]), follow=True).content.decode()
+    result = client.get(reverse("return_903_import_batch", args=[batch.pk])).content.decode()
+    undone = client.post(_button(result, "Reverse this import"), follow=True).content.decode()
     assert "The import was reversed" in undone and "Import reversed" in undone
     assert Person.objects.count() == people and not LookedAfterChild.objects.exists()
 

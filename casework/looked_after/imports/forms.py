@@ -44,9 +44,17 @@ class ReturnImportForm(GdsForm):
         self.fields["commissioner"].queryset = commissioners
 
 
-class ConfirmImportForm(GdsForm):
+class _BatchActionForm(GdsForm):
+    """A button that posts to the batch's confirm or reverse address (``action``)."""
+
+    def __init__(self, *args, action: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_action = action
+
+
+class ConfirmImportForm(_BatchActionForm):
     submit_label = "Confirm and import"
 
 
-class ReverseImportForm(GdsForm):
+class ReverseImportForm(_BatchActionForm):
     submit_label = "Reverse this import"

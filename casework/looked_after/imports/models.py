@@ -8,6 +8,8 @@ so what is written is what was checked; ``preview`` is what the manager was show
 from django.conf import settings
 from django.db import models
 
+from casework.looked_after.codes import year_label
+
 
 class ImportBatch(models.Model):
     class State(models.TextChoices):
@@ -42,3 +44,8 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"903 import {self.pk}"
+
+    @property
+    def year_labels(self) -> str:
+        """The collection years as people say them: 2025/26 and 2026/27."""
+        return " and ".join(year_label(year) for year in self.years)

@@ -4,6 +4,7 @@ result to reverse. Each calls one service or selector (``batches.py``, ``selecto
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from casework.core import access
 from casework.looked_after.imports import ReturnImportError, batches, selectors
@@ -54,14 +55,18 @@ def return_import(request):
     )
 
 
-def _batch_page(request, batch: ImportBatch, *, confirm=None, reverse=None, problems=(), total=0):
+def _address(action: str, batch: ImportBatch) -> str:
+    return reverse(f"return_903_import_{action}", args=[batch.pk])
+
+
+def _batch_page(request, batch: ImportBatch, *, confirm_form=None, reverse_form=None, problems=(), total=0):
     return render(
         request,
         "looked_after/import_batch.html",
         {
             "batch": batch,
-            "confirm_form": confirm or ConfirmImportForm(),
-            "reverse_form": reverse or ReverseImportForm(),
+            "confirm_form": confirm_form or ConfirmImportForm(action=_address("confirm", batch)),
+            "reverse_form": reverse_form or ReverseImportForm(action=_address("reverse", batch)),
             "created": [c for c in batch.preview.get("children", []) if c["how"] == "new"],
             "matched": [c for c in batch.preview.get("children", []) if c["how"] != "new"],
             "problems": problems,
@@ -80,7 +85,7 @@ def import_batch_confirm(request, import_batch_id: int):
     batch = selectors.import_batch_get(actor=request.user, import_batch_id=import_batch_id)
     if request.method != "POST":
         return import_batch(request, import_batch_id)
-    form = ConfirmImportForm(request.POST)
+    form = ConfirmImportForm(request.POST, action=_address("confirm", batch))
     already = batch.state != ImportBatch.State.PREVIEWED
     try:
         batch = batches.import_confirm(actor=request.user, batch=batch)
@@ -89,7 +94,7 @@ def import_batch_confirm(request, import_batch_id: int):
     except ValidationError as refused:
         form.is_valid()
         form.add_service_error(refused)
-        return _batch_page(request, batch, confirm=form)
+        return _batch_page(request, batch, confirm_form=form)
     if already:
         messages.success(request, "This import had been confirmed already: nothing more was written")
     else:
@@ -105,13 +110,13 @@ def import_batch_reverse(request, import_batch_id: int):
     batch = selectors.import_batch_get(actor=request.user, import_batch_id=import_batch_id)
     if request.method != "POST":
         return import_batch(request, import_batch_id)
-    form = ReverseImportForm(request.POST)
+    form = ReverseImportForm(request.POST, action=_address("reverse", batch))
     try:
         batch = batches.import_reverse(actor=request.user, batch=batch)
     except ValidationError as refused:
         form.is_valid()
         form.add_service_error(refused)
-        return _batch_page(request, batch, reverse=form)
+        return _batch_page(request, batch, reverse_form=form)
     messages.success(
         request, "The import was reversed: what it created was removed and what it changed was put back as it was"
     )
