@@ -1,5 +1,12 @@
 """Import an authority's SSDA903 files (this year's and earlier years') to take on its children.
 
+The package, one job a file: ``cells.py`` (reading each column), ``reading.py`` (a year's files,
+zips opened, into checked rows), ``matching.py`` (who each child is; files refused that look like
+another authority's or would record someone twice), ``writing.py`` (merging and writing),
+``batches.py`` (preview, confirm once, reverse: what the page does), ``models.py`` (ImportBatch),
+and the pages (``views.py``, ``forms.py``, ``selectors.py``). This module holds the entry points:
+``prepare`` (read, check, match), ``write_years`` and ``import_903_years`` (no preview).
+
 All or nothing, in two phases:
 
 1. Read and check every file before anything is written: UTF-8 text (a byte-order mark is
