@@ -1,5 +1,6 @@
 """A page's query count does not grow with the data behind it: pinned at 10 and at 200."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -9,8 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from casework.accounts.models import Role
 from casework.cases import services as case_services
 from casework.core import chronology
+from casework.core.codes import ServiceType
 from casework.looked_after import services as looked_after_services
-from tests.conftest import TODAY, add_person
+from casework.looked_after.models import LookedAfterChild
+from casework.organisations import services as org_services
+from tests.conftest import TODAY, add_person, make_worker
 from tests.looked_after.builders import child_in_care
 
 
@@ -132,3 +136,69 @@ def test_household_pages_cost_the_same_with_a_few_and_many_members(world, client
     # the relationship page opens the person (logged as a view) and the household, and reads the
     # people living with them and those found by name
     assert max(large) <= 18
+
+
+def _looked_after_caseload(world, to: int):
+    """Children looked after since 200 days ago, as a caseload holds them: each with a review, a
+    visit, a health assessment and a dental check recorded, spread over the practice's two social
+    workers and two teams; every fifth case waits for a worker. Built through the services."""
+    practice, manager = world.a, world.a.users[Role.TEAM_MANAGER]
+    if len(practice.workers) < 4:
+        other_team = org_services.team_create(
+            actor=None, organisation=practice.org, name="Leaving care", function="leaving_care"
+        )
+        practice.workers.append(make_worker(None, practice.org, other_team))
+    start = TODAY - timedelta(days=200)
+    while (n := len(practice.people)) < to:
+        worker = practice.workers[0] if n % 2 else practice.workers[3]
+        person, _ = add_person(practice, world.commissioner, given=f"Looked{n}", family=f"After{n}", worker=worker)
+        child = child_in_care(world, start, f"P{n:04d}", person=person)
+        looked_after_services.review_record(
+            actor=manager, child=child, review_date=start + timedelta(days=20), participation="PN1"
+        )
+        looked_after_services.visit_record(
+            actor=manager, child=child, visit_date=start + timedelta(days=5), child_seen=True, seen_alone=True
+        )
+        for kind in ("health_assessment", "dental_check"):
+            looked_after_services.health_check_record(
+                actor=manager, child=child, kind=kind, check_date=start + timedelta(days=10)
+            )
+        if n % 5 == 0:
+            waiting, _ = add_person(practice, world.commissioner, given=f"Wait{n}", family=f"Ing{n}", service=None)
+            case_services.case_open(
+                actor=manager,
+                person=waiting,
+                service_type=ServiceType.CHILD_IN_NEED,
+                commissioner=world.commissioner,
+                opened_on=TODAY - timedelta(days=2),
+                open_reason="Waiting for a worker",
+            )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.TEAM_MANAGER, Role.PRACTICE_MANAGER])
+def test_each_home_costs_the_same_with_5_and_40_looked_after_children(world, client, role):
+    """The practitioner's home (caseload and due-work tray) and the managers' home (caseloads,
+    overdue work per team, unallocated cases, list size) with realistic looked-after caseloads."""
+    client.force_login(world.a.users[role])
+    _looked_after_caseload(world, 5)
+    small = _queries(client, "/")
+    _looked_after_caseload(world, 40)
+    large = _queries(client, "/")
+    # the page shows every child it was asked for: the practitioner's tray lists theirs by name, the
+    # managers' home counts theirs (the team's workers, or the whole practice)
+    page = client.get("/").content.decode()
+    children = LookedAfterChild.objects.filter(organisation=world.a.org)
+    if role == Role.PRACTITIONER:
+        mine = children.filter(person__cases__allocations__worker=world.a.workers[0])
+        people = mine.values_list("person__given_name", "person__family_name")
+        names = [f"{family.upper()}, {given}" for given, family in people]
+        assert len(names) > 15 and all(name in page for name in names)
+    else:
+        if role == Role.TEAM_MANAGER:
+            children = children.filter(person__cases__allocations__worker__team=world.a.team)
+        assert re.search(r'id="overdue-children"[^>]*>(\d+)<', page).group(1) == str(children.count())
+    assert small == large
+    # 6 of them sign-in's (session, user, MFA device; the session saved on every request: savepoint,
+    # update, release), 8 the due-work tray's, 4 the caseload figures'; a team manager's worker
+    assert large <= 23
