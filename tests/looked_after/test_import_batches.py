@@ -93,11 +93,11 @@ def test_confirming_writes_once_however_often_it_is_pressed(taking_on):
     batch = _preview(taking_on)
     before = _counts()
 
-    import_confirm(actor=taking_on.actor, batch=batch)
+    first = import_confirm(actor=taking_on.actor, batch=batch)
     after_first = _snapshot()
     again = import_confirm(actor=taking_on.actor, batch=batch)
 
-    assert again.state == ImportBatch.State.CONFIRMED
+    assert first.state == again.state == ImportBatch.State.CONFIRMED  # the second press had the stale batch
     assert _snapshot() == after_first
     assert la.LookedAfterChild.objects.count() == before["LookedAfterChild"] + 2
     assert _batch_events(batch) == [("import", "previewed"), ("import", "confirmed")]
@@ -169,3 +169,4 @@ def test_an_import_whose_allocation_was_changed_since_cannot_be_reversed(taking_
         import_reverse(actor=taking_on.actor, batch=batch)
 
     assert la.LookedAfterChild.objects.filter(child_id="C002").exists()
+

@@ -172,6 +172,7 @@ def import_confirm(*, actor, batch: ImportBatch) -> ImportBatch:
         )
         if not moved:
             return batch
+        batch.state = ImportBatch.State.CONFIRMED
         practice = batch.organisation if actor is None else None
         prepared = prepare(
             actor=actor, commissioner=batch.commissioner, years=_unpack(batch.files), into_practice=practice
