@@ -6,29 +6,57 @@ from casework.core.forms import GdsForm, VersionedForm, choice_field, date_field
 from casework.looked_after.forms import CARE_ENDED_REASONS
 
 
-class CaseOpenForm(GdsForm):
+class WorkerChoiceField(forms.ModelChoiceField):
+    """A worker offered with their team and weighted caseload against the threshold:
+    "Sam Jones (Looked-after children) - weighted caseload 18.5 of 20" (``caseloads`` from
+    ``cases.selectors.worker_picker``)."""
+
+    caseloads: dict = {}
+
+    def label_from_instance(self, obj):
+        row = self.caseloads.get(obj.pk)
+        if row is None:
+            return str(obj)
+        return row.figures.picker_label(str(obj), row.worker.team.name if row.worker.team else "no team")
+
+
+class AllocatesWorker(GdsForm):
+    """A form that allocates a worker: the picker shows each one's caseload, and a worker who would go
+    over the caseload threshold is allocated only once the box to allocate anyway is ticked (the view
+    shows the warning and the box)."""
+
+    def __init__(self, *args, workers, caseloads, show_confirm: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = workers
+        self.fields["worker"].caseloads = caseloads
+        if show_confirm:
+            self.fields["confirm_over_threshold"] = forms.BooleanField(
+                label="Allocate anyway, over the caseload threshold", required=False
+            )
+            self.build_helper()
+
+    def service_fields(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "confirm_over_threshold"}
+
+
+class CaseOpenForm(AllocatesWorker):
     submit_label = "Open case"
     service_type = choice_field("Service", ServiceType.choices)
     commissioner = forms.ModelChoiceField(label="Commissioner the work is done for", queryset=None)
     opened_on = date_field("Date opened")
     open_reason = forms.CharField(label="Reason for opening", max_length=200)
-    worker = forms.ModelChoiceField(label="Allocate to (optional)", queryset=None, required=False)
+    worker = WorkerChoiceField(label="Allocate to (optional)", queryset=None, required=False)
 
-    def __init__(self, *args, workers, commissioners, **kwargs):
+    def __init__(self, *args, commissioners, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["worker"].queryset = workers
         self.fields["commissioner"].queryset = commissioners
 
 
-class AllocateForm(GdsForm):
+class AllocateForm(AllocatesWorker):
     submit_label = "Allocate"
-    worker = forms.ModelChoiceField(label="Worker", queryset=None)
+    worker = WorkerChoiceField(label="Worker", queryset=None)
     start_date = date_field("Allocated from")
     change_reason = choice_field("Reason for the change (DfE code)", SocialWorkerChangeReason.choices)
-
-    def __init__(self, *args, workers, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["worker"].queryset = workers
 
 
 class CloseCaseForm(GdsForm):

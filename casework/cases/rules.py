@@ -61,6 +61,24 @@ class CaseloadFigures:
     def over_threshold(self) -> bool:
         return self.fte > 0 and self.weighted > self.threshold_per_fte * self.fte
 
+    @property
+    def capacity(self) -> Decimal:
+        """The weighted caseload the threshold allows this worker: threshold per FTE times their FTE."""
+        return (self.threshold_per_fte * self.fte).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    def over_with(self, weight: Decimal) -> bool:
+        """Whether one more case of this weight would take the worker over their threshold."""
+        return self.weighted + weight > self.threshold_per_fte * self.fte
+
+    def picker_label(self, worker_name: str, team_name: str) -> str:
+        """How a worker is offered when allocating: "Sam Jones (Children's team) - weighted caseload 18.5 of 20"."""
+        return f"{worker_name} ({team_name}) - weighted caseload {figure(self.weighted)} of {figure(self.capacity)}"
+
+
+def figure(value: Decimal) -> str:
+    """18.50 -> "18.5", 20.0 -> "20": a figure as a person would write it."""
+    return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP).normalize():f}"
+
 
 def note_is_editable(*, author_id: int, actor_id: int, created_at: datetime, now: datetime, window_hours: int) -> bool:
     """The author may correct a note for a set time; after that it is locked as the record."""

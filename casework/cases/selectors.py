@@ -100,6 +100,20 @@ def _caseload_workers(actor, team_ids: set[int] | None, worker_ids: set[int] | N
     return rows
 
 
+def worker_picker(*, actor) -> dict[int, WorkerCaseload]:
+    """The workers in post a case may be allocated to, each with their caseload figures, by worker id
+    (the worker picker's labels and the over-threshold warning): four queries whatever the size."""
+    from casework.organisations.selectors import workers_in_post
+
+    in_post = workers_in_post(actor=actor).values("pk")
+    return {row.worker.pk: row for row in _caseload_workers(actor, None, worker_ids=in_post)}
+
+
+def case_weight(*, actor, service_type: str) -> Decimal:
+    """What one case of this service type adds to a worker's weighted caseload in the actor's practice."""
+    return practice_case_weights(actor.organisation_id).get(service_type, Decimal("1"))
+
+
 def team_caseloads(*, actor, team_id: int | None = None) -> list[TeamCaseload]:
     """Caseload per worker, grouped by team, for the teams the actor oversees."""
     access.require(actor, "caseload.team")
@@ -215,6 +229,20 @@ def person_cases(*, actor, person: Person) -> list[Case]:
         )
         .order_by("-opened_on", "-pk")
     )
+
+
+def allocated_workers_not_named(*, actor, person: Person, named_users) -> list[Worker]:
+    """The workers allocated now to the person's open cases with the actor's practice whose sign-in is
+    not among ``named_users``: restricting the record would leave them seeing only the name."""
+    named = {u.pk for u in named_users}
+    allocations = (
+        access.scoped(actor, Allocation, restricted="include")
+        .filter(case__person=person, case__closed_on__isnull=True, end_date__isnull=True)
+        .select_related("worker__user")
+        .order_by("worker__family_name", "worker__given_name", "worker_id")
+    )
+    workers = {a.worker_id: a.worker for a in allocations}
+    return [w for w in workers.values() if getattr(w, "user", None) is None or w.user.pk not in named]
 
 
 def person_open_cases(*, actor, person: Person) -> QuerySet:

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 
 from casework.accounts import drafts
-from casework.cases import selectors, services
+from casework.cases import rules, selectors, services
 from casework.cases.forms import (
     AllocateForm,
     CaseNoteEditForm,
@@ -62,42 +62,90 @@ def case_detail(request, case_id):
     return render(request, "cases/case_detail.html", {"case": case, "allocations": list(case.allocations.all())})
 
 
+def _allocating_form(request, form_class, **kwargs):
+    """The form with the worker picker (each worker's team and weighted caseload against the
+    threshold); the box to allocate anyway is there once the over-threshold warning has been shown."""
+    return form_class(
+        request.POST or None,
+        workers=org_selectors.workers_in_post(actor=request.user),
+        caseloads=selectors.worker_picker(actor=request.user),
+        show_confirm="confirm_over_threshold" in request.POST,
+        **kwargs,
+    )
+
+
+def _over_threshold(request, form, service_type: str) -> str:
+    """The warning to confirm when the chosen worker would go over the caseload threshold, or ""."""
+    worker = form.cleaned_data.get("worker")
+    row = form.fields["worker"].caseloads.get(worker.pk) if worker else None
+    if row is None or form.cleaned_data.get("confirm_over_threshold"):
+        return ""
+    weight = selectors.case_weight(actor=request.user, service_type=service_type)
+    if not row.figures.over_with(weight):
+        return ""
+    return (
+        f"{worker} would go over the caseload threshold: weighted caseload {rules.figure(row.figures.weighted)} "
+        f"of {rules.figure(row.figures.capacity)} now, {rules.figure(row.figures.weighted + weight)} with this "
+        "case. Choose another worker, or tick the box to allocate anyway."
+    )
+
+
+def _warn_before_allocating(request, form, service_type: str, page: dict, **kwargs):
+    """On a valid POST whose worker would go over the threshold (not yet confirmed): the page again
+    with the warning and the box to allocate anyway. Otherwise None."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    warning = _over_threshold(request, form, service_type or form.cleaned_data.get("service_type", ""))
+    if not warning:
+        return None
+    form = type(form)(
+        request.POST,
+        workers=form.fields["worker"].queryset,
+        caseloads=form.fields["worker"].caseloads,
+        show_confirm=True,
+        **kwargs,
+    )
+    form.is_valid()
+    return form_page(request, form, **page, extra={"warnings": [warning]})
+
+
 def case_open(request, person_id):
     person = people_selectors.person_get(actor=request.user, person_id=person_id)
     access.require(request.user, "case.manage")
-    form = CaseOpenForm(
-        request.POST or None,
-        workers=org_selectors.workers_in_post(actor=request.user),
-        commissioners=org_selectors.our_commissioners(actor=request.user),
-    )
+    commissioners = org_selectors.our_commissioners(actor=request.user)
+    page = {"title": "Open a case", "caption": person.full_name, "back_url": reverse("person_detail", args=[person.pk])}
+    form = _allocating_form(request, CaseOpenForm, commissioners=commissioners)
+    warned = _warn_before_allocating(request, form, "", page, commissioners=commissioners)
+    if warned:
+        return warned
     if request.method == "POST" and form.is_valid():
-        case = run_service(form, lambda: services.case_open(actor=request.user, person=person, **form.cleaned_data))
+        case = run_service(form, lambda: services.case_open(actor=request.user, person=person, **form.service_fields()))
         if case is not None:
             messages.success(request, f"{case} opened")
             return redirect("case_detail", case_id=case.pk)
-    return form_page(
-        request,
-        form,
-        title="Open a case",
-        caption=person.full_name,
-        back_url=reverse("person_detail", args=[person.pk]),
-    )
+    return form_page(request, form, **page)
 
 
 def case_allocate(request, case_id):
     case = selectors.case_get(actor=request.user, case_id=case_id)
     access.require(request.user, "allocation.manage")
-    form = AllocateForm(request.POST or None, workers=org_selectors.workers_in_post(actor=request.user))
+    page = {
+        "title": "Allocate a worker",
+        "caption": f"{case.person.full_name}: {case}",
+        "intro": "The current worker's allocation ends on the date the new worker starts.",
+        "back_url": reverse("case_detail", args=[case.pk]),
+    }
+    form = _allocating_form(request, AllocateForm)
+    warned = _warn_before_allocating(request, form, case.service_type, page)
+    if warned:
+        return warned
     return form_action(
         request,
         form,
-        lambda: services.allocation_change(actor=request.user, case=case, **form.cleaned_data),
+        lambda: services.allocation_change(actor=request.user, case=case, **form.service_fields()),
         done=lambda: redirect("case_detail", case_id=case.pk),
         success=lambda allocation: f"{allocation.worker} allocated from {allocation.start_date:%-d %B %Y}",
-        title="Allocate a worker",
-        caption=f"{case.person.full_name}: {case}",
-        intro="The current worker's allocation ends on the date the new worker starts.",
-        back_url=reverse("case_detail", args=[case.pk]),
+        **page,
     )
 
 

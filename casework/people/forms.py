@@ -196,10 +196,16 @@ class RestrictForm(GdsForm):
         error_messages={"required": "Enter why the record is restricted"},
     )
     named_users = _named_users_field()
+    confirm_unnamed = forms.BooleanField(
+        label="Restrict the record anyway: the allocated worker will see only the name", required=False
+    )
 
-    def __init__(self, *args, users, **kwargs):
+    def __init__(self, *args, users, show_confirm: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["named_users"].queryset = users
+        if not show_confirm:
+            del self.fields["confirm_unnamed"]
+            self.build_helper()
 
 
 class NamedUsersForm(GdsForm):

@@ -279,7 +279,29 @@ def person_restrict(request, person_id):
     back = reverse("person_restriction", args=[person.pk])
     if selectors.restriction_current(actor=request.user, person=person) is not None:
         return redirect(back)
-    form = RestrictForm(request.POST or None, users=selectors.restriction_named_choices(actor=request.user))
+    users = selectors.restriction_named_choices(actor=request.user)
+    form = RestrictForm(request.POST or None, users=users, show_confirm="confirm_unnamed" in request.POST)
+    page = {
+        "title": "Restrict this record",
+        "caption": person.full_name,
+        "intro": "Everyone else in the practice will see only the name, marked as a restricted record, and "
+        "every attempt to open it is recorded.",
+        "back_url": back,
+    }
+    if request.method == "POST" and form.is_valid():
+        unnamed = case_selectors.allocated_workers_not_named(
+            actor=request.user, person=person, named_users=form.cleaned_data["named_users"]
+        )
+        if unnamed and not form.cleaned_data.get("confirm_unnamed"):
+            # a warning to confirm, not a refusal: the form again, with the box to tick
+            form = RestrictForm(request.POST, users=users, show_confirm=True)
+            form.is_valid()
+            warnings = [
+                f"{worker} is allocated to {person.full_name}'s case but is not named, so would see only the "
+                "name. Name them below, or tick the box to restrict the record anyway."
+                for worker in unnamed
+            ]
+            return form_page(request, form, **page, extra={"warnings": warnings})
     return form_action(
         request,
         form,
@@ -291,11 +313,7 @@ def person_restrict(request, person_id):
         ),
         done=lambda: redirect(back),
         success=f"{person.full_name}'s record restricted",
-        title="Restrict this record",
-        caption=person.full_name,
-        intro="Everyone else in the practice will see only the name, marked as a restricted record, and "
-        "every attempt to open it is recorded.",
-        back_url=back,
+        **page,
     )
 
 

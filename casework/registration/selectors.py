@@ -1,6 +1,6 @@
 """Reads about registration: the practice's list and its size against capacity."""
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, Count, Exists, OuterRef, QuerySet, Value
 
 from casework.core import access
 from casework.organisations.models import Organisation
@@ -61,6 +61,17 @@ def household_get(*, actor, household_id: int) -> Household:
     return access.open_record(actor, access.scoped(actor, Household, restricted="mark"), pk=household_id)
 
 
+def household_page(*, actor, household_id: int) -> Household:
+    """The household for its own page, which opens even when a member is restricted from the actor:
+    the page shows that member by name only (``household_members`` marks them) and nothing else of
+    them, so the other members' household is not hidden. Every action on the household still opens
+    it through ``household_get`` and is refused while a member is restricted."""
+    households = access.scoped(actor, Household, restricted="include").annotate(
+        is_restricted=Value(False, output_field=BooleanField())
+    )
+    return access.open_record(actor, households, pk=household_id)
+
+
 def people_on_list(*, actor) -> QuerySet:
     """People currently registered with the actor's practice (for choosing household members)."""
     from casework.people.models import Person
@@ -85,14 +96,15 @@ def named_worker_list_sizes(*, actor) -> dict[int, int]:
 
 
 def household_members(*, actor, household: Household) -> list:
-    """The household's members, each with ``registered_here``: on the actor's practice's list now."""
+    """The household's members, each with ``registered_here`` (on the actor's practice's list now) and
+    ``is_restricted`` (restricted from the actor: show the name and nothing else)."""
     from casework.people.models import HouseholdMembership
 
     on_list = access.scoped(actor, Registration).filter(
         person_id=OuterRef("person_id"), practice_id=actor.organisation_id, end_date__isnull=True
     )
     return list(
-        access.scoped(actor, HouseholdMembership)
+        access.scoped(actor, HouseholdMembership, restricted="mark")
         .filter(household=household)
         .annotate(registered_here=Exists(on_list))
         .select_related("person")

@@ -47,9 +47,13 @@ def person_register(request, person_id):
 
 
 def household_detail(request, household_id):
-    household = selectors.household_get(actor=request.user, household_id=household_id)
+    household = selectors.household_page(actor=request.user, household_id=household_id)
     members = selectors.household_members(actor=request.user, household=household)
-    return render(request, "registration/household_detail.html", {"household": household, "members": members})
+    return render(
+        request,
+        "registration/household_detail.html",
+        {"household": household, "members": members, "has_restricted": any(m.is_restricted for m in members)},
+    )
 
 
 def household_register(request, household_id):
