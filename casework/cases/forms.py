@@ -73,7 +73,7 @@ class CloseLookedAfterCaseForm(CloseCaseForm):
         required=False,
         help_text="The period of care ends on the date the case closes",
     )
-    reason_ceased = choice_field("Why care ended", CARE_ENDED_REASONS, required=False)
+    reason_ceased = choice_field("Why care ended (when ending care)", CARE_ENDED_REASONS, required=False)
 
     def clean(self):
         data = super().clean()
