@@ -186,8 +186,23 @@ def _named_users_field():
     )
 
 
-class RestrictForm(GdsForm):
+class NamesUsers(GdsForm):
+    """A form that names who may see a restricted record. Once the page has warned that a worker
+    allocated now is left out, it carries the box to go ahead anyway (``show_confirm``)."""
+
+    confirm_label = "Go ahead anyway: the allocated worker will see only the name"
+
+    def __init__(self, *args, users, show_confirm: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["named_users"].queryset = users
+        if show_confirm:
+            self.fields["confirm_unnamed"] = forms.BooleanField(label=self.confirm_label, required=False)
+            self.build_helper()
+
+
+class RestrictForm(NamesUsers):
     submit_label = "Restrict the record"
+    confirm_label = "Restrict the record anyway: the allocated worker will see only the name"
     reason = forms.CharField(
         label="Why is this record restricted?",
         max_length=2000,
@@ -196,25 +211,11 @@ class RestrictForm(GdsForm):
         error_messages={"required": "Enter why the record is restricted"},
     )
     named_users = _named_users_field()
-    confirm_unnamed = forms.BooleanField(
-        label="Restrict the record anyway: the allocated worker will see only the name", required=False
-    )
-
-    def __init__(self, *args, users, show_confirm: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["named_users"].queryset = users
-        if not show_confirm:
-            del self.fields["confirm_unnamed"]
-            self.build_helper()
 
 
-class NamedUsersForm(GdsForm):
+class NamedUsersForm(NamesUsers):
     submit_label = "Save who may see the record"
     named_users = _named_users_field()
-
-    def __init__(self, *args, users, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["named_users"].queryset = users
 
 
 class LiftRestrictionForm(GdsForm):

@@ -274,6 +274,27 @@ def person_restriction(request, person_id):
     )
 
 
+def _warn_unnamed(request, person, form, page: dict):
+    """On a valid POST whose named users leave out a worker allocated now to one of the person's open
+    cases (not yet confirmed): the page again with a warning naming them and the box to go ahead
+    anyway. A warning to confirm, not a refusal. Otherwise None."""
+    if request.method != "POST" or not form.is_valid() or form.cleaned_data.get("confirm_unnamed"):
+        return None
+    unnamed = case_selectors.allocated_workers_not_named(
+        actor=request.user, person=person, named_users=form.cleaned_data["named_users"]
+    )
+    if not unnamed:
+        return None
+    form = type(form)(request.POST, users=form.fields["named_users"].queryset, show_confirm=True)
+    form.is_valid()
+    warnings = [
+        f"{worker} is allocated to {person.full_name}'s case but is not named, so would see only the name. "
+        "Name them below, or tick the box to go ahead anyway."
+        for worker in unnamed
+    ]
+    return form_page(request, form, **page, extra={"warnings": warnings})
+
+
 def person_restrict(request, person_id):
     person = selectors.person_for_restriction(actor=request.user, person_id=person_id)
     back = reverse("person_restriction", args=[person.pk])
@@ -288,20 +309,9 @@ def person_restrict(request, person_id):
         "every attempt to open it is recorded.",
         "back_url": back,
     }
-    if request.method == "POST" and form.is_valid():
-        unnamed = case_selectors.allocated_workers_not_named(
-            actor=request.user, person=person, named_users=form.cleaned_data["named_users"]
-        )
-        if unnamed and not form.cleaned_data.get("confirm_unnamed"):
-            # a warning to confirm, not a refusal: the form again, with the box to tick
-            form = RestrictForm(request.POST, users=users, show_confirm=True)
-            form.is_valid()
-            warnings = [
-                f"{worker} is allocated to {person.full_name}'s case but is not named, so would see only the "
-                "name. Name them below, or tick the box to restrict the record anyway."
-                for worker in unnamed
-            ]
-            return form_page(request, form, **page, extra={"warnings": warnings})
+    warned = _warn_unnamed(request, person, form, page)
+    if warned:
+        return warned
     return form_action(
         request,
         form,
@@ -332,7 +342,12 @@ def person_restriction_named_users(request, person_id):
         request.POST or None,
         users=selectors.restriction_named_choices(actor=request.user),
         initial={"named_users": [a.user_id for a in restriction.named.all()]},
+        show_confirm="confirm_unnamed" in request.POST,
     )
+    page = {"title": "Who may see the record", "caption": person.full_name, "back_url": back}
+    warned = _warn_unnamed(request, person, form, page)
+    if warned:
+        return warned
     return form_action(
         request,
         form,
@@ -341,9 +356,7 @@ def person_restriction_named_users(request, person_id):
         ),
         done=lambda: redirect(back),
         success="Who may see the record changed",
-        title="Who may see the record",
-        caption=person.full_name,
-        back_url=back,
+        **page,
     )
 
 

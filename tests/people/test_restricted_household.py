@@ -66,3 +66,21 @@ def test_no_warning_when_the_allocated_worker_is_named(world, client):
     )
     assert response.status_code == 302
     assert PersonRestriction.objects.filter(person=person, lifted_at=None).exists()
+
+
+@pytest.mark.django_db
+def test_changing_who_is_named_warns_when_it_leaves_out_the_allocated_worker(world, client, restricted):  # noqa: F811
+    person, restriction = restricted["person"], restricted["restriction"]
+    client.force_login(restricted["manager"])
+    url = reverse("person_restriction_named_users", args=[person.pk])
+    data = {"named_users": [restricted["not_named"].pk]}  # leaves out the practitioner, allocated to her case
+
+    warned = client.post(url, data)
+    body = warned.content.decode().replace("&#x27;", "'")
+    assert warned.status_code == 200
+    assert f"{world.a.workers[0]} is allocated to {person.full_name}'s case but is not named" in body
+    assert "govuk-error-summary" not in body and 'name="confirm_unnamed"' in body
+    assert set(restriction.named.values_list("user_id", flat=True)) == {restricted["named"].pk}
+
+    assert client.post(url, {**data, "confirm_unnamed": "on"}).status_code == 302
+    assert set(restriction.named.values_list("user_id", flat=True)) == {restricted["not_named"].pk}
