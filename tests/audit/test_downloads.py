@@ -106,5 +106,8 @@ def test_the_export_and_import_commands_are_audited(world, contract_year, tmp_pa
         practice=str(world.a.org.pk),
         stdout=None,
     )
-    imports = AuditEvent.objects.filter(action="import")
+    imports = AuditEvent.objects.filter(action="import", object_type="ssda903")
     assert [(e.object_type, e.object_id) for e in imports] == [("ssda903", f"E08000035/{collection}")]
+    # and the import's batch (kept so a manager can reverse it): checked, then confirmed
+    batch = AuditEvent.objects.filter(action="import", object_type="looked_after.importbatch").order_by("pk")
+    assert [e.detail["stage"] for e in batch] == ["previewed", "confirmed"]
