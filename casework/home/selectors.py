@@ -29,6 +29,7 @@ OVERDUE_KINDS = (
 class TeamOverdue:
     team: object  # a Team, or None for workers in no team
     children: int = 0  # looked-after children on the team's caseloads
+    with_overdue: int = 0  # of them, children with any of the kinds below overdue
     overdue: dict[str, int] = field(default_factory=lambda: {kind: 0 for kind, _ in OVERDUE_KINDS})
 
     @property
@@ -60,6 +61,7 @@ def overdue_by_team(*, actor, teams, team_ids: set[int] | None) -> tuple[list[Te
         late = row.overdue_kinds(today)
         for counted in (rows.setdefault(row.team_id, TeamOverdue(team=None)), total):
             counted.children += 1
+            counted.with_overdue += any(kind in late for kind, _ in OVERDUE_KINDS)
             for kind, _ in OVERDUE_KINDS:
                 counted.overdue[kind] += kind in late
     return list(rows.values()), total

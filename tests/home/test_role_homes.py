@@ -62,6 +62,7 @@ def test_a_team_manager_lands_on_their_teams_home(world, client, practice):
     assert _number(html, f"worker-{first.pk}-open") == "2"  # Amara and Jonathan
     assert str(practice["other_worker"]) not in html
     # Amara's review, visit and initial health assessment are overdue; Zed (other team) is not counted
+    assert _number(html, "overdue-children") == "1"
     assert _number(html, "overdue-review") == "1"
     assert _number(html, "overdue-visit") == "1"
     assert _number(html, "overdue-health_assessment") == "1"
@@ -95,11 +96,15 @@ def test_a_team_manager_over_capacity_and_threshold_sees_it_flagged(world, clien
     world.a.org.list_capacity = 3
     world.a.org.caseload_threshold_per_fte = 1
     world.a.org.save()
+    first = world.a.workers[0]
+    first.list_capacity = 1  # named worker for Amara, Jonathan and Nadia
+    first.save()
     client.force_login(world.a.users[Role.TEAM_MANAGER])
     html = client.get("/").content.decode()
     assert "over capacity" in html.lower()
-    row = re.search(rf'<tr[^>]*id="worker-{world.a.workers[0].pk}".*?</tr>', html, re.S).group(0)
-    assert "over" in row.lower()
+    row = re.search(rf'<tr[^>]*id="worker-{first.pk}".*?</tr>', html, re.S).group(0)
+    assert "2.0 over" in row  # two open cases of weight 1 on 1 FTE, against a threshold of 1
+    assert '<strong class="govuk-tag govuk-tag--red">3 of 1</strong>' in row
 
 
 @pytest.mark.django_db
