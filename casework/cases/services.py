@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from casework.audit.services import audit_record
@@ -108,12 +109,14 @@ STILL_LOOKED_AFTER = (
 
 def _child_in_care(case: Case):
     """The looked-after record whose period of care is still going on, for a looked-after child's case."""
-    from casework.looked_after.models import LookedAfterChild
+    from casework.looked_after.models import Episode, LookedAfterChild
 
     if case.service_type != ServiceType.LOOKED_AFTER_CHILD:
         return None
+    # Exists, not a join: a join's "end date is null" also matches a child with no episode at all
+    open_episode = Episode.objects.filter(child=OuterRef("pk"), end_date__isnull=True)
     return LookedAfterChild.objects.filter(
-        organisation_id=case.organisation_id, person_id=case.person_id, episodes__end_date__isnull=True
+        Exists(open_episode), organisation_id=case.organisation_id, person_id=case.person_id
     ).first()
 
 

@@ -154,3 +154,19 @@ def test_leaving_the_list_does_not_close_the_case_of_a_child_still_looked_after(
         )
     assert Case.objects.get(pk=world.a.cases[0].pk).closed_on is None
     assert Registration.objects.get(pk=registration.pk).end_date is None
+
+
+def test_a_looked_after_record_with_no_episode_yet_is_not_in_care(world):
+    """A child known to the authority with no episode recorded is not looked after: the case closes
+    (a join on episodes with 'end date is null' once read such a child as in care)."""
+    from casework.core.codes import ServiceType
+    from casework.looked_after.models import LookedAfterChild
+
+    manager = world.a.users[Role.TEAM_MANAGER]
+    case = world.a.cases[0]
+    assert case.service_type == ServiceType.LOOKED_AFTER_CHILD
+    LookedAfterChild.objects.create(
+        organisation=world.a.org, person=case.person, commissioner=world.commissioner, child_id="NOEPISODE"
+    )
+    case = services.case_close(actor=manager, case=case, closed_on=CLOSED, close_reason="other")
+    assert case.closed_on == CLOSED
