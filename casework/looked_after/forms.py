@@ -17,6 +17,13 @@ def code_field(label: str, code_list: codes.CodeList, required: bool = True) -> 
     return choice_field(label, code_list.choices(), required=required)
 
 
+def collection_year_field(label: str = "Collection year") -> forms.TypedChoiceField:
+    """A 903 collection year, the latest first, shown as 2025/26."""
+    return forms.TypedChoiceField(
+        label=label, coerce=int, choices=[(str(y), codes.year_label(y)) for y in reversed(codes.SUPPORTED_YEARS)]
+    )
+
+
 class YesNoField(forms.TypedChoiceField):
     """A yes/no question as GOV.UK radios; blank (when optional) is None, never False."""
 
@@ -217,11 +224,7 @@ class ReturnCheckForm(GdsForm):
     submit_label = "Check the return"
     form_method = "get"
     commissioner = forms.ModelChoiceField(label="Local authority", queryset=None)
-    year = forms.TypedChoiceField(
-        label="Collection year",
-        coerce=int,
-        choices=[(str(y), codes.year_label(y)) for y in reversed(codes.SUPPORTED_YEARS)],
-    )
+    year = collection_year_field()
 
     def __init__(self, *args, commissioners, **kwargs):
         super().__init__(*args, **kwargs)
@@ -231,8 +234,4 @@ class ReturnCheckForm(GdsForm):
 class ReturnDownloadForm(GdsForm):
     submit_label = "Download the return (zip)"
     form_method = "get"
-    year = forms.TypedChoiceField(
-        label="Collection year",
-        coerce=int,
-        choices=[(str(y), codes.year_label(y)) for y in reversed(codes.SUPPORTED_YEARS)],
-    )
+    year = collection_year_field()

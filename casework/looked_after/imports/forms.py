@@ -3,7 +3,7 @@
 from django import forms
 
 from casework.core.forms import GdsForm
-from casework.looked_after import codes
+from casework.looked_after.forms import collection_year_field
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -28,11 +28,7 @@ class MultipleFileField(forms.FileField):
 class ReturnImportForm(GdsForm):
     submit_label = "Check the files"
     commissioner = forms.ModelChoiceField(label="Local authority the files come from", queryset=None)
-    year = forms.TypedChoiceField(
-        label="Collection year of the files",
-        coerce=int,
-        choices=[(str(y), codes.year_label(y)) for y in reversed(codes.SUPPORTED_YEARS)],
-    )
+    year = collection_year_field("Collection year of the files")
     files = MultipleFileField(
         label="The year's 903 files",
         help_text="The zip the authority's commissioners download, or its CSV files (header.csv, episodes.csv, ...)",
