@@ -314,17 +314,13 @@ def test_caseloads_lists_and_trays_show_the_name_marked_restricted(world, client
 @pytest.mark.django_db
 def test_the_903_return_check_names_a_restricted_child_without_their_errors(world, client, restricted, monkeypatch):
     from casework.looked_after import views as looked_after_views
+    from casework.looked_after.validation import ValidationResult
 
-    class Result:
-        errors = [{"code": "103", "table": "Episodes", "message": "The placement code is not valid", "child": "RST01"}]
-        ran = rules = 1
-        rows = {"Episodes": 1}
-        confirmed_by_history = []
-
-        def by_child(self):
-            return {"RST01": [dict(self.errors[0], row=0)]}
-
-    monkeypatch.setattr(looked_after_views, "_validate", lambda children, authority, year: Result())
+    # the validator's real result type (a stand-in class once drifted from it), holding one error
+    message = "The placement code is not valid"
+    error = {"code": "103", "table": "Episodes", "row": 0, "message": message, "child": "RST01"}
+    result = ValidationResult(year=2026, authority="E08000035", errors=[error], rules=1, ran=1, rows={"Episodes": 1})
+    monkeypatch.setattr(looked_after_views, "_validate", lambda *args, **kwargs: result)
     client.force_login(restricted["manager"])
     body = client.get("/returns/903/check/", {"commissioner": world.commissioner.pk, "year": 2026}).content.decode()
     assert "Amara Okafor" in body and "Restricted record" in body
