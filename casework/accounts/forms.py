@@ -3,12 +3,15 @@ from crispy_forms_gds.layout import Field, Fixed, Layout, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from casework.core.error_messages import plain_field_messages
 from casework.core.forms import GdsForm
 
 
 class SignInForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            plain_field_messages(field)  # "Enter the username", not "This field is required."
         self.helper = FormHelper(self)
         self.helper.add_input(Submit("submit", "Sign in"))
 

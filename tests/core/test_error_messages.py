@@ -73,3 +73,13 @@ def test_form_fields_refuse_in_plain_words_naming_the_field(data, field, message
     form = _Example(data)
     assert not form.is_valid()
     assert form.errors[field] == [message]
+
+
+@pytest.mark.django_db
+def test_the_sign_in_page_names_the_missing_field(client):
+    response = client.post("/accounts/login/", {"username": "", "password": ""})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in body and "govuk-error-summary" in body
+    assert "Enter the username" in body and "Enter the password" in body
+    assert "This field is required" not in body
