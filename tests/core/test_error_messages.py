@@ -83,3 +83,26 @@ def test_the_sign_in_page_names_the_missing_field(client):
     assert "<title>Error: " in body and "govuk-error-summary" in body
     assert "Enter the username" in body and "Enter the password" in body
     assert "This field is required" not in body
+
+
+def test_every_form_of_ours_takes_the_plain_messages():
+    """Every form in the app is a GdsForm (which puts each field's messages in words) or the sign-in
+    form (which does the same), so a new form cannot bring Django's defaults back."""
+    import importlib
+    import pkgutil
+
+    import casework
+    from casework.accounts.forms import SignInForm
+
+    for module in pkgutil.walk_packages(casework.__path__, "casework."):
+        if module.name.rsplit(".", 1)[-1] == "forms":
+            importlib.import_module(module.name)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = {c for c in subclasses(forms.BaseForm) if c.__module__.startswith("casework.")}
+    assert len(ours) > 20
+    assert not [c.__qualname__ for c in ours if not issubclass(c, GdsForm | SignInForm)]
