@@ -44,6 +44,13 @@ class LookedAfterChild(models.Model):
         blank=True,
         help_text="903 UPN code UN1 to UN5 when the child has no unique pupil number",
     )
+    # Taken on from an authority's return as a care leaver whose care ended before the records held
+    # here (in its care leavers table, in none of its episodes): former relevant by the authority's word.
+    former_relevant_by_return = models.BooleanField(
+        "Former relevant child by the authority's return",
+        default=False,
+        help_text="A care leaver whose care ended before the episodes recorded here",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -880,7 +880,7 @@ def care_leaver_contact_record(
     episodes = _episodes(child)
     if any(e.end_date is None or e.end_date > turned for e in episodes):
         raise ValidationError({"birthday_age": "The young person was still looked after on that birthday"})
-    if not rules.is_former_relevant_child(dob, episodes, turned):
+    if not child.former_relevant_by_return and not rules.is_former_relevant_child(dob, episodes, turned):
         raise ValidationError(
             "Care leaver information is for young people looked after for at least 13 weeks since "
             "their 14th birthday, including after their 16th, and not adopted"

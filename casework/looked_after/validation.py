@@ -159,6 +159,8 @@ def confirm_against_history(result: ValidationResult, *, children) -> Validation
         partly_unseen = bool(history) and history[0].start_date < previous_start
         if partly_unseen and rules.is_former_relevant_child(record.person.date_of_birth, history, year_end):
             confirmed.add(child_id)
+        elif record.former_relevant_by_return and not history:  # care ended before the episodes held here
+            confirmed.add(child_id)
     _set_apart(
         result,
         lambda error: error["code"] in HISTORY_BLIND_RULES and error["table"] == "OC3" and error["child"] in confirmed,

@@ -788,6 +788,8 @@ def _care_leavers(data: OutcomeData) -> pl.DataFrame:
             .filter((pl.col("after_14") >= 91) & (pl.col("after_16") >= 1) & ~pl.col("last_rec").is_in(ADOPTED))
             .select("child")
         )
+        # and those taken on from an authority's return as care leavers whose care ended before it
+        former = pl.concat([former, data.former_relevant.select("child")]).unique()
         return (
             kids.join(former, on="child")
             .join(data.care_leaver_contacts, on=["child", "age"], how="left")

@@ -45,6 +45,7 @@ from casework.looked_after.models import (
 
 # Column names and types of each frame; ``build`` takes rows in this order.
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "former_relevant": {"child": pl.Int64},
     "children": {
         "child": pl.Int64,
         "person": pl.Int64,
@@ -115,6 +116,8 @@ class OutcomeData:
     allocations: pl.DataFrame
     workers: pl.DataFrame | None = None
     worker_cases: pl.DataFrame | None = None
+    # children taken on from a return as care leavers whose care ended before the episodes held
+    former_relevant: pl.DataFrame = field(default_factory=lambda: frame("former_relevant", ()))
     # frames derived once and shared by several indicators (compute.py fills it)
     cache: dict = field(default_factory=dict, repr=False)
 
@@ -138,6 +141,7 @@ def build(
     period_start: date,
     period_end: date,
     children,
+    former_relevant=(),
     episodes=(),
     reviews=(),
     visits=(),
@@ -172,6 +176,7 @@ def build(
         period_end=period_end,
         visits_from=visits_from,
         children=frame("children", children).unique("child").sort("child"),
+        former_relevant=frame("former_relevant", former_relevant),
         episodes=episode_frame,
         reviews=frame("reviews", reviews).filter(pl.col("date") <= period_end),
         visits=frame("visits", visits).filter(pl.col("date").is_between(visits_from, period_end)),
@@ -196,8 +201,17 @@ def load(children, *, period_start: date, period_end: date, workers=None) -> Out
     window_start = min(ps, twelve)
     visits_from = ps - VISITS_LOOK_BACK
     child_rows = list(
-        children.values_list("pk", "person_id", "commissioner_id", "commissioner__ons_code", "person__date_of_birth")
+        children.values_list(
+            "pk",
+            "person_id",
+            "commissioner_id",
+            "commissioner__ons_code",
+            "person__date_of_birth",
+            "former_relevant_by_return",
+        )
     )
+    former_relevant = [(row[0],) for row in child_rows if row[5]]
+    child_rows = [row[:5] for row in child_rows]
     ids = children.values("pk")
 
     def rows(model, *fields, **filters):
@@ -252,6 +266,7 @@ def load(children, *, period_start: date, period_end: date, workers=None) -> Out
         period_end=pe,
         visits_from=visits_from,
         children=child_rows,
+        former_relevant=former_relevant,
         episodes=episodes,
         reviews=rows(Review, "review_date", review_date__lte=pe),
         visits=rows(Visit, "visit_date", visit_date__range=(visits_from, pe)),

@@ -779,3 +779,45 @@ def test_a_social_worker_episode_ending_the_day_care_ends_comes_back_ended(takin
 
     original = {table: _rows_of(texts[FILE_NAMES[table]]) for table in COLUMNS if table != "DoLo"}
     _assert_same_rows(_export(taking_on.authority, 2026), original)
+
+
+def test_a_care_leaver_whose_care_ended_before_the_files_is_taken_on_as_a_former_relevant_child(taking_on):
+    """In the care leavers table (OC3) and in none of the episodes: counted by the care leaver indicators."""
+    from casework.outcomes import data as outcome_data
+    from casework.outcomes.compute import Result, compute
+
+    _import_texts(taking_on, every_field_return(), year=2027)
+
+    leaver = la.LookedAfterChild.objects.get(child_id="C3")  # 21 on 15 September 2026, not in touch
+    assert leaver.former_relevant_by_return and not leaver.episodes.exists()
+    loaded = outcome_data.load(
+        la.LookedAfterChild.objects.filter(commissioner=taking_on.authority),
+        period_start=date(2026, 4, 1),
+        period_end=date(2027, 3, 31),
+    )
+    assert compute(loaded, "care_leavers_in_touch") == Result(0, 1, 0.0)
+
+
+def test_the_next_contact_with_a_care_leaver_taken_on_from_a_return_can_be_recorded(taking_on):
+    from casework.looked_after import services
+
+    texts = {
+        "header.csv": "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nL17,M,01/06/2008,WBRI,UN3,,\n",
+        "episodes.csv": small_return()["episodes.csv"].splitlines()[0] + "\n",
+        "oc3.csv": "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM\nL17,01/06/2008,YES,F2,B1\n",
+    }
+    _import_texts(taking_on, texts)  # 17 on 1 June 2025
+    leaver = la.LookedAfterChild.objects.get(child_id="L17")
+
+    contact = services.care_leaver_contact_record(
+        actor=taking_on.actor,
+        child=leaver,
+        birthday_age=18,
+        contacted_on=date(2026, 6, 3),
+        in_touch="YES",
+        activity="F2",
+        accommodation="B",
+        accommodation_suitable=True,
+    )
+
+    assert contact.birthday_age == 18 and leaver.former_relevant_by_return

@@ -45,7 +45,8 @@ What the files become (the practice is the importing practice; ``E`` is 31 March
   immunisations, development check, conviction, substance misuse or SDQ "on 31 March"), unless a
   record of that kind already falls in the year (for the SDQ: unless the latest in the year says
   the same). A 0 removes nothing.
-* OC3: a contact for the birthday (17 to 21) that falls in the year, dated on the birthday.
+* OC3: a contact for the birthday (17 to 21) that falls in the year, dated on the birthday. A care
+  leaver with no episodes (care ended before the files) is marked former relevant by the return.
 * PrevPerm rows have no date: the n-th row for a child belongs to its n-th period of care
   starting (RNE S) in the year's episodes.
 * Postcodes and other codes are kept as written (in capitals), as the recording services keep them.

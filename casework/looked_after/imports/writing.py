@@ -544,6 +544,9 @@ class YearWriter:
         ):
             _set(permanence, option=row["PREV_PERM"], arranged_by=row["LA_PERM"], order_date=row["DATE_PERM"])
         for row, contact in self._keyed("OC3", CareLeaverContact, "birthday_age", "_age", CareLeaverContact):
+            if not self.episodes.get(row["CHILD"]):
+                # care ended before the records held here: the return's word that they are former relevant
+                self.child[row["CHILD"]].former_relevant_by_return = True
             if contact.contacted_on is None:
                 contact.contacted_on = rules.birthday(row["DOB"], row["_age"])  # the return gives no date
             accommodation, suitable = row["ACCOM"]
