@@ -142,4 +142,4 @@ def test_an_auditor_finds_a_record_by_its_casework_id(world, client, record):
 def test_the_lookup_is_in_the_menu_for_auditors_and_managers_only(world, client):
     for role, shown in ((Role.AUDITOR, True), (Role.PRACTICE_MANAGER, True), (Role.PRACTITIONER, False)):
         client.force_login(world.a.users[role])
-        assert ('href="/audit/who-viewed/"' in client.get("/").content.decode()) is shown, role
+        assert ('href="/audit/who-viewed/"' in client.get("/", follow=True).content.decode()) is shown, role
