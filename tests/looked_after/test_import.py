@@ -821,3 +821,19 @@ def test_the_next_contact_with_a_care_leaver_taken_on_from_a_return_can_be_recor
     )
 
     assert contact.birthday_age == 18 and leaver.former_relevant_by_return
+
+
+def test_the_return_check_sets_1001_aside_only_for_a_care_leaver_taken_on_from_a_return(taking_on):
+    """The DfE rules look for the care in two years of episodes; a care leaver taken on as former relevant by
+    the authority's return has none here, and their OC3 row is set aside as confirmed; anyone else's stays."""
+    from casework.looked_after.validation import ValidationResult, confirm_against_history
+
+    _import_texts(taking_on, every_field_return(), year=2027)
+
+    def error(child):
+        return {"child": child, "table": "OC3", "row": 0, "code": "1001", "message": "", "fields": []}
+
+    result = ValidationResult(year=2027, authority=AUTHORITY, errors=[error("C3"), error("E5")], rules=1, ran=1)
+    confirm_against_history(result, children=la.LookedAfterChild.objects.all())
+    assert [e["child"] for e in result.errors] == ["E5"]
+    assert [e["child"] for e in result.confirmed_by_history] == ["C3"]
