@@ -101,6 +101,12 @@ def normalise_urn(value: str) -> str:
     return (value or "").strip().upper()
 
 
+URN_MESSAGE = (
+    "Enter the placement's Ofsted URN as Ofsted writes it: SC and 6 digits (like SC123456), or 6 or 7 "
+    "digits, or XXXXXXX for a placement through a regional adoption agency"
+)
+
+
 def is_valid_urn(value: str) -> bool:
     """An Ofsted URN in the 903 format (see ``_URN``)."""
     return _URN.fullmatch(normalise_urn(value)) is not None

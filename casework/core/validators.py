@@ -35,10 +35,7 @@ def validate_postcode(value: str) -> None:
         raise ValidationError("Enter a real UK postcode, like LS1 4AP", code="invalid_postcode")
 
 
-URN_MESSAGE = (
-    "Enter the placement's Ofsted URN as Ofsted writes it: SC and 6 digits (like SC123456), or 6 or 7 "
-    "digits, or XXXXXXX for a placement through a regional adoption agency"
-)
+URN_MESSAGE = identifiers.URN_MESSAGE
 
 
 def validate_urn(value: str) -> None:

@@ -11,7 +11,6 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 from casework.core import identifiers
-from casework.core.validators import URN_MESSAGE
 from casework.looked_after import codes
 
 SHORT_BREAK_STATUSES = frozenset({"V3", "V4"})
@@ -103,7 +102,7 @@ PROVIDER_NOT_FOR = {
 }
 
 
-URN_FORMAT = URN_MESSAGE
+URN_FORMAT = identifiers.URN_MESSAGE
 # DfE rule 242: the URN XXXXXXX (a regional adoption agency) only for these placements
 URN_PLACEHOLDER_PLACEMENTS = frozenset({"A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6"})
 
