@@ -16,8 +16,9 @@ Who is in which table (DfE guidance, as the validation rules read it):
   a child should be placed for adoption still in force in the year. PrevPerm: children starting a
   period of care in the year. UASC: unaccompanied asylum-seeking children in the year.
 * SWEpisodes: the allocation history of the child's looked-after-child case(s), from the
-  allocations themselves: one row per allocation overlapping the year; the latest is reported as
-  open, as the return counts the child's current social worker.
+  allocations themselves: one row per allocation overlapping the year; for a child in care at 31
+  March the latest is reported as open (the child's current social worker, DfE rule SW17); for a
+  child whose care ended in the year it keeps its end date.
 * DoLo (from 2026/27): deprivation of liberty orders in force in the year.
 """
 
@@ -374,7 +375,12 @@ def build_return(*, children, year: int) -> Return:
                     }
                 )
 
-    _social_worker_episodes(tables, child_rows, looked_after, ident, dob, start, end)
+    in_care_at_end = {
+        pk
+        for pk, rows in episodes_by_child.items()
+        if any(r["start_date"] <= end and (r["end_date"] is None or r["end_date"] > end) for r in rows)
+    }
+    _social_worker_episodes(tables, child_rows, looked_after, in_care_at_end, ident, dob, start, end)
 
     if "DoLo" in tables:
         for row in (
@@ -493,7 +499,7 @@ def _outcomes_for_continuously_looked_after(tables, episodes_by_child, child_row
         )
 
 
-def _social_worker_episodes(tables, child_rows, looked_after, ident, dob, start, end):
+def _social_worker_episodes(tables, child_rows, looked_after, in_care_at_end, ident, dob, start, end):
     person_to_child = {child_rows[pk]["person_id"]: pk for pk in looked_after}
     commissioner_code = next(iter(child_rows.values()))["commissioner__ons_code"] if child_rows else ""
     allocations = (
@@ -513,8 +519,10 @@ def _social_worker_episodes(tables, child_rows, looked_after, ident, dob, start,
     for pk in sorted(by_child, key=ident):
         rows = by_child[pk]
         for i, row in enumerate(rows):
-            last = i == len(rows) - 1
-            ended = None if last or row["end_date"] is None or row["end_date"] > end else row["end_date"]
+            # a child still in care at 31 March has a social worker then (DfE SW17): their latest
+            # episode is open; one whose care ended in the year keeps the day their worker's ended
+            open_at_end = i == len(rows) - 1 and pk in in_care_at_end
+            ended = None if open_at_end or row["end_date"] is None or row["end_date"] > end else row["end_date"]
             tables["SWEpisodes"].append(
                 {
                     "CHILD": ident(pk),

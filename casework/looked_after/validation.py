@@ -41,6 +41,13 @@ WORKER_CHANGE_MISREAD_RULES = frozenset({"SW11bSTG2"})
 # error is checked against the record: kept unless the missing episode and the placement it
 # started from are both still open at 31 March.
 OPEN_MISSING_MISREAD_RULES = frozenset({"575", "577"})
+# SW17 ("there is no social worker episode open at 31 March") asks that every child's latest social
+# worker episode be open, and SW11b ("ended before 31 March and no subsequent episode") that one
+# ending in March's last five days be followed by another, including for a child whose care ended
+# in the year, whose worker's episode ends the day care ends. Each such error is checked against the
+# record: kept unless the child's care ended in the year and no period of care is open at 31 March
+# (a child in care then must have a social worker then).
+LEFT_CARE_MISREAD_RULES = frozenset({"SW17STG2", "SW11bSTG2"})
 
 
 class ValidatorUnavailable(RuntimeError):
@@ -143,6 +150,7 @@ def confirm_against_history(result: ValidationResult, *, children) -> Validation
     _confirm_open_orders(result, children=children)
     _confirm_worker_changes(result, children=children)
     _confirm_open_missing(result, children=children)
+    _confirm_left_care(result, children=children)
     suspects = {e["child"] for e in result.errors if e["code"] in HISTORY_BLIND_RULES and e["table"] == "OC3"}
     if not suspects:
         return result
@@ -240,3 +248,27 @@ def _confirm_worker_changes(result: ValidationResult, *, children) -> None:
             followed[person_id] = False
     confirmed = {people[p] for p, ok in followed.items() if ok}
     _set_apart(result, lambda error: error["code"] in WORKER_CHANGE_MISREAD_RULES and error["child"] in confirmed)
+
+
+def _confirm_left_care(result: ValidationResult, *, children) -> None:
+    from django.db.models import Q
+
+    from casework.looked_after import codes
+    from casework.looked_after.models import Episode
+
+    suspects = {e["child"] for e in result.errors if e["code"] in LEFT_CARE_MISREAD_RULES}
+    if not suspects:
+        return
+    year_end = codes.collection_end(result.year)
+    ids = dict(children.filter(child_id__in=suspects).values_list("pk", "child_id"))
+    episodes = Episode.objects.filter(child_id__in=ids, start_date__lte=year_end)
+    in_care = set(
+        episodes.filter(Q(end_date__isnull=True) | Q(end_date__gt=year_end)).values_list("child_id", flat=True)
+    )
+    left_care = set(
+        episodes.filter(end_date__range=(codes.collection_start(result.year), year_end)).values_list(
+            "child_id", flat=True
+        )
+    )
+    confirmed = {ids[pk] for pk in left_care - in_care}
+    _set_apart(result, lambda error: error["code"] in LEFT_CARE_MISREAD_RULES and error["child"] in confirmed)

@@ -10,7 +10,12 @@ from django.db import transaction
 from casework.looked_after import codes
 from casework.looked_after.export import build_return
 from casework.looked_after.models import Episode, LookedAfterChild, Review
-from casework.looked_after.validation import HISTORY_BLIND_RULES, confirm_against_history, validate_directory
+from casework.looked_after.validation import (
+    HISTORY_BLIND_RULES,
+    LEFT_CARE_MISREAD_RULES,
+    confirm_against_history,
+    validate_directory,
+)
 from casework.synthetic.generate import seed
 
 AUTHORITIES = ("E08000035", "E09000007")
@@ -52,9 +57,12 @@ def test_seeded_returns_have_zero_dfe_errors_in_every_supported_year(seeded, tmp
             assert result.unexpected_failures == []
             confirm_against_history(result, children=children)
             assert result.errors == [], (authority, year, result.by_code(), result.errors[:5])
-            # what was set aside is only the two history-blind care leaver checks
-            assert {e["code"] for e in result.confirmed_by_history} <= HISTORY_BLIND_RULES
-            assert {e["table"] for e in result.confirmed_by_history} <= {"OC3"}
+            # what was set aside is only the two history-blind care leaver checks, and SW17 for
+            # children whose social worker's episode ended with their care
+            set_aside = {(e["code"], e["table"]) for e in result.confirmed_by_history}
+            assert set_aside <= {(code, "OC3") for code in HISTORY_BLIND_RULES} | {
+                (code, "SWEpisodes") for code in LEFT_CARE_MISREAD_RULES
+            }
             previous = tmp_path / authority / str(year)
     # across the returns, every table is exercised (the validator skips rules whose table is empty)
     assert all(n > 0 for n in totals.values()), totals

@@ -324,10 +324,11 @@ E5,03/03/2019,10/11/2026,PN2
         "previous_permanence.csv": ",".join(COLUMNS["PrevPerm"]) + "\nD4,20/06/2009,Z1,,\n",
         "missing.csv": ",".join(COLUMNS["Missing"])
         + "\nG1,10/02/2010,A,05/06/2026,06/06/2026\nG1,10/02/2010,M,01/03/2027,\n",
+        # B2 was adopted on 20/12/2026: their social worker's episode ends the day care ended
         "sw_episodes.csv": """CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON
 G1,10/02/2010,SW900010,15/07/2023,01/06/2026,FCONTA
 G1,10/02/2010,SW900011,01/06/2026,,MANAGE
-B2,01/01/2022,SW900010,01/03/2024,,FCONTA
+B2,01/01/2022,SW900010,01/03/2024,20/12/2026,FCONTA
 D4,20/06/2009,SW900011,10/04/2026,,FCONTA
 E5,03/03/2019,SW900012,01/02/2025,,FCONTA
 """,
@@ -758,12 +759,6 @@ def test_a_zip_that_cannot_be_opened_is_refused_by_name(taking_on):
     assert _counts() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not done: the export reports every child's latest social worker episode open, as the DfE rule SW17 "
-    "(as the validator implements it) asks even for a child who left care; reporting the end needs export.py to "
-    "write it and validation.confirm_against_history to set SW17 aside for such a child (other owners' files)",
-)
 def test_a_social_worker_episode_ending_the_day_care_ends_comes_back_ended(taking_on):
     """Import then export of the same year gives back the same rows, every column."""
     texts = small_return()
@@ -779,6 +774,28 @@ def test_a_social_worker_episode_ending_the_day_care_ends_comes_back_ended(takin
 
     original = {table: _rows_of(texts[FILE_NAMES[table]]) for table in COLUMNS if table != "DoLo"}
     _assert_same_rows(_export(taking_on.authority, 2026), original)
+
+
+def test_the_return_check_accepts_a_social_worker_episode_ended_with_care(taking_on, tmp_path):
+    """The DfE rule SW17 (the latest episode open at 31 March) is set aside, by the record, for a child
+    whose care ended in the year; it stays for a child still in care."""
+    from casework.looked_after.validation import confirm_against_history, validate_directory
+
+    texts = small_return()
+    texts["episodes.csv"] = texts["episodes.csv"].replace(
+        "C001,01/09/2025,P,C2,N1,U6,PR4,,,,", "C001,01/09/2025,P,C2,N1,U6,PR4,10/01/2026,E13,,"
+    )
+    texts["sw_episodes.csv"] = texts["sw_episodes.csv"].replace(
+        "C001,01/06/2012,SW900002,01/10/2025,,LEFTRL", "C001,01/06/2012,SW900002,01/10/2025,10/01/2026,LEFTRL"
+    )
+    texts["oc2.csv"] = ",".join(COLUMNS["OC2"]) + "\n"
+    _import_texts(taking_on, texts)
+    children = la.LookedAfterChild.objects.filter(commissioner=taking_on.authority)
+    build_return(children=children, year=2026).write(tmp_path)
+    result = validate_directory(tmp_path, year=2026, authority=taking_on.authority.ons_code)
+    confirm_against_history(result, children=children)
+    assert not [e for e in result.errors if e["code"] == "SW17STG2"], result.errors
+    assert [e["child"] for e in result.confirmed_by_history if e["code"] == "SW17STG2"] == ["C001"]
 
 
 def test_a_care_leaver_whose_care_ended_before_the_files_is_taken_on_as_a_former_relevant_child(taking_on):

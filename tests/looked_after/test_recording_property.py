@@ -29,6 +29,7 @@ from casework.looked_after.export import build_return
 from casework.looked_after.models import HealthCheck, LookedAfterChild
 from casework.looked_after.validation import (
     HISTORY_BLIND_RULES,
+    LEFT_CARE_MISREAD_RULES,
     OPEN_MISSING_MISREAD_RULES,
     PERIOD_END_MISREAD_RULES,
     WORKER_CHANGE_MISREAD_RULES,
@@ -520,7 +521,12 @@ def _validate_every_year(world) -> dict:
             result = validate_directory(directory, year=year, authority="E08000035", previous=previous)
             confirm_against_history(result, children=children)
             set_aside = {e["code"] for e in result.confirmed_by_history}
-            misread = PERIOD_END_MISREAD_RULES | WORKER_CHANGE_MISREAD_RULES | OPEN_MISSING_MISREAD_RULES
+            misread = (
+                PERIOD_END_MISREAD_RULES
+                | WORKER_CHANGE_MISREAD_RULES
+                | OPEN_MISSING_MISREAD_RULES
+                | LEFT_CARE_MISREAD_RULES
+            )
             assert set_aside <= HISTORY_BLIND_RULES | misread, set_aside
             if result.errors:
                 found[year] = [

@@ -83,3 +83,19 @@ def test_sw11b_is_set_aside_only_when_the_next_worker_took_over_the_same_day(wor
     confirm_against_history(result, children=LookedAfterChild.objects.all())
     assert [e["child"] for e in result.errors] == ["DROPPED"]
     assert [e["child"] for e in result.confirmed_by_history] == ["HANDED"]
+
+
+def _sw17(child_id):
+    return {"child": child_id, "table": "SWEpisodes", "row": 0, "code": "SW17STG2", "message": "", "fields": []}
+
+
+def test_sw17_is_set_aside_only_for_a_child_whose_care_ended_in_the_year(world):
+    _child(world, "STILL")  # in care at 31 March 2027: their social worker's episode must be open
+    _child(world, "LEFT", care_ends=date(2027, 1, 10))  # the worker's episode ended the day care did
+    _child(world, "LATER", care_ends=date(2027, 5, 2))  # care ended after the year: in care at 31 March
+    result = ValidationResult(
+        year=2027, authority="E08000035", errors=[_sw17("STILL"), _sw17("LEFT"), _sw17("LATER")], rules=1, ran=1
+    )
+    confirm_against_history(result, children=LookedAfterChild.objects.all())
+    assert sorted(e["child"] for e in result.errors) == ["LATER", "STILL"]
+    assert [e["child"] for e in result.confirmed_by_history] == ["LEFT"]
