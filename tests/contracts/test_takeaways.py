@@ -61,9 +61,10 @@ def test_the_payment_statement_shows_the_contract_price_outcome_payments_and_tot
     client.force_login(world.commissioner_users[Role.COMMISSIONER_OFFICER])
     url = reverse("contract_payments", args=[contract.pk])
     body = client.get(url, {"year": year.pk}).content.decode()
-    assert "Contract price" in body and "50000.00" in body.split('id="contract-price"')[1].split("</tr>")[0]
-    assert "400.00" in body.split('id="total-earned"')[1][:40]  # one child met the measure: 1 x 400
-    assert "50400.00" in body.split('id="total"')[1][:40]
+    # amounts in pounds with thousands separators, as a statement is read
+    assert "Contract price" in body and "£50,000.00" in body.split('id="contract-price"')[1].split("</tr>")[0]
+    assert "£400.00" in body.split('id="total-earned"')[1][:40]  # one child met the measure: 1 x 400
+    assert "£50,400.00" in body.split('id="total"')[1][:40]
     assert "Provisional" not in body  # the year has ended
 
 
