@@ -14,10 +14,16 @@ def child_in_care(world, start: date, child_id: str = "T0001", person=None):
     record = services.looked_after_child_create(
         actor=manager, person=person or world.a.people[0], commissioner=world.commissioner, child_id=child_id
     )
-    services.care_start(
+    start_care(manager, record, start, is_mother=False)
+    return record
+
+
+def start_care(manager, child, day: date, **extra):
+    """A period of care from ``day``: C1, in foster care (U6) with the child's own authority."""
+    return services.care_start(
         actor=manager,
-        child=record,
-        start_date=start,
+        child=child,
+        start_date=day,
         legal_status="C1",
         category_of_need="N1",
         placement_type="U6",
@@ -25,6 +31,5 @@ def child_in_care(world, start: date, child_id: str = "T0001", person=None):
         placement_postcode="LS6 2AA",
         urn="SC123456",
         home_postcode="LS2 7UE",
-        is_mother=False,
+        **extra,
     )
-    return record

@@ -14,29 +14,13 @@ from casework.contracts.models import ContractYear
 from casework.looked_after import rules, services
 from casework.looked_after.models import Episode
 from tests.conftest import TODAY
-from tests.looked_after.builders import child_in_care
+from tests.looked_after.builders import child_in_care, start_care
 
 START = TODAY - timedelta(days=200)
 
 
 def _date(prefix: str, day: date) -> dict:
     return {f"{prefix}_0": str(day.day), f"{prefix}_1": str(day.month), f"{prefix}_2": str(day.year)}
-
-
-def _care_start(manager, child, day, **extra):
-    services.care_start(
-        actor=manager,
-        child=child,
-        start_date=day,
-        legal_status="C1",
-        category_of_need="N1",
-        placement_type="U6",
-        placement_provider="PR1",
-        placement_postcode="LS6 2AA",
-        urn="SC123456",
-        home_postcode="LS2 7UE",
-        **extra,
-    )
 
 
 @pytest.fixture
@@ -82,10 +66,10 @@ def test_looked_after_since_a_later_period_of_care_is_that_periods_start(world, 
         actor=manager, person=world.a.people[1], commissioner=world.commissioner, child_id="T0002"
     )
     first = TODAY - timedelta(days=290)
-    _care_start(manager, record, first, is_mother=False)
+    start_care(manager, record, first, is_mother=False)
     services.care_end(actor=manager, child=record, end_date=first + timedelta(days=30), reason_ceased="E13")
     again = first + timedelta(days=100)
-    _care_start(manager, record, again, previous_permanence="Z1")
+    start_care(manager, record, again, previous_permanence="Z1")
     row = _summary_row(_page(client, world, record), "Looked after")
     assert f"Yes, since {again:%-d %B %Y}" in row
 
