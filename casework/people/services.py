@@ -162,6 +162,8 @@ def household_member_add(*, actor, household: Household, person: Person, joined_
     """Someone starts living in the household (an existing person the actor can see)."""
     access.require(actor, "household.manage")
     _household_of_practice(actor, household)
+    if not access.scoped(actor, Person, restricted="include").filter(pk=person.pk).exists():
+        raise ValidationError({"person": "Choose someone your practice records"})
     if joined_on > timezone.localdate():
         raise ValidationError({"joined_on": "The date cannot be in the future"})
     if HouseholdMembership.objects.filter(household=household, person=person, left_on__isnull=True).exists():

@@ -56,6 +56,16 @@ def test_another_practices_household_cannot_be_changed(world, household):
         )
 
 
+def test_a_person_of_another_practice_cannot_be_added_by_the_service_either(world, household):
+    """The page offers only people in scope; the service refuses anyone else whoever calls it."""
+    with pytest.raises(ValidationError) as refused:
+        services.household_member_add(
+            actor=world.a.users[Role.PRACTITIONER], household=household, person=world.b.people[0], joined_on=TODAY
+        )
+    assert "person" in refused.value.message_dict
+    assert not household.members.filter(pk=world.b.people[0].pk).exists()
+
+
 def test_someone_new_is_recorded_into_the_household_or_not_at_all(world, household):
     practitioner = world.a.users[Role.PRACTITIONER]
     details = {"given_name": "Chidi", "family_name": "Okafor", "sex": "M", "ethnicity": "BAFR"}
