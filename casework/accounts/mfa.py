@@ -82,6 +82,14 @@ def _wait_seconds(device) -> int:
     return max(1, int((locked_until - timezone.now()).total_seconds() + 0.999))
 
 
+def _mark_verified(request, device) -> None:
+    """This session passed the second factor with ``device``: marked so (django-otp) under a new
+    session key, because a step up in privilege must not keep a key that was handed out, or could
+    have been seen, before it (Django renews the key at the password step, not at this one)."""
+    django_otp.login(request, device)
+    request.session.cycle_key()
+
+
 def _audit(user, action: str, **detail) -> None:
     with transaction.atomic():
         audit_record(actor=user, action=action, object_type="accounts.user", object_id=user.pk, **detail)
@@ -108,7 +116,7 @@ def _confirm_totp_device(request, device: TOTPDevice, code: str) -> Outcome:
         # Any other device left over from an earlier set-up is no longer wanted.
         TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk).delete()
         audit_record(actor=request.user, action="mfa_set_up", object_type="accounts.user", object_id=request.user.pk)
-    django_otp.login(request, device)
+    _mark_verified(request, device)
     return Outcome(ok=True)
 
 
@@ -159,7 +167,7 @@ def verify_recovery_code(request, code: str) -> Outcome:
 def verify_demo_device(request, device: TOTPDevice) -> None:
     """The demo's one-click sign-in (``casework/accounts/demo.py`` decides when it may be used): this
     session verified by the user's demo authenticator without its code, audited as a second factor."""
-    django_otp.login(request, device)
+    _mark_verified(request, device)
     _audit(request.user, "mfa_verified", method="demo_sign_in")
 
 
@@ -176,7 +184,7 @@ def _verify(request, device, token: str, *, method: str) -> Outcome:
         _audit(user, "mfa_failed", stage="verify", method=method, throttled=True)
         return Outcome(ok=False, wait_seconds=wait)
     if device.verify_token(token):
-        django_otp.login(request, device)
+        _mark_verified(request, device)
         if method == "recovery_code":
             left = device.token_set.count()
             _audit(user, "mfa_recovery_used", codes_left=left)
@@ -185,4 +193,3 @@ def _verify(request, device, token: str, *, method: str) -> Outcome:
         return Outcome(ok=True)
     _audit(user, "mfa_failed", stage="verify", method=method)
     return Outcome(ok=False, wait_seconds=_wait_seconds(device) if device.throttling_failure_count > 1 else 0)
-
