@@ -38,6 +38,7 @@ def case_open(
 ) -> Case:
     """Open statutory work for a person registered with the actor's practice, optionally allocating a worker."""
     access.require(actor, "case.manage")
+    concurrency.lock_in_order(Person.objects.filter(pk=person.pk))
     _check_not_future("opened_on", opened_on)
     registered = Registration.objects.filter(
         person=person, practice_id=actor.organisation_id, start_date__lte=opened_on, end_date__isnull=True
@@ -82,9 +83,21 @@ def case_open(
     return case
 
 
+def _locked(case: Case, *, current_only: bool = True) -> tuple[Case, list[Allocation]]:
+    """The case as it is now and its allocations (the current one, or all), locked after the
+    person's row (``concurrency.LOCK_ORDER``)."""
+    allocations = Allocation.objects.filter(case_id=case.pk)
+    if current_only:
+        allocations = allocations.filter(end_date__isnull=True)
+    _, (locked,), allocations = concurrency.lock_in_order(
+        Person.objects.filter(pk=case.person_id), Case.objects.filter(pk=case.pk), allocations
+    )
+    return locked, allocations
+
+
 def _close(*, actor, case: Case, closed_on: date, close_reason: str) -> Case:
     if case.closed_on is not None:
-        raise ValidationError({"closed_on": "This case is already closed"})
+        raise ValidationError({"closed_on": concurrency.already_done(case, "closed")})
     if closed_on < case.opened_on:
         raise ValidationError({"closed_on": "The closing date must be on or after the date the case opened"})
     current = case.allocations.filter(end_date__isnull=True).first()
@@ -130,7 +143,7 @@ def case_close(*, actor, case: Case, closed_on: date, close_reason: str) -> Case
     if not close_reason:
         raise ValidationError({"close_reason": "Choose why the case closed"})
     _check_not_future("closed_on", closed_on)
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case, _ = _locked(case)
     if _child_in_care(case) is not None:
         raise ValidationError({"end_care": STILL_LOOKED_AFTER})
     return _close(actor=actor, case=case, closed_on=closed_on, close_reason=close_reason)
@@ -147,6 +160,7 @@ def case_close_ending_care(*, actor, case: Case, closed_on: date, close_reason: 
     from casework.looked_after.services import care_end
 
     access.require(actor, "case.manage")
+    concurrency.lock_in_order(Person.objects.filter(pk=case.person_id))  # before care_end locks the child
     if not reason_ceased:
         raise ValidationError({"reason_ceased": "Choose why care ended"})
     child = _child_in_care(case)
@@ -176,8 +190,10 @@ def close_open_cases_for_registration_end(
 ) -> list[Case]:
     """A person leaving a practice's list leaves its caseload the same day (called by registration)."""
     reason = REGISTRATION_END_TO_CASE_CLOSE.get(registration_end_reason, Case.CloseReason.OTHER)
-    open_cases = list(
-        Case.objects.select_for_update().filter(organisation_id=practice_id, person=person, closed_on__isnull=True)
+    # the caller (registration) holds the person's lock; the cases and their allocations come next
+    open_cases = Case.objects.filter(organisation_id=practice_id, person=person, closed_on__isnull=True)
+    open_cases, _ = concurrency.lock_in_order(
+        open_cases, Allocation.objects.filter(case__in=open_cases.values("pk"), end_date__isnull=True)
     )
     if any(_child_in_care(case) is not None for case in open_cases):
         raise ValidationError(
@@ -195,7 +211,7 @@ def allocation_change(*, actor, case: Case, worker: Worker, start_date: date, ch
     DfE reason for the change.
     """
     access.require(actor, "allocation.manage")
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case, history = _locked(case, current_only=False)
     if case.organisation_id != actor.organisation_id:
         raise ValidationError({"case": "Only the practice holding a case can allocate it"})
     if case.closed_on is not None:
@@ -214,7 +230,7 @@ def allocation_change(*, actor, case: Case, worker: Worker, start_date: date, ch
     ):
         raise ValidationError({"worker": f"{worker} cannot hold this case: allocate a registered social worker"})
 
-    history = list(case.allocations.order_by("start_date", "pk"))
+    history.sort(key=lambda a: (a.start_date, a.pk))
     current = next((a for a in history if a.end_date is None), None)
     is_first = not history
     if is_first and change_reason != SocialWorkerChangeReason.FCONTA:
@@ -223,7 +239,8 @@ def allocation_change(*, actor, case: Case, worker: Worker, start_date: date, ch
         raise ValidationError({"change_reason": "First contact is only for the first worker: choose why it changed"})
     if current is not None:
         if current.worker_id == worker.pk:
-            raise ValidationError({"worker": f"{worker} is already the allocated worker"})
+            by = concurrency.last_saved(current)
+            raise ValidationError({"worker": f"{worker} was allocated to this case by {by}: nothing was changed"})
         if start_date <= current.start_date:
             raise ValidationError(
                 {"start_date": "The new allocation must start after the current worker's allocation started"}

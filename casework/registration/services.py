@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from casework.audit.services import audit_record
 from casework.cases.rules import worker_in_post_on
-from casework.core import access
+from casework.core import access, concurrency
 from casework.core.persistence import clean_and_save
 from casework.organisations.models import Commissioning, Organisation, Worker
 from casework.people.models import Household, Person
@@ -88,6 +88,7 @@ def registration_start(
 ) -> Registration:
     """Register a person with the actor's practice and a named worker."""
     access.require(actor, "registration.manage")
+    concurrency.lock_in_order(Person.objects.filter(pk=person.pk))
     if route == Registration.Route.TRANSFER_IN:
         raise ValidationError({"route": "Transfers in are made by the sending practice's transfer action"})
     _check_start_date(person, start_date)
@@ -132,6 +133,7 @@ def household_register(
     members = list(household.members.filter(household_memberships__left_on__isnull=True).distinct())
     if not members:
         raise ValidationError({"household": "The household has no current members"})
+    concurrency.lock_in_order(Person.objects.filter(pk__in=[p.pk for p in members]))
     _check_named_worker(named_worker, actor.organisation_id, start_date)
     _check_referral(route, referred_by, actor.organisation_id, start_date)
     current = dict(
@@ -163,12 +165,21 @@ def household_register(
     return HouseholdRegistration(registrations, already, elsewhere)
 
 
+def _locked(registration: Registration) -> Registration:
+    """The registration as it is now, its person's row and its own locked (``concurrency.LOCK_ORDER``)."""
+    _, (locked,) = concurrency.lock_in_order(
+        Person.objects.filter(pk=registration.person_id), Registration.objects.filter(pk=registration.pk)
+    )
+    return locked
+
+
 def _end(*, actor, registration: Registration, end_date: date, end_reason: str) -> Registration:
     # Imported here: cases depend on registration, not the other way round.
     from casework.cases.services import close_open_cases_for_registration_end
 
     if registration.end_date is not None:
-        raise ValidationError({"end_date": "This registration has already ended"})
+        done = "transferred" if registration.end_reason == Registration.EndReason.TRANSFERRED else "ended"
+        raise ValidationError({"registration": concurrency.already_done(registration, done)})
     if end_date < registration.start_date:
         raise ValidationError({"end_date": "The end date must be on or after the registration date"})
     if end_date > timezone.localdate():
@@ -197,6 +208,7 @@ def registration_end(*, actor, registration: Registration, end_date: date, end_r
         raise ValidationError({"end_reason": "Use the transfer action to move a person to another practice"})
     if not end_reason:
         raise ValidationError({"end_reason": "Choose why the registration ended"})
+    registration = _locked(registration)
     return _end(actor=actor, registration=registration, end_date=end_date, end_reason=end_reason)
 
 
@@ -215,9 +227,7 @@ def registration_transfer(
         raise ValidationError({"registration": "Only the practice holding a registration can transfer it"})
     if not to_practice.is_practice or to_practice.pk == registration.practice_id:
         raise ValidationError({"to_practice": "Choose another practice to transfer to"})
-    locked = Registration.objects.select_for_update().get(pk=registration.pk)
-    if locked.end_date is not None:
-        raise ValidationError({"registration": "This registration has already ended"})
+    locked = _locked(registration)
     _end(actor=actor, registration=locked, end_date=transfer_date, end_reason=Registration.EndReason.TRANSFERRED)
     incoming = _start(
         actor=actor,
@@ -238,8 +248,11 @@ def household_transfer(
 ) -> list[Registration]:
     """Transfer every member of a family registered here to another practice, in one step."""
     access.require(actor, "registration.manage")
-    current = list(
-        Registration.objects.filter(household=household, practice_id=actor.organisation_id, end_date__isnull=True)
+    registered_here = Registration.objects.filter(
+        household=household, practice_id=actor.organisation_id, end_date__isnull=True
+    )
+    _, current = concurrency.lock_in_order(
+        Person.objects.filter(pk__in=registered_here.values("person_id")), registered_here
     )
     if not current:
         raise ValidationError({"household": "No one in this household is currently registered with this practice"})
@@ -252,6 +265,7 @@ def household_transfer(
 @transaction.atomic
 def registration_name_worker(*, actor, registration: Registration, named_worker: Worker) -> Registration:
     access.require(actor, "registration.manage")
+    registration = _locked(registration)
     if registration.practice_id != actor.organisation_id or registration.end_date is not None:
         raise ValidationError({"registration": "Only a current registration with this practice can change worker"})
     _check_named_worker(named_worker, actor.organisation_id, timezone.localdate())

@@ -1,0 +1,340 @@
+"""Simultaneous changes to one person's registrations, cases and allocations (issue 13, finding 4).
+
+Each test starts several threads, each on its own database connection, against committed rows,
+and lets them run one service at once through a barrier (or, for "both orders", holds the first
+one's transaction open until the second is waiting on a lock). Exactly one change is made and
+audited; every other request gets the service's plain-English refusal, never an IntegrityError
+or a deadlock. PostgreSQL only: SQLite runs every transaction BEGIN IMMEDIATE, one writer at a
+time, so nothing can interleave there (the services' re-checks after locking still run there).
+"""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections, transaction
+from django.test import Client
+from django.urls import reverse
+
+from casework.accounts.models import Role
+from casework.audit.models import AuditEvent
+from casework.cases import services as case_services
+from casework.cases.models import Allocation, Case
+from casework.core.codes import ServiceType, SocialWorkerChangeReason
+from casework.people import services as people_services
+from casework.people.models import Person
+from casework.registration import services as registration_services
+from casework.registration.models import Registration
+from tests.conftest import TODAY
+
+N = 6
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writer at a time"),
+]
+
+
+@pytest.fixture(scope="module")
+def _audit_triggers_restored(django_db_blocker):
+    """The append-only audit table refuses TRUNCATE, which ends every transactional test: the
+    function fixture below turns user triggers off for that flush; this turns them back on
+    after the module's last flush."""
+    yield
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = origin")
+
+
+@pytest.fixture(autouse=True)
+def _flush_past_the_audit_triggers(_audit_triggers_restored):
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+
+
+def race(*calls):
+    """Run each ``(prepare, act)`` in its own thread: ``prepare()`` reads what the request would
+    (on that thread's connection), then all meet at a barrier and ``act(prepared)`` runs at once.
+    Returns each outcome: "done", ("refused", message) or ("failed", the exception's repr)."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(i, prepare, act):
+        try:
+            prepared = prepare()
+            barrier.wait(timeout=60)
+            act(prepared)
+            outcomes[i] = "done"
+        except ValidationError as refused:
+            outcomes[i] = ("refused", " ".join(refused.messages))
+        except Exception as failure:  # noqa: BLE001 (what went wrong is the test's finding)
+            outcomes[i] = ("failed", repr(failure))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, *call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def _waiting_on_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+def one_after_the_other(first, second):
+    """``first`` runs and keeps its transaction (and its locks) open until ``second`` has started and
+    is waiting on a lock (or has finished); then ``first`` commits. Returns both outcomes."""
+    first_done, release = threading.Event(), threading.Event()
+
+    def hold(prepared):
+        with transaction.atomic():
+            first[1](prepared)
+            first_done.set()
+            release.wait(timeout=60)
+
+    def after_first(prepared):
+        first_done.wait(timeout=60)
+        second[1](prepared)
+
+    outcomes = [None, None]
+    runner = threading.Thread(
+        target=lambda: outcomes.__setitem__(slice(None), race((first[0], hold), (second[0], after_first)))
+    )
+    runner.start()
+    first_done.wait(timeout=60)
+    for _ in range(1200):  # until the second request waits on the first's lock (or needed none)
+        if _waiting_on_a_lock() or not runner.is_alive():
+            break
+        threading.Event().wait(0.05)
+    release.set()
+    runner.join()
+    return outcomes
+
+
+def refusals(outcomes) -> list[str]:
+    assert all(o == "done" or o[0] == "refused" for o in outcomes), outcomes
+    assert outcomes.count("done") == 1, outcomes
+    return [o[1] for o in outcomes if o != "done"]
+
+
+def audited(action: str, obj) -> int:
+    return AuditEvent.objects.filter(action=action, object_type=obj._meta.label_lower, object_id=str(obj.pk)).count()
+
+
+def _manager(world):
+    return world.a.users[Role.TEAM_MANAGER]
+
+
+def _registration(person) -> Registration:
+    return Registration.objects.get(person=person, end_date__isnull=True)
+
+
+def fetched(model, pk):
+    """What a request reads before it acts: the row, on the request's own connection."""
+    return lambda: model.objects.get(pk=pk)
+
+
+def _end(world, registration_id):
+    def act(registration):
+        registration_services.registration_end(
+            actor=_manager(world), registration=registration, end_date=TODAY, end_reason="moved_away"
+        )
+
+    return fetched(Registration, registration_id), act
+
+
+def _transfer(world, registration_id):
+    def act(registration):
+        registration_services.registration_transfer(
+            actor=_manager(world), registration=registration, to_practice=world.b.org, transfer_date=TODAY
+        )
+
+    return fetched(Registration, registration_id), act
+
+
+def _consistent(person) -> None:
+    """One current registration at most; a registration ended as transferred exactly when a
+    transfer-in follows it; no open case or current allocation with a practice the person has left."""
+    registrations = list(Registration.objects.filter(person=person))
+    assert sum(r.end_date is None for r in registrations) <= 1
+    for r in registrations:
+        transferred_in = Registration.objects.filter(transferred_from=r).exists()
+        assert transferred_in == (r.end_reason == Registration.EndReason.TRANSFERRED), (r.end_reason, transferred_in)
+    current = {r.practice_id for r in registrations if r.end_date is None}
+    assert not Case.objects.filter(person=person, closed_on__isnull=True).exclude(organisation_id__in=current).exists()
+    assert not Allocation.objects.filter(case__person=person, end_date__isnull=True, case__closed_on__isnull=False)
+
+
+@pytest.mark.parametrize(
+    ("service", "done", "action"), [(_end, "ended", "end"), (_transfer, "transferred", "transfer")]
+)
+def test_six_ends_or_transfers_of_one_registration_make_one(world, service, done, action):
+    person = world.a.people[1]
+    registration = _registration(person)
+    outcomes = race(*[service(world, registration.pk)] * N)
+    for message in refusals(outcomes):
+        assert f"This registration was {done} by" in message and "nothing was changed" in message, message
+    assert audited(action, registration) == 1
+    assert audited("end", registration) == 1
+    assert Registration.objects.filter(person=person, route=Registration.Route.TRANSFER_IN).count() == (
+        action == "transfer"
+    )
+    _consistent(person)
+
+
+def test_ends_racing_transfers_leave_one_consistent_change(world):
+    person = world.a.people[1]
+    registration = _registration(person)
+    outcomes = race(*[_end(world, registration.pk), _transfer(world, registration.pk)] * (N // 2))
+    refusals(outcomes)
+    assert audited("end", registration) == 1
+    _consistent(person)
+
+
+@pytest.mark.parametrize("first", ["end", "transfer"])
+def test_end_and_transfer_in_either_order_the_second_is_refused(world, first):
+    person = world.a.people[1]
+    registration = _registration(person)
+    end, transfer = _end(world, registration.pk), _transfer(world, registration.pk)
+    outcomes = one_after_the_other(*((end, transfer) if first == "end" else (transfer, end)))
+    assert outcomes[0] == "done", outcomes
+    assert outcomes[1][0] == "refused", outcomes
+    done = "ended" if first == "end" else "transferred"
+    assert f"This registration was {done} by" in outcomes[1][1], outcomes
+    assert audited("end", registration) == 1
+    _consistent(person)
+
+
+def _new_person(world) -> Person:
+    return people_services.person_create(
+        actor=_manager(world),
+        given_name="Priya",
+        family_name="Raman",
+        date_of_birth=TODAY - timedelta(days=4000),
+        sex="F",
+        ethnicity="AIND",
+        nhs_number="",
+        postcode="LS1 4AP",
+    )
+
+
+def test_six_registrations_of_one_person_register_them_once(world):
+    person = _new_person(world)
+
+    prepare = fetched(Person, person.pk)
+
+    def act(p):
+        registration_services.registration_start(
+            actor=_manager(world), person=p, start_date=TODAY, route="self_referral", named_worker=world.a.workers[0]
+        )
+
+    for message in refusals(race(*[(prepare, act)] * N)):
+        assert "already has a current registration" in message, message
+    assert (
+        AuditEvent.objects.filter(action="create", object_type="registration.registration", person_id=person.pk).count()
+        == 1
+    )
+
+
+def test_six_posts_of_the_registration_form_answer_one_redirect_and_five_form_errors(world):
+    person = _new_person(world)
+    clients = []
+    for _ in range(N):
+        client = Client()
+        client.force_login(_manager(world))
+        clients.append(client)
+    answers = []
+    url = reverse("person_register", args=[person.pk])
+    data = {
+        "start_date_0": TODAY.day,
+        "start_date_1": TODAY.month,
+        "start_date_2": TODAY.year,
+        "route": "self_referral",
+    }
+
+    def post(client):
+        response = client.post(url, data)
+        answers.append((response.status_code, response.content.decode()))
+
+    outcomes = race(*[(lambda c=c: c, post) for c in clients])
+    assert outcomes == ["done"] * N, outcomes
+    assert sorted(status for status, _ in answers) == [200] * (N - 1) + [302]
+    for status, page in answers:
+        if status == 200:
+            assert "already has a current registration" in page
+    assert Registration.objects.filter(person=person).count() == 1
+
+
+def _case(world, person, service_type):
+    return Case.objects.get(person=person, service_type=service_type, closed_on__isnull=True)
+
+
+def test_six_case_openings_open_one_case(world):
+    person = world.a.people[1]
+
+    prepare = fetched(Person, person.pk)
+
+    def act(p):
+        case_services.case_open(
+            actor=_manager(world),
+            person=p,
+            service_type=ServiceType.CHILD_IN_NEED,
+            commissioner=world.commissioner,
+            opened_on=TODAY,
+            open_reason="Referred",
+            worker=world.a.workers[1],
+        )
+
+    for message in refusals(race(*[(prepare, act)] * N)):
+        assert "already has an open case of that type" in message, message
+    case = _case(world, person, ServiceType.CHILD_IN_NEED)
+    assert audited("create", case) == 1
+    assert case.allocations.count() == 1
+
+
+def test_six_closings_of_one_case_close_it_once(world):
+    person = world.a.people[1]
+    case = _case(world, person, ServiceType.LOOKED_AFTER_CHILD)
+    allocation = case.allocations.get(end_date__isnull=True)
+
+    prepare = fetched(Case, case.pk)
+
+    def act(c):
+        case_services.case_close(actor=_manager(world), case=c, closed_on=TODAY, close_reason="other")
+
+    for message in refusals(race(*[(prepare, act)] * N)):
+        assert "This case was closed by" in message and "nothing was changed" in message, message
+    assert audited("end", case) == 1
+    allocation.refresh_from_db()
+    assert allocation.end_date == TODAY  # the allocation ended once, with the case
+    _consistent(person)
+
+
+def test_six_reallocations_of_one_case_allocate_once(world):
+    person = world.a.people[1]
+    case = _case(world, person, ServiceType.LOOKED_AFTER_CHILD)
+
+    prepare = fetched(Case, case.pk)
+
+    def act(c):
+        case_services.allocation_change(
+            actor=_manager(world),
+            case=c,
+            worker=world.a.workers[1],
+            start_date=TODAY,
+            change_reason=SocialWorkerChangeReason.MANAGE,
+        )
+
+    for message in refusals(race(*[(prepare, act)] * N)):
+        assert "was allocated to this case by" in message and "nothing was changed" in message, message
+    allocations = AuditEvent.objects.filter(action="allocate", object_type="cases.allocation", person_id=person.pk)
+    assert allocations.count() == 2  # the first worker's (FCONTA, when the case opened), and this one
+    assert case.allocations.filter(end_date__isnull=True).count() == 1
