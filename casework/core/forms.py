@@ -1,5 +1,6 @@
 """Form plumbing shared by every page: GOV.UK rendering and service errors on the form."""
 
+import re
 from datetime import date
 
 from crispy_forms_gds.fields import DateInputField
@@ -52,9 +53,19 @@ class GdsDateField(DateInputField):
     """The GOV.UK date input (day, month, year boxes) with the Design System's messages, naming the
     field: "Enter the date of birth", "Date of birth must include a month", "Date of birth must be a
     real date" (never Python's "day is out of range for month"). A date half typed in is an error,
-    even when the date is optional; the message sits on the first box to correct."""
+    even when the date is optional; the message sits on the first box to correct.
+
+    Each box takes ASCII digits only (spaces round them forgiven): a day or month of 1 or 2, a year of
+    exactly 4. Anything else (20 digits, "-1", "1e5", "１２", a NUL byte) is refused in words before any
+    arithmetic, so no answer raises. A date outside ``earliest``..``latest`` (1900 to 2999 unless the
+    field says) is refused too, so the services' date arithmetic never meets year 1 or 9999."""
 
     PARTS = ("day", "month", "year")
+    DAY_OR_MONTH, YEAR = re.compile(r"[0-9]{1,2}"), re.compile(r"[0-9]{4}")
+
+    def __init__(self, *args, earliest: date = EARLIEST, latest: date = LATEST, **kwargs):
+        self.earliest, self.latest = earliest, latest
+        super().__init__(*args, **kwargs)
 
     def clean(self, value):
         for subfield in self.fields:
@@ -71,19 +82,29 @@ class GdsDateField(DateInputField):
         if missing:
             words = " and ".join(missing) if len(missing) < 3 else "day, month and year"
             self._fail(self.PARTS.index(missing[0]), f"{name} must include a {words}", "incomplete")
-        if not all(text.isdigit() for text in parts):
-            self._fail(next(i for i, t in enumerate(parts) if not t.isdigit()), f"{name} must be a real date")
-        if len(parts[2]) < 4:
+        numbers = [text.isascii() and text.isdigit() for text in parts]
+        if not all(numbers):
+            self._fail(numbers.index(False), f"{name} must be a real date")
+        if not self.YEAR.fullmatch(parts[2]):
             self._fail(2, f"{name} must include a year with 4 numbers, for example 2024")
+        wrong = [i for i in (0, 1) if not self.DAY_OR_MONTH.fullmatch(parts[i])]
+        if wrong:
+            self._fail(wrong[0], f"{name} must be a real date")
         try:
             out = date(day=int(parts[0]), month=int(parts[1]), year=int(parts[2]))
-        except ValueError:
+        except (ValueError, OverflowError):
             self._fail(0, f"{name} must be a real date")
-        if not EARLIEST <= out <= LATEST:
-            self._fail(2, f"{name} must be between 1900 and 2999")
+        if not self.earliest <= out <= self.latest:
+            self._fail(2, f"{name} must be {self.range_words()}")
         self.validate(out)
         self.run_validators(out)
         return out
+
+    def range_words(self) -> str:
+        """"between 1900 and 2999" (whole years), or the exact dates."""
+        if (self.earliest.month, self.earliest.day, self.latest.month, self.latest.day) == (1, 1, 12, 31):
+            return f"between {self.earliest.year} and {self.latest.year}"
+        return f"between {self.earliest:%-d %B %Y} and {self.latest:%-d %B %Y}"
 
     def _fail(self, index: int, message: str, code: str = "invalid"):
         # on the box to correct, so the error summary links to it
@@ -91,8 +112,15 @@ class GdsDateField(DateInputField):
         raise ValidationError(message, code=code)
 
 
-def date_field(label: str, required: bool = True, help_text: str = "For example, 27 3 2024") -> GdsDateField:
-    return GdsDateField(label=label, required=required, help_text=help_text)
+def date_field(
+    label: str,
+    required: bool = True,
+    help_text: str = "For example, 27 3 2024",
+    *,
+    earliest: date = EARLIEST,
+    latest: date = LATEST,
+) -> GdsDateField:
+    return GdsDateField(label=label, required=required, help_text=help_text, earliest=earliest, latest=latest)
 
 
 def choice_field(label: str, choices, required: bool = True, blank_label: str = "Choose") -> forms.ChoiceField:
