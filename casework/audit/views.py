@@ -9,7 +9,7 @@ from django.utils import timezone
 from casework.audit import selectors
 from casework.audit.forms import AuditLogFilterForm
 from casework.audit.services import audit_record
-from casework.core import access
+from casework.core import access, downloads
 from casework.core.forms import GdsForm
 from casework.core.views import form_page, paginate
 
@@ -104,5 +104,4 @@ def _log_csv(request, filters: dict) -> StreamingHttpResponse:
         selectors.log_csv_lines(actor=request.user, events=events), content_type="text/csv; charset=utf-8"
     )
     stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="audit-log-{stamp}.csv"'
-    return response
+    return downloads.attachment(response, f"audit-log-{stamp}.csv")

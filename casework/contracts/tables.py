@@ -6,10 +6,11 @@ A row's cells are plain Python values: ``str`` is text (a suppressed count is th
 ``Percent`` a proportion (0.5 is 50 %), written to a spreadsheet as 0.5 formatted '0.0%' and to
 CSV as 50.0, so both say what the page says."""
 
-import csv
 import io
 from dataclasses import dataclass
 from decimal import Decimal
+
+from casework.core import downloads
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def as_text(cell) -> str:
 
 def csv_text(columns: list[str], rows: list[list]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = downloads.csv_writer(buffer)
     writer.writerow(columns)
     writer.writerows([as_text(cell) for cell in row] for row in rows)
     return buffer.getvalue()
@@ -59,7 +60,8 @@ def xlsx_bytes(columns: list[str], rows: list[list], title: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
-    sheet.append(columns)
+    for column, heading in enumerate(columns, start=1):
+        downloads.xlsx_set(sheet.cell(row=1, column=column), heading)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for n, row in enumerate(rows, start=2):
@@ -70,7 +72,7 @@ def xlsx_bytes(columns: list[str], rows: list[list], title: str) -> bytes:
             elif isinstance(value, Money):
                 cell.value = value.pounds
             else:
-                cell.value = value
+                downloads.xlsx_set(cell, value)
             if type(value) in FORMATS:
                 cell.number_format = FORMATS[type(value)]
     buffer = io.BytesIO()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from casework.audit.services import audit_record
 from casework.contracts import reporting, selectors, services, tables
 from casework.contracts.forms import ConfirmForm, ContractChangeForm, ContractLetForm, ContractRenewForm, MeasureForm
-from casework.core import access
+from casework.core import access, downloads
 from casework.core.views import form_action, form_page, run_service
 
 
@@ -111,8 +111,7 @@ def _download(request, contract, year, download: str, columns, rows, title: str,
             tables.xlsx_bytes(columns, rows, title),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{download}"'
-    return response
+    return downloads.attachment(response, f"{name}.{download}")
 
 
 def contract_children_page(request, contract_id):

@@ -22,7 +22,6 @@ Who is in which table (DfE guidance, as the validation rules read it):
 * DoLo (from 2026/27): deprivation of liberty orders in force in the year.
 """
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from pathlib import Path
 from django.db.models import Q
 
 from casework.cases.models import Allocation
+from casework.core import downloads
 from casework.core.codes import ServiceType
 from casework.looked_after import codes, rules
 from casework.looked_after.models import (
@@ -128,10 +128,12 @@ class Return:
         return {name: len(rows) for name, rows in self.tables.items()}
 
     def csv_text(self, table: str) -> str:
+        # through the product's one CSV writer: valid 903 values never start with a formula character
+        # (identifiers are refused at entry), so it changes nothing in a valid return
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=COLUMNS[table], lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(self.tables[table])
+        writer = downloads.csv_writer(buffer, lineterminator="\n")
+        writer.writerow(COLUMNS[table])
+        writer.writerows([row.get(column, "") for column in COLUMNS[table]] for row in self.tables[table])
         return buffer.getvalue()
 
     def write(self, directory: Path) -> list[Path]:
