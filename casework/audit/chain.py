@@ -8,12 +8,15 @@ re-chains the log (and a note in docs/security.md saying why).
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 # The previous_hash of the very first entry.
 GENESIS = "0" * 64
+# An anchor kept outside the database: an entry's id and its entry_hash (audit_anchor, audit_verify).
+ANCHOR_FORM = re.compile(r"([0-9]{1,18}):([0-9a-f]{64})")
 
 # The fields an entry's hash covers, in the order the model docstring lists them.
 HASHED_FIELDS = (
@@ -100,7 +103,7 @@ class Entry:
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # "edited", "inserted" or "deleted"
+    kind: str  # "edited", "inserted", "deleted", "head" or "anchor"
     event_id: int | None
     message: str
 
@@ -120,7 +123,12 @@ class Verdict:
         return not self.problems
 
 
-def verify(entries: Iterable[Entry], *, head: tuple[int | None, str] | None = None) -> Verdict:
+def verify(
+    entries: Iterable[Entry],
+    *,
+    head: tuple[int | None, str] | None,
+    anchors: Iterable[tuple[int, str]] = (),
+) -> Verdict:
     """Walk the entries in id order and say what was done to the chain.
 
     * edited: the entry's fields no longer give its stored hash;
@@ -131,7 +139,12 @@ def verify(entries: Iterable[Entry], *, head: tuple[int | None, str] | None = No
 
     An entry whose link does not fit is held until the next entry says which it is: if the next
     one links past it, it was inserted; otherwise entries were deleted just before it. ``head``
-    is (last event id, its entry hash) from the chain-head row, or None if there is none.
+    is (last event id, its entry hash) from the chain-head row, or None if there is none: a
+    missing head, or one that names no entry but a hash, is a problem in itself ("head").
+
+    ``anchors`` are (entry id, entry hash) pairs an operator kept outside the database
+    (``audit_anchor``): each entry must still be there with that hash ("anchor"), which catches a
+    tail rewritten consistently from before the anchor, every hash recomputed.
     """
     verdict = Verdict()
     problems = verdict.problems
@@ -141,6 +154,9 @@ def verify(entries: Iterable[Entry], *, head: tuple[int | None, str] | None = No
     # accepted entries written after the last one the chain head recorded (None: no head row)
     head_last = None if head is None else (head[0] or 0)
     after_head: list[int] = []
+    anchored = list(anchors)
+    anchored_ids = {event_id for event_id, _ in anchored}
+    found: dict[int, str] = {}
 
     def accept(entry: Entry):
         nonlocal tip_id, tip_hash, before_id, before_hash
@@ -153,6 +169,8 @@ def verify(entries: Iterable[Entry], *, head: tuple[int | None, str] | None = No
 
     for entry in entries:
         verdict.checked += 1
+        if entry.id in anchored_ids:
+            found[entry.id] = entry.entry_hash
         if held is not None:
             if entry.previous_hash == tip_hash:
                 problems.append(Problem("inserted", held.id, f"entry {held.id} was inserted: the chain passes over it"))
@@ -195,8 +213,60 @@ def verify(entries: Iterable[Entry], *, head: tuple[int | None, str] | None = No
             )
         elif head[0] == tip_id:
             problems.append(Problem("edited", tip_id, f"entry {tip_id} has a different hash from the one recorded"))
+    problems.extend(_head_problems(head))
+    problems.extend(_anchor_problems(anchored, found))
     verdict.last_id, verdict.last_hash = tip_id, tip_hash
     return verdict
+
+
+def _head_problems(head: tuple[int | None, str] | None) -> list[Problem]:
+    if head is None:
+        return [
+            Problem(
+                "head",
+                None,
+                "the chain head row (audit_auditchainhead) is missing: entries deleted from the end of the log "
+                "would not show, so the log cannot be vouched for; check it against an anchor kept outside "
+                "the database (audit_verify --anchor)",
+            )
+        ]
+    if head[0] is None and head[1] != GENESIS:
+        return [Problem("head", None, "the chain head names no entry but a hash other than the start's")]
+    return []
+
+
+def _anchor_problems(anchored: list[tuple[int, str]], found: dict[int, str]) -> list[Problem]:
+    problems = []
+    for event_id, kept_hash in sorted(set(anchored)):
+        if event_id not in found:
+            problems.append(
+                Problem(
+                    "anchor",
+                    event_id,
+                    f"entry {event_id}, kept outside the database, is missing: the log was cut back or rewritten",
+                )
+            )
+        elif found[event_id] != kept_hash:
+            problems.append(
+                Problem(
+                    "anchor",
+                    event_id,
+                    f"entry {event_id} no longer has the hash kept outside the database: the log was rewritten "
+                    f"from entry {event_id} or before",
+                )
+            )
+    return problems
+
+
+def parse_anchor(text: str) -> tuple[int, str]:
+    """``ID:HASH`` (what ``audit_anchor`` prints first on its line) as (id, hash); ValueError in
+    plain English otherwise."""
+    match = ANCHOR_FORM.fullmatch(text.strip().lower())
+    if match is None:
+        raise ValueError(
+            "The anchor must be the entry's id and hash as audit_anchor prints them, like 1234:<64 hex digits>"
+        )
+    return int(match[1]), match[2]
 
 
 def _gap(after_id: int | None, before_id: int) -> str:

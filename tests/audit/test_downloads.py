@@ -26,6 +26,7 @@ AUDITED_COMMANDS = {"export_903": "export", "outcomes_report": "export", "import
 # Commands that move no person's data in or out of the database.
 OTHER_COMMANDS = {
     "audit_verify",  # reads the audit log's hashes and ids
+    "audit_anchor",  # prints the last audit entry's id and hash
     "permission_matrix",  # writes docs/permissions.md from the code
     "seed",  # writes synthetic people (and audits that it did)
     "demo_logins",  # prints the demo's usernames

@@ -1,11 +1,19 @@
 """Check the audit log's hash chain from the first entry to the last.
 
-    python manage.py audit_verify
+    python manage.py audit_verify [--anchor ID:HASH ...] [--anchor-file FILE ...]
 
-Prints each entry found edited, inserted or deleted, then how many entries were checked; exits 1
-when there is any problem and 0 when the chain is intact. Reads the log in id order a chunk at a
-time, so memory stays flat however long the log is.
+Prints each entry found edited, inserted or deleted, a chain head that is missing or does not fit,
+and each anchor the log no longer matches, then how many entries were checked; exits 1 when there
+is any problem and 0 when the chain is intact. Reads the log in id order a chunk at a time, so
+memory stays flat however long the log is.
+
+An anchor is what ``audit_anchor`` printed earlier and the operator kept outside the database
+(``ID:HASH``, the first word of each of its lines; blank lines and lines starting with ``#`` in a
+file are skipped). The entry must still be there with that hash: this catches a tail rewritten
+consistently, every hash recomputed from some entry on, which the chain alone cannot show.
 """
+
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -14,15 +22,48 @@ from casework.audit.models import AuditChainHead, AuditEvent
 from casework.audit.services import HEAD_ID
 
 
+def anchors_from(texts: list[str], files: list[str]) -> list[tuple[int, str]]:
+    anchors = []
+    for text in texts:
+        try:
+            anchors.append(chain.parse_anchor(text))
+        except ValueError as error:
+            raise CommandError(f"--anchor {text!r}: {error}") from None
+    for name in files:
+        try:
+            lines = Path(name).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(f"The anchor file {name} cannot be read: {error}") from None
+        for number, line in enumerate(lines, start=1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            try:
+                anchors.append(chain.parse_anchor(line.split()[0]))
+            except ValueError as error:
+                raise CommandError(f"{name}, line {number}: {error}") from None
+    return anchors
+
+
 class Command(BaseCommand):
-    help = "Verify the audit log's hash chain; exit 1 if any entry was edited, inserted or deleted"
+    help = (
+        "Verify the audit log's hash chain (and anchors kept outside the database); "
+        "exit 1 if any entry was edited, inserted or deleted"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--anchor", action="append", default=[], metavar="ID:HASH", help="an anchor audit_anchor printed"
+        )
+        parser.add_argument(
+            "--anchor-file", action="append", default=[], metavar="FILE", help="a file of audit_anchor's lines"
+        )
 
     def handle(self, *args, **options):
+        anchors = anchors_from(options["anchor"], options["anchor_file"])
         head = AuditChainHead.objects.filter(pk=HEAD_ID).values_list("last_event_id", "entry_hash").first()
         rows = AuditEvent.objects.order_by("pk").values_list("id", *chain.HASHED_FIELDS, "entry_hash")
-        verdict = chain.verify((chain.Entry(*row) for row in rows.iterator(chunk_size=2000)), head=head)
-        if head is None and verdict.checked:
-            self.stderr.write("The chain head row is missing: entries deleted from the end would not show")
+        entries = (chain.Entry(*row) for row in rows.iterator(chunk_size=2000))
+        verdict = chain.verify(entries, head=head, anchors=anchors)
         for problem in verdict.problems:
             self.stdout.write(str(problem))
         if not verdict.intact:
@@ -31,4 +72,7 @@ class Command(BaseCommand):
                 f"in {verdict.checked} audit entries",
                 returncode=1,
             )
-        self.stdout.write(f"Audit log intact: {verdict.checked} entries checked, last hash {verdict.last_hash}")
+        checked = f"; {len(anchors)} anchor{'s' if len(anchors) != 1 else ''} checked" if anchors else ""
+        self.stdout.write(
+            f"Audit log intact: {verdict.checked} entries checked, last hash {verdict.last_hash}{checked}"
+        )
