@@ -10,11 +10,18 @@ the form filled in with it.
 The draft is offered back only to the person who was signed in when it was written: a signed
 cookie names them (their user id, nothing else), because the expired session no longer can. It
 never leaves the session: it is not logged, not audited and not written anywhere else.
+
+Only that cookie lets a signed-out POST be kept (issue 13, finding 9): a client that was never
+signed in (no cookie, or one not signed by this server, or older than 12 hours) gets nothing kept
+and no session made, so it cannot fill the session table. What is kept is bounded: at most
+``MAX_CHARACTERS`` in all (a longer post is not kept; the browser still holds it, frontend/init.js)
+and one draft per session, a later one replacing the earlier.
 """
 
 import time
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.http import QueryDict
 
 SESSION_KEY = "casework_kept_drafts"
@@ -24,8 +31,8 @@ OWNER_COOKIE_SALT = "casework.accounts.drafts.owner"
 OWNER_COOKIE_MAX_AGE = 60 * 60 * 12
 # Fields never kept: the form's token and button.
 NOT_KEPT = {"csrfmiddlewaretoken", "submit"}
-MAX_DRAFTS = 5
-MAX_CHARACTERS = 200_000
+# A long case note is a few thousand words; more than this is not a note being written.
+MAX_CHARACTERS = 50_000
 
 
 def keeps_draft(view):
@@ -35,7 +42,8 @@ def keeps_draft(view):
 
 
 def owner_from_cookie(request) -> int | None:
-    value = request.get_signed_cookie(OWNER_COOKIE, default=None, salt=OWNER_COOKIE_SALT)
+    """The user id the writer cookie names, if this server signed it in the last 12 hours."""
+    value = request.get_signed_cookie(OWNER_COOKIE, default=None, salt=OWNER_COOKIE_SALT, max_age=OWNER_COOKIE_MAX_AGE)
     try:
         return int(value) if value is not None else None
     except ValueError:
@@ -55,16 +63,16 @@ def set_owner_cookie(response, user) -> None:
 
 
 def keep(request) -> bool:
-    """Keep this POST's fields for its path in the (signed-out) session. False when not kept."""
-    fields = {name: request.POST.getlist(name) for name in request.POST if name not in NOT_KEPT}
-    if not fields or sum(len(v) for values in fields.values() for v in values) > MAX_CHARACTERS:
+    """Keep this POST's fields for its path in the (signed-out) session, replacing any draft kept
+    before; only for a browser whose writer cookie names an active user. False when not kept
+    (and then the session is not touched, so no session row is made)."""
+    owner = owner_from_cookie(request)
+    if owner is None or not get_user_model().objects.filter(pk=owner, is_active=True).exists():
         return False
-    drafts = dict(request.session.get(SESSION_KEY, {}))
-    drafts.pop(request.path, None)
-    while len(drafts) >= MAX_DRAFTS:
-        drafts.pop(next(iter(drafts)))
-    drafts[request.path] = {"fields": fields, "owner": owner_from_cookie(request), "kept_at": int(time.time())}
-    request.session[SESSION_KEY] = drafts
+    fields = {name: request.POST.getlist(name) for name in request.POST if name not in NOT_KEPT}
+    if not fields or sum(len(name) + sum(map(len, values)) for name, values in fields.items()) > MAX_CHARACTERS:
+        return False
+    request.session[SESSION_KEY] = {request.path: {"fields": fields, "owner": owner, "kept_at": int(time.time())}}
     return True
 
 

@@ -162,3 +162,49 @@ def test_only_the_case_note_pages_keep_a_post(world, client):
     response = client.post(f"/people/{person.pk}/edit/", {"family_name": "Changed"})
     assert response.status_code == 302
     assert all("casework_kept_drafts" not in s.get_decoded() for s in Session.objects.all())
+
+
+LONG = "x" * 148_000  # what the outside probe posted (issue 13, finding 9)
+
+
+def draft_sessions() -> list[dict]:
+    return [data for data in (s.get_decoded() for s in Session.objects.all()) if "casework_kept_drafts" in data]
+
+
+@pytest.mark.django_db
+def test_a_visitor_who_was_never_signed_in_cannot_fill_the_session_table(world):
+    """100 signed-out POSTs of 148,000 characters to the case-note page, from a client with no
+    cookies and from one with a forged writer cookie: no session row, nothing kept."""
+    from django.test import Client
+
+    url = f"/people/{world.a.people[0].pk}/notes/new/"
+    before = Session.objects.count()
+    for n in range(100):
+        visitor = Client()
+        if n % 2:
+            visitor.cookies["casework_writer"] = str(world.a.users[Role.PRACTITIONER].pk)  # not signed
+        response = visitor.post(url, note_form() | {"text": LONG})
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert Session.objects.count() == before
+    assert draft_sessions() == []
+
+
+@pytest.mark.django_db
+def test_a_kept_draft_is_bounded_in_size_and_one_per_writer(world, client):
+    user = world.a.users[Role.PRACTITIONER]
+    first, second = (f"/people/{person.pk}/notes/new/" for person in world.a.people[:2])
+    client.force_login(user)
+    client.get(first)  # the writer cookie names the person signed in on this browser
+
+    expire_sessions()
+    before = Session.objects.count()
+    client.post(first, note_form() | {"text": LONG})  # too long to keep: nothing kept, no new row
+    assert Session.objects.count() == before and draft_sessions() == []
+
+    client.post(first, note_form("First draft"))
+    client.post(second, note_form("Second draft"))
+    (kept,) = draft_sessions()
+    assert list(kept["casework_kept_drafts"]) == [second]  # the later draft replaced the earlier
+    assert sign_in_again(client, user, f"/accounts/login/?next={second}") == second
+    assert 'value="Second draft"' in client.get(second).content.decode()
+    assert BANNER not in client.get(first).content.decode()
