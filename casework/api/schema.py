@@ -1,6 +1,10 @@
 """The OpenAPI schema: every operation documents the error shape for each status it can answer
 with, so a client (and schemathesis, in tests/api/test_schemathesis.py) can rely on it."""
 
+import threading
+
+from django.utils import translation
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse
 
@@ -41,3 +45,24 @@ def response_fields_always_present(result, generator, request, public):
         if not name.endswith("Request") and component.get("properties"):
             component["required"] = sorted(component["properties"])
     return result
+
+
+class GeneratedOnce(SchemaGenerator):
+    """The schema served at /api/schema/, generated once per process and then served from memory.
+
+    drf-spectacular's generation is not thread-safe: each view class shares one inspector, which
+    generation points at the view instance it is looking at, so two requests generating at once
+    under a threaded server broke each other (500s, or schemas that differed; issue 13). The
+    schema is the same for every caller (served public), so it is made under a lock, once for
+    each API version and language, and every request after that gets the same one.
+    """
+
+    _lock = threading.Lock()
+    _made: dict[tuple, dict] = {}
+
+    def get_schema(self, request=None, public=False):
+        key = (self.api_version, public, translation.get_language())
+        with self._lock:
+            if key not in self._made:
+                self._made[key] = super().get_schema(request=request, public=public)
+            return self._made[key]

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from casework.api import views
+from casework.api.schema import GeneratedOnce
 
 
 def _api(view_class, **initkwargs):
@@ -13,7 +14,7 @@ def _api(view_class, **initkwargs):
 
 
 urlpatterns = [
-    path("schema/", _api(views.Schema), name="api_schema"),
+    path("schema/", _api(views.Schema, generator_class=GeneratedOnce), name="api_schema"),
     path("people/", _api(views.PersonList), name="api_person_list"),
     path("people/<int:person_id>/", _api(views.PersonDetail), name="api_person_detail"),
     path("registrations/", _api(views.RegistrationList), name="api_registration_list"),
