@@ -102,7 +102,8 @@ def allocations(
     *, actor, case_id: int | None = None, worker_id: int | None = None, current: bool | None = None
 ) -> QuerySet:
     access.require(actor, PERSON_LEVEL)
-    rows = access.scoped(actor, Allocation).select_related("worker")
+    # the case too: the audit log names the person each allocation listed is about
+    rows = access.scoped(actor, Allocation).select_related("worker", "case")
     if case_id is not None:
         rows = rows.filter(case_id=case_id)
     if worker_id is not None:
@@ -151,7 +152,8 @@ def looked_after_child_get(*, actor, looked_after_child_id: int) -> LookedAfterC
 
 
 def episodes(*, actor, child: LookedAfterChild) -> QuerySet:
-    return access.scoped(actor, Episode).filter(child=child).order_by("start_date", "pk")
+    # the child too: the audit log names the person each episode listed is about
+    return access.scoped(actor, Episode).filter(child=child).select_related("child").order_by("start_date", "pk")
 
 
 def _with_years(contracts: QuerySet) -> QuerySet:

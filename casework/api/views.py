@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casework.api import params, reports, selectors, serializers
+from casework.audit.middleware import note_listed
 from casework.cases import services as case_services
 from casework.cases.models import Allocation, Case, CaseNote
 from casework.contracts.models import Contract
@@ -64,6 +65,12 @@ class ScopedListView(PathIdsInRange, generics.ListAPIView):
 
     def rows(self):
         raise NotImplementedError
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        # the rows answered with go to the audit log (ids only) once the answer is served
+        note_listed(queryset if page is None else page)
+        return page
 
 
 # People

@@ -1,7 +1,6 @@
 """Reads of the audit log: who in the practice viewed a person's record, and the organisation's
 whole log (the audit log page and its CSV)."""
 
-import csv
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -12,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from casework.audit.models import AuditEvent
-from casework.core import access
+from casework.core import access, downloads
 
 # What each page is, in words, by URL name (a page not listed shows its URL name).
 PAGES = {
@@ -35,6 +34,19 @@ PAGES = {
     "registration_named_worker": "Change named worker",
     "looked_after_child": "Looked-after child's record",
     "looked_after_child_create": "Record that the child is looked after",
+    "api_person_list": "API list of people",
+    "api_person_detail": "API: a person",
+    "api_registration_list": "API list of registrations",
+    "api_registration_detail": "API: a registration",
+    "api_case_list": "API list of cases",
+    "api_case_detail": "API: a case",
+    "api_allocation_list": "API list of allocations",
+    "api_allocation_detail": "API: an allocation",
+    "api_case_note_list": "API list of case notes",
+    "api_case_note_detail": "API: a case note",
+    "api_looked_after_child_list": "API list of looked-after children",
+    "api_looked_after_child_detail": "API: a looked-after child",
+    "api_episode_list": "API list of a looked-after child's episodes",
 }
 
 VIEW_ACTIONS = (AuditEvent.Action.VIEW, AuditEvent.Action.VIEW_REFUSED)
@@ -84,7 +96,7 @@ def view_rows(*, actor, events) -> list[ViewRow]:
         url_name = (event.detail or {}).get("page", "")
         page = PAGES.get(url_name, url_name.replace("_", " ").capitalize() or "A page")
         if event.object_type not in ("people.person", "looked_after.lookedafterchild"):
-            page = f"{page} ({event.object_type.split('.')[-1]} {event.object_id})"
+            page = f"{page} ({event.object_type.split('.')[-1]} {_object_ids(event)})"
         rows.append(
             ViewRow(
                 event=event,
@@ -199,7 +211,7 @@ class LogRow:
 
     def csv_cells(self) -> list:
         when = timezone.localtime(self.occurred_at).strftime("%Y-%m-%d %H:%M:%S")
-        return [when, _csv_safe(self.who), self.role, _csv_safe(self.what), self.person_id or ""]
+        return [when, self.who, self.role, self.what, self.person_id or ""]
 
 
 LOG_COLUMNS = ["When", "Who", "Role", "What", "Casework ID"]
@@ -237,8 +249,7 @@ def log_rows(*, actor, events) -> list[LogRow]:
 def log_csv_lines(*, actor, events, chunk: int = 1000):
     """The CSV of every entry of ``events``, a line at a time: entries read ``chunk`` at a time,
     each chunk's users in one query."""
-    buffer = _Echo()
-    writer = csv.writer(buffer)
+    writer = downloads.csv_writer(downloads.Echo())
     yield writer.writerow(LOG_COLUMNS)
     batch = []
     for event in events.iterator(chunk_size=chunk):
@@ -250,16 +261,12 @@ def log_csv_lines(*, actor, events, chunk: int = 1000):
         yield "".join(writer.writerow(row.csv_cells()) for row in log_rows(actor=actor, events=batch))
 
 
-class _Echo:
-    """A file for csv.writer that hands each line back (Django's streaming CSV pattern)."""
-
-    def write(self, value):
-        return value
-
-
-def _csv_safe(text: str) -> str:
-    # A cell a spreadsheet would run as a formula (a name can be typed by anyone with an account).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def _object_ids(event: AuditEvent) -> str:
+    """The record an entry is about, or the records a list showed ("12, 13"; ids only)."""
+    listed = (event.detail or {}).get("ids")
+    if isinstance(listed, list) and listed and not event.object_id:
+        return ", ".join(str(i) for i in listed if isinstance(i, int))
+    return event.object_id
 
 
 def _as_id(value) -> int | None:
@@ -313,12 +320,12 @@ def _what(event: AuditEvent, users) -> str:
 
     if kind == "accounts.user":
         thing = f"user account of {_user_words(users, event.object_id)}"
-    elif kind in PERSON_RECORDS or not event.object_id:
+    elif kind in PERSON_RECORDS or not _object_ids(event):
         thing = _thing_words(kind)
     elif kind == "contracts.contract" and action == Action.EXPORT:
         thing = f"monitoring report of contract {event.object_id}"
     else:
-        thing = f"{_thing_words(kind)} {event.object_id}"
+        thing = f"{_thing_words(kind)} {_object_ids(event)}"
     notes = []
     if action in VIEW_ACTIONS:
         url_name = detail.get("page")

@@ -1,5 +1,7 @@
 """Writing to the audit log. Called inside the same transaction as the change it records."""
 
+from typing import NamedTuple
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,26 +30,62 @@ def audit_record(
         if action == AuditEvent.Action.VIEW and opened:
             # the page logged this view itself: the middleware need not again
             opened[:] = [o for o in opened if o.refused or o.obj != obj]
-    event = AuditEvent(
-        occurred_at=timezone.now(),
+    event = _event(actor, timezone.now(), Entry(action, object_type, object_id, person_id, detail))
+    _append([event])
+    return event
+
+
+class Entry(NamedTuple):
+    """One entry to append: what was done to which object, about whom (``detail``: ids, codes and
+    counts only)."""
+
+    action: str
+    object_type: str
+    object_id: object
+    person_id: int | None
+    detail: dict
+
+
+def audit_record_many(*, actor, entries: list[Entry]) -> list[AuditEvent]:
+    """Append several entries by one actor, chained in the order given, in a fixed number of
+    queries whatever their number: lock the head, insert them together, move the head."""
+    now = timezone.now()
+    events = [_event(actor, now, entry) for entry in entries]
+    if events:
+        _append(events)
+    return events
+
+
+def _event(actor, occurred_at, entry: Entry) -> AuditEvent:
+    return AuditEvent(
+        occurred_at=occurred_at,
         actor_id=getattr(actor, "pk", None),
         actor_organisation_id=getattr(actor, "organisation_id", None),
-        action=action,
-        object_type=object_type,
-        object_id="" if object_id is None else str(object_id),
-        person_id=person_id,
-        detail=chain.plain_detail(detail),
+        action=entry.action,
+        object_type=entry.object_type,
+        object_id="" if entry.object_id is None else str(entry.object_id),
+        person_id=entry.person_id,
+        detail=chain.plain_detail(entry.detail),
     )
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Chain the events onto the head, in order, and insert them (ids follow the list's order)."""
     # savepoint=False: inside the caller's transaction this adds no queries; alone it makes one,
     # which the head's lock needs. The lock is held to the end of the caller's transaction.
     with transaction.atomic(savepoint=False):
         head = _locked_head()
-        event.previous_hash = head.entry_hash
-        event.entry_hash = chain.entry_hash(**{f: getattr(event, f) for f in chain.HASHED_FIELDS})
-        event.save(force_insert=True)
-        head.last_event_id, head.entry_hash = event.pk, event.entry_hash
+        previous = head.entry_hash
+        for event in events:
+            event.previous_hash = previous
+            event.entry_hash = previous = chain.entry_hash(**{f: getattr(event, f) for f in chain.HASHED_FIELDS})
+        if len(events) == 1:
+            events[0].save(force_insert=True)
+        else:
+            AuditEvent.objects.bulk_create(events)
+        last = events[-1].pk or AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+        head.last_event_id, head.entry_hash = last, previous
         head.save(update_fields=["last_event_id", "entry_hash"])
-    return event
 
 
 def _locked_head() -> AuditChainHead:
