@@ -110,3 +110,15 @@ URN_MESSAGE = (
 def is_valid_urn(value: str) -> bool:
     """An Ofsted URN in the 903 format (see ``_URN``)."""
     return _URN.fullmatch(normalise_urn(value)) is not None
+
+
+# The 903 CHILD: the authority's own identifier for the child, the same every year. The DfE guide
+# asks for letters and digits; up to 10, as the looked-after form has always taken. Nothing else is
+# taken (a cell a spreadsheet would run as a formula, a line break, a hyphen, a letter outside A-Z).
+CHILD_ID_MAX = 10
+_CHILD_ID = re.compile(rf"[A-Za-z0-9]{{1,{CHILD_ID_MAX}}}")
+CHILD_ID_MESSAGE = f"the authority's child identifier is up to {CHILD_ID_MAX} letters and digits (A to Z, 0 to 9)"
+
+
+def is_valid_903_child_id(value: str) -> bool:
+    return _CHILD_ID.fullmatch(value or "") is not None

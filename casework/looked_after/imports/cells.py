@@ -54,8 +54,8 @@ def _optional_date(value, year):
 
 
 def _child_id(value, year):
-    if len(_required(value)) > 20:
-        raise Bad("longer than 20 characters")
+    if not identifiers.is_valid_903_child_id(_required(value)):
+        raise Bad(f"{value!r} is not a child identifier: {identifiers.CHILD_ID_MESSAGE}")
     return value
 
 
