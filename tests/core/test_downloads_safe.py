@@ -166,3 +166,28 @@ def test_only_the_downloads_module_writes_csv_or_names_a_download():
         if pattern.search(path.read_text(encoding="utf-8"))
     }
     assert found == {"casework/core/downloads.py"}, "write CSV and name downloads through casework/core/downloads.py"
+
+
+@pytest.mark.django_db
+def test_the_export_903_command_writes_through_the_same_writer(world, tmp_path):
+    from django.core.management import call_command
+
+    child_in_care(world, TODAY - timedelta(days=400), child_id="PLAIN1")
+    child_in_care(world, TODAY - timedelta(days=400), child_id="HOSTILE1", person=world.a.people[1])
+    LookedAfterChild.objects.filter(child_id="HOSTILE1").update(child_id="@SUM(1)")
+    year = codes.collection_year_of(TODAY)
+    call_command("export_903", commissioner="E08000035", year=year, out=tmp_path, stdout=io.StringIO())
+
+    for path in tmp_path.glob("*.csv"):
+        text = path.read_text(encoding="utf-8")
+        rows = list(csv.reader(io.StringIO(text)))
+        for row in rows:
+            assert not any(FORMULA.match(cell) and not NEGATIVE_NUMBER.fullmatch(cell) for cell in row), path.name
+        # a valid child's rows are exactly what the csv module writes: the DfE format is unchanged
+        plain = io.StringIO()
+        csv.writer(plain, lineterminator="\n").writerows(r for r in rows if r[0] != "'@SUM(1)")
+        assert "".join(line + "\n" for line in text.splitlines() if not line.startswith("'@SUM(1)")) == (
+            plain.getvalue()
+        ), path.name
+    header = list(csv.reader((tmp_path / "header.csv").open(encoding="utf-8")))
+    assert [r[0] for r in header[1:]] == ["'@SUM(1)", "PLAIN1"]
