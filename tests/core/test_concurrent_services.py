@@ -15,6 +15,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from casework.accounts.models import Role
@@ -213,10 +214,10 @@ def test_end_and_transfer_in_either_order_the_second_is_refused(world, first):
     _consistent(person)
 
 
-def _new_person(world) -> Person:
+def _new_person(world, given="Priya") -> Person:
     return people_services.person_create(
         actor=_manager(world),
-        given_name="Priya",
+        given_name=given,
         family_name="Raman",
         date_of_birth=TODAY - timedelta(days=4000),
         sex="F",
@@ -338,3 +339,96 @@ def test_six_reallocations_of_one_case_allocate_once(world):
     allocations = AuditEvent.objects.filter(action="allocate", object_type="cases.allocation", person_id=person.pk)
     assert allocations.count() == 2  # the first worker's (FCONTA, when the case opened), and this one
     assert case.allocations.filter(end_date__isnull=True).count() == 1
+
+
+# Every service that changes registrations, cases or allocations (a function of these modules made
+# atomic) must be listed here, with a call that succeeds or is refused only after it has locked.
+NOT_ABOUT_REGISTRATIONS_CASES_OR_ALLOCATIONS = {"case_note_add", "case_note_edit"}
+
+
+def _service_calls(world):
+    manager, person = _manager(world), world.a.people[1]
+    other = world.a.people[0]
+    case = _case(world, person, ServiceType.LOOKED_AFTER_CHILD)
+    household = people_services.household_create(
+        actor=manager, name="The Raman family", members=[other], joined_on=TODAY
+    )
+    Registration.objects.filter(person=other).update(household=household)
+    when = {"actor": manager}
+    fresh, leaving = _new_person(world), _new_person_registered(world)
+    return {
+        "registration_start": lambda: registration_services.registration_start(
+            **when, person=fresh, start_date=TODAY, route="self_referral"
+        ),
+        "household_register": lambda: registration_services.household_register(
+            **when, household=household, start_date=TODAY, route="self_referral"
+        ),
+        "registration_name_worker": lambda: registration_services.registration_name_worker(
+            **when, registration=_registration(person), named_worker=world.a.workers[1]
+        ),
+        "allocation_change": lambda: case_services.allocation_change(
+            **when,
+            case=case,
+            worker=world.a.workers[1],
+            start_date=TODAY,
+            change_reason=SocialWorkerChangeReason.MANAGE,
+        ),
+        "case_open": lambda: case_services.case_open(
+            **when,
+            person=person,
+            service_type=ServiceType.CHILD_IN_NEED,
+            commissioner=world.commissioner,
+            opened_on=TODAY,
+            open_reason="Referred",
+        ),
+        "case_close_ending_care": lambda: case_services.case_close_ending_care(
+            **when, case=case, closed_on=TODAY, close_reason="other", reason_ceased="E11"
+        ),
+        "case_close": lambda: case_services.case_close(**when, case=case, closed_on=TODAY, close_reason="other"),
+        "registration_end": lambda: registration_services.registration_end(
+            **when, registration=_registration(person), end_date=TODAY, end_reason="moved_away"
+        ),
+        "household_transfer": lambda: registration_services.household_transfer(
+            **when, household=household, to_practice=world.b.org, transfer_date=TODAY
+        ),
+        "registration_transfer": lambda: registration_services.registration_transfer(
+            **when,
+            registration=_registration(leaving),
+            to_practice=world.b.org,
+            transfer_date=TODAY,
+        ),
+    }
+
+
+def _new_person_registered(world) -> Person:
+    person = _new_person(world, given="Anjali")
+    registration_services.registration_start(
+        actor=_manager(world), person=person, start_date=TODAY, route="self_referral"
+    )
+    return person
+
+
+def test_every_service_that_changes_registrations_cases_or_allocations_locks_the_person_first(world):
+    """The guard for the next service: its first lock is the person's row, taken before it writes
+    anything (``concurrency.LOCK_ORDER``). A new atomic service in these modules fails this test
+    until it is listed here with a call."""
+    calls = _service_calls(world)
+    services = {
+        name
+        for module in (registration_services, case_services)
+        for name, function in vars(module).items()
+        if callable(function) and hasattr(function, "__wrapped__") and function.__module__ == module.__name__
+    }
+    assert services - NOT_ABOUT_REGISTRATIONS_CASES_OR_ALLOCATIONS == set(calls)
+    for name, call in calls.items():
+        with CaptureQueriesContext(connection) as queries:
+            try:
+                call()
+            except ValidationError:
+                pass  # refused after locking: the locks are what is checked
+        statements = [q["sql"] for q in queries.captured_queries]
+        first_lock = next((i for i, sql in enumerate(statements) if sql.rstrip().endswith("FOR UPDATE")), None)
+        assert first_lock is not None, f"{name} takes no lock"
+        assert 'FROM "people_person"' in statements[first_lock], (name, statements[first_lock])
+        writes = [sql for sql in statements[:first_lock] if sql.startswith(("INSERT", "UPDATE", "DELETE"))]
+        assert not writes, (name, writes)
