@@ -1,6 +1,6 @@
 """The contract monitoring report as the API gives it: the same report as the page and the CSV
-(``contracts/reporting.py``), with counts under 5 withheld from anyone outside the practice that
-holds the contract, exactly where the CSV download shows '[c]'."""
+(``contracts/reporting.py``), with the same figures withheld (null, with ``*_suppressed`` true)
+exactly where the page and the CSV download show '[c]', whoever asks."""
 
 import math
 
@@ -13,7 +13,7 @@ from casework.contracts import reporting
 from casework.contracts.models import Contract, ContractYear
 from casework.core import statistics
 
-SUPPRESSED = "[c]"
+SUPPRESSED = statistics.SUPPRESSED
 
 
 def report_year(contract: Contract, year_id: int | None) -> ContractYear:
@@ -36,27 +36,26 @@ def report_year(contract: Contract, year_id: int | None) -> ContractYear:
 def contract_report(*, actor, contract: Contract, year_id: int | None, quarter: int | None) -> dict:
     year = report_year(contract, year_id)
     report = reporting.contract_report(contract=contract, year=year, quarter=quarter)
-    holder = actor.organisation_id == contract.practice_id
     with transaction.atomic():
         audit_record(actor=actor, action="export", obj=contract, year=str(year.start_date), format="api")
-    children_suppressed = not holder and statistics.suppressed(report.children) == SUPPRESSED
+    at_stake = report.shown_total_at_stake
     return {
         "contract": contract.pk,
         "year": {"id": year.pk, "start_date": year.start_date, "end_date": year.end_date},
         "quarter": quarter,
         "period_end": report.period_end,
-        "children": None if children_suppressed else report.children,
-        "children_suppressed": children_suppressed,
+        "children": None if report.children_withheld else report.children,
+        "children_suppressed": report.children_withheld,
         "total_earned": report.total_earned,
-        "total_at_stake": report.total_at_stake,
-        "rows": [_row(r, holder) for r in report.rows],
+        "total_at_stake": None if at_stake == SUPPRESSED else at_stake,
+        "total_at_stake_suppressed": at_stake == SUPPRESSED,
+        "rows": [_row(r) for r in report.rows],
     }
 
 
-def _row(row: reporting.MeasureRow, holder: bool) -> dict:
-    numerator_suppressed = not holder and row.shown_numerator == SUPPRESSED
-    denominator_suppressed = not holder and row.shown_denominator == SUPPRESSED
+def _row(row: reporting.MeasureRow) -> dict:
     benchmark = row.indicator.benchmark
+    interval = row.shown_interval
     return {
         "measure": row.measure.pk,
         "indicator": row.indicator.id,
@@ -64,20 +63,28 @@ def _row(row: reporting.MeasureRow, holder: bool) -> dict:
         "age_band": row.measure.age_band,
         "unit": row.indicator.unit,
         "direction": row.indicator.direction,
-        "numerator": None if numerator_suppressed or row.numerator is None else float(row.numerator),
-        "numerator_suppressed": numerator_suppressed,
-        "denominator": None if denominator_suppressed else row.denominator,
-        "denominator_suppressed": denominator_suppressed,
-        "value": _finite(row.value),
-        "interval_low": None if row.interval is None else 100 * row.interval[0],
-        "interval_high": None if row.interval is None else 100 * row.interval[1],
+        "numerator": _shown(row.shown_numerator),
+        "numerator_suppressed": row.shown_numerator == SUPPRESSED,
+        "denominator": _shown(row.shown_denominator),
+        "denominator_suppressed": row.shown_denominator == SUPPRESSED,
+        "suppressed": row.suppressed,
+        "value": _finite(row.shown_value),
+        "interval_low": None if interval is None else 100 * interval[0],
+        "interval_high": None if interval is None else 100 * interval[1],
         "target": row.measure.target,
-        "rag": row.rag,
+        "rag": None if row.suppressed else row.rag,
         "benchmark": None if benchmark is None else {"value": benchmark.value, "year": benchmark.year},
         "earned": row.earned.amount,
-        "workings": row.earned.workings,
-        "trend": [{"year": label, "value": _finite(value)} for label, value in row.trend],
+        "workings": row.shown_workings,
+        "trend": [
+            {"year": label, "value": None if value == SUPPRESSED else _finite(value), "suppressed": value == SUPPRESSED}
+            for label, value in row.shown_trend
+        ],
     }
+
+
+def _shown(figure: str) -> float | None:
+    return None if figure in ("", SUPPRESSED) else float(figure)
 
 
 def _finite(value) -> float | None:

@@ -269,7 +269,8 @@ class BenchmarkSerializer(serializers.Serializer):
 
 class TrendPointSerializer(serializers.Serializer):
     year = serializers.CharField(help_text="The contract year, e.g. 2024/25")
-    value = serializers.FloatField(allow_null=True)
+    value = serializers.FloatField(allow_null=True, help_text="Null with no cohort, or when suppressed")
+    suppressed = serializers.BooleanField(help_text="That year's value is withheld ('[c]' on the page)")
 
 
 class ReportRowSerializer(serializers.Serializer):
@@ -281,15 +282,20 @@ class ReportRowSerializer(serializers.Serializer):
     direction = serializers.ChoiceField(choices=["higher", "lower", "none"])
     numerator = serializers.FloatField(allow_null=True, help_text="Null when there is none, or when suppressed")
     numerator_suppressed = serializers.BooleanField(
-        help_text="A count under 5 withheld from a commissioner, as in the CSV download ('[c]' there)"
+        help_text="Withheld: a count under 5, or a figure one could be worked back from ('[c]' on the page and CSV)"
     )
     denominator = serializers.IntegerField(allow_null=True, help_text="Null when there is none, or when suppressed")
     denominator_suppressed = serializers.BooleanField()
+    suppressed = serializers.BooleanField(
+        help_text="The value, interval, status and payment workings are withheld: they would give a count under 5"
+    )
     value = serializers.FloatField(allow_null=True)
     interval_low = serializers.FloatField(allow_null=True, help_text="95% Wilson interval, in percent")
     interval_high = serializers.FloatField(allow_null=True)
     target = serializers.DecimalField(max_digits=9, decimal_places=2)
-    rag = serializers.ChoiceField(choices=["green", "amber", "red", "grey"])
+    rag = serializers.ChoiceField(
+        choices=["green", "amber", "red", "grey"], allow_null=True, help_text="Null when suppressed"
+    )
     benchmark = BenchmarkSerializer(allow_null=True)
     earned = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="Payment earned, in pounds")
     workings = serializers.CharField(help_text="How the payment was worked out, in words")
@@ -310,5 +316,8 @@ class ContractReportSerializer(serializers.Serializer):
     children = serializers.IntegerField(allow_null=True, help_text="Children under the contract in the period")
     children_suppressed = serializers.BooleanField()
     total_earned = serializers.DecimalField(max_digits=14, decimal_places=2)
-    total_at_stake = serializers.DecimalField(max_digits=14, decimal_places=2)
+    total_at_stake = serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True, help_text="Null when an amount at stake is suppressed"
+    )
+    total_at_stake_suppressed = serializers.BooleanField()
     rows = ReportRowSerializer(many=True)

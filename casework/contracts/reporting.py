@@ -51,8 +51,15 @@ def quarter_end(year: ContractYear, quarter: int) -> date:
     return year.start_date + relativedelta(months=3 * quarter) - relativedelta(days=1)
 
 
+# What is shown instead of a figure's workings when the figure is withheld
+WITHHELD_WORKINGS = f"{statistics.SUPPRESSED}: the workings would let a count under 5 be worked out"
+
+
 @dataclass
 class MeasureRow:
+    """One measure's figures as computed, and (``withheld``) which of them may not be shown: see
+    ``_withhold``. Templates, downloads and the API read the ``shown_*`` properties only."""
+
     measure: ContractMeasure
     indicator: object
     numerator: float | None
@@ -61,21 +68,68 @@ class MeasureRow:
     interval: tuple[float, float] | None
     rag: str
     earned: rules.Earned
-    trend: list[tuple[str, float | None]] = field(default_factory=list)
+    # each contract year's value so far, and whether that year's figure is withheld
+    trend: list[tuple[str, float | None, bool]] = field(default_factory=list)
     # the DfE's categories behind the value, where it publishes some (care leavers in touch)
     breakdown: list[tuple[str, int]] = field(default_factory=list)
+    # children who met a measure paid per child (the payment is this count times the amount per child)
+    children_met: int | None = None
+    # the cells withheld: "numerator", "denominator", "met", ("category", label)
+    withheld: frozenset = frozenset()
+    stake_withheld: bool = False
+
+    @property
+    def suppressed(self) -> bool:
+        """The value and everything computed from it are withheld (a count under 5 would follow)."""
+        return bool(self.withheld & {"numerator", "denominator", "met"})
 
     @property
     def shown_breakdown(self) -> list[tuple[str, str]]:
-        return [(label, statistics.suppressed(count)) for label, count in self.breakdown]
+        return [
+            (label, statistics.SUPPRESSED if ("category", label) in self.withheld else str(count))
+            for label, count in self.breakdown
+        ]
 
     @property
     def shown_numerator(self) -> str:
-        return statistics.suppressed(int(self.numerator)) if self.is_count_based else _plain(self.numerator)
+        if "numerator" in self.withheld:
+            return statistics.SUPPRESSED
+        return _plain(self.numerator)
 
     @property
     def shown_denominator(self) -> str:
-        return statistics.suppressed(self.denominator)
+        if self.denominator is None:
+            return ""
+        return statistics.SUPPRESSED if "denominator" in self.withheld else _plain(self.denominator)
+
+    @property
+    def shown_value(self) -> float | None:
+        return None if self.suppressed else self.value
+
+    @property
+    def shown_interval(self) -> tuple[float, float] | None:
+        return None if self.suppressed else self.interval
+
+    @property
+    def shown_rag(self) -> str:
+        return statistics.SUPPRESSED if self.suppressed else self.rag
+
+    @property
+    def shown_workings(self) -> str:
+        """Withheld with the value, and with the amount at stake (which the workings state)."""
+        withheld = self.suppressed or self.stake_withheld
+        return WITHHELD_WORKINGS if withheld and self.measure.payment_rule else self.earned.workings
+
+    @property
+    def shown_stake(self) -> Decimal | str | None:
+        if not self.measure.payment_rule:
+            return None
+        return statistics.SUPPRESSED if self.stake_withheld else self.measure.amount_at_stake or Decimal("0")
+
+    @property
+    def shown_trend(self) -> list[tuple[str, float | str | None]]:
+        """(contract year, value): the value None where there was no cohort, '[c]' where withheld."""
+        return [(label, statistics.SUPPRESSED if hidden else value) for label, value, hidden in self.trend]
 
     @property
     def is_count_based(self) -> bool:
@@ -89,6 +143,11 @@ class ContractReport:
     period_end: date
     children: int
     rows: list[MeasureRow]
+    children_withheld: bool = False
+
+    @property
+    def shown_children(self) -> str:
+        return statistics.SUPPRESSED if self.children_withheld else str(self.children)
 
     @property
     def total_earned(self) -> Decimal:
@@ -97,6 +156,11 @@ class ContractReport:
     @property
     def total_at_stake(self) -> Decimal:
         return sum((r.measure.amount_at_stake or Decimal("0") for r in self.rows), Decimal("0.00"))
+
+    @property
+    def shown_total_at_stake(self) -> Decimal | str:
+        """Withheld with any amount at stake it adds up (it would give that amount back)."""
+        return statistics.SUPPRESSED if any(r.stake_withheld for r in self.rows) else self.total_at_stake
 
 
 def _plain(value) -> str:
@@ -124,25 +188,42 @@ def _results(contract: Contract, start: date, end: date, keys: list[tuple[str, s
 
 
 def contract_report(*, contract: Contract, year: ContractYear, quarter: int | None = None) -> ContractReport:
-    from casework.outcomes import compute
     from casework.outcomes.indicators import INDICATORS
 
     end = quarter_end(year, quarter) if quarter else year.end_date
-    measures = list(year.measures.order_by("pk"))
-    keys = [(m.indicator, m.age_band) for m in measures if m.indicator in INDICATORS]
+    measures = [m for m in year.measures.order_by("pk") if m.indicator in INDICATORS]
+    keys = [(m.indicator, m.age_band) for m in measures]
     loads, results = _results(contract, year.start_date, end, keys)
-    trends = _trends(contract, keys)
+    rows = _measure_rows(measures, loads, results)
+    everyone = loads.get("") or _load_all(contract, year.start_date, end)
+    children = everyone.children.height
+    children_withheld = _withhold(rows, children)
+    trends = _trends(contract, measures)
+    for row in rows:
+        row.trend = trends.get((row.measure.indicator, row.measure.age_band), [])
+    return ContractReport(
+        contract=contract,
+        year=year,
+        period_end=end,
+        children=children,
+        rows=rows,
+        children_withheld=children_withheld,
+    )
+
+
+def _measure_rows(measures: list[ContractMeasure], loads, results) -> list[MeasureRow]:
+    """Each measure's figures over the loaded children (nothing withheld yet)."""
+    from casework.outcomes import compute
+    from casework.outcomes.indicators import INDICATORS
+
     rows = []
     for measure in measures:
-        indicator = INDICATORS.get(measure.indicator)
-        if indicator is None:
-            continue
-        key = (measure.indicator, measure.age_band)
-        result = results[key]
+        indicator = INDICATORS[measure.indicator]
+        result = results[(measure.indicator, measure.age_band)]
         interval = None
         if indicator.unit == "percent" and result.denominator:
             interval = statistics.wilson_interval(int(result.numerator), result.denominator)
-        children_met = 0
+        children_met = None
         if measure.payment_basis == ContractMeasure.PaymentBasis.PER_CHILD and indicator.per_child:
             statuses = compute.per_child(loads[measure.age_band], measure.indicator)
             children_met = sum(1 for s in statuses.values() if s == "met")
@@ -163,14 +244,106 @@ def contract_report(*, contract: Contract, year: ContractYear, quarter: int | No
                     floor=measure.floor,
                     direction=indicator.direction,
                     value=result.value,
-                    children_met=children_met,
+                    children_met=children_met or 0,
                 ),
-                trend=trends.get(key, []),
                 breakdown=compute.breakdown(loads[measure.age_band], measure.indicator),
+                children_met=children_met,
             )
         )
-    everyone = loads.get("") or _load_all(contract, year.start_date, end)
-    return ContractReport(contract=contract, year=year, period_end=end, children=everyone.children.height, rows=rows)
+    return rows
+
+
+# Which of a measure's figures count people, by the indicator's unit: a percentage counts children
+# in both; a mean, days or incidents per child sum something over the children counted below; the
+# caseload counts cases over full-time equivalents.
+COUNTED = {"percent": ("numerator", "denominator"), "ratio": ("numerator",)}
+
+
+def _withhold(rows: list[MeasureRow], children: int) -> bool:
+    """Decide, once for every output, which figures of the report are withheld (``core/statistics.py:
+    withheld``, the DfE's practice): each count under 5, the value, interval, status and workings of
+    a measure resting on one, and whatever would give one back by subtraction: the categories of a
+    measure add up to its cohort, its numerator is some of them, the age groups of an indicator add up
+    to all ages, two measures of the same cohort have the same denominator, and a measure paid per
+    child pays for those who met it. Sets each row's ``withheld`` and ``stake_withheld``; returns
+    whether the number of children under the contract is withheld."""
+    from casework.outcomes import compute
+
+    values: dict = {"children": children}
+    counts, protect, unpublished = {"children"}, set(), set()
+    sums: list[statistics.Sum] = []
+    for i, row in enumerate(rows):
+        counted = COUNTED.get(row.indicator.unit, ("denominator",))
+        num, den = (i, "numerator"), (i, "denominator")
+        values[num], values[den] = row.numerator or 0, row.denominator or 0
+        counts.update((i, part) for part in counted)
+        if "numerator" not in counted and statistics.is_small(values[den]):
+            protect.add(num)  # the sum of a small group's scores or days
+        if row.children_met is not None:
+            met = (i, "met")
+            values[met] = row.children_met
+            counts.add(met)
+            lower = row.indicator.direction == "lower"  # then the numerator counts those who did not meet it
+            sums.append(statistics.Sum(den, (num, met)) if lower else statistics.Sum(met, (num,)))
+        if row.breakdown:
+            categories = {label: (i, "category", label) for label, _ in row.breakdown}
+            values.update({categories[label]: count for label, count in row.breakdown})
+            counts.update(categories.values())
+            sums.append(statistics.Sum(den, tuple(categories.values())))
+            met_labels = compute.BREAKDOWN_NUMERATOR.get(row.measure.indicator, ())
+            if met_labels:
+                sums.append(statistics.Sum(num, tuple(categories[label] for label in met_labels)))
+    _age_group_sums(rows, values, counts, protect, unpublished, sums)
+    _same_cohort_sums(rows, values, sums)
+    hidden = statistics.withheld(values, counts=counts, protect=protect, sums=sums, unpublished=unpublished)
+    for i, row in enumerate(rows):
+        row.withheld = frozenset(cell[1] if len(cell) == 2 else cell[1:] for cell in hidden if cell[0] == i)
+    # an amount per child times a hidden count is the count: when any is withheld, every one is
+    per_child_hidden = any(r.suppressed and _per_head(r) for r in rows)
+    for row in rows:
+        row.stake_withheld = bool(row.measure.payment_rule) and (
+            row.suppressed or (per_child_hidden and _per_head(row))
+        )
+    return "children" in hidden
+
+
+def _per_head(row: MeasureRow) -> bool:
+    return row.children_met is not None and row.measure.payment_rule == ContractMeasure.PaymentRule.THRESHOLD
+
+
+def _age_group_sums(rows, values, counts, protect, unpublished, sums) -> None:
+    """An indicator's age groups add up to all ages; the groups not in the report are one cell never
+    shown (a reader may guess it is empty)."""
+    by_indicator: dict[str, dict[str, int]] = {}
+    for i, row in enumerate(rows):
+        by_indicator.setdefault(row.measure.indicator, {})[row.measure.age_band] = i
+    for indicator, bands in by_indicator.items():
+        whole = bands.pop("", None)
+        if whole is None or not bands:
+            continue
+        counted = COUNTED.get(rows[whole].indicator.unit, ("denominator",))
+        for part in ("denominator", "numerator"):
+            parts = [(i, part) for i in bands.values()]
+            if set(AGE_BAND_LIMITS) - set(bands):
+                rest = ("rest", indicator, part)
+                values[rest] = values[(whole, part)] - sum(values[p] for p in parts)
+                unpublished.add(rest)
+                if part in counted:
+                    counts.add(rest)
+                elif statistics.is_small(values[("rest", indicator, "denominator")]):
+                    protect.add(rest)
+                parts.append(rest)
+            sums.append(statistics.Sum((whole, part), tuple(parts)))
+
+
+def _same_cohort_sums(rows, values, sums) -> None:
+    """Two measures counting the same cohort (the same definition and age group) have one denominator."""
+    first: dict[tuple, int] = {}
+    for i, row in enumerate(rows):
+        key = (row.indicator.cohort, row.indicator.denominator, row.measure.age_band)
+        if key in first and values[(first[key], "denominator")] == values[(i, "denominator")]:
+            sums.append(statistics.Sum((first[key], "denominator"), ((i, "denominator"),)))
+        first.setdefault(key, i)
 
 
 def _load_all(contract, start, end):
@@ -179,15 +352,21 @@ def _load_all(contract, start, end):
     return data.load(children_under(contract, start, end), period_start=start, period_end=end)
 
 
-def _trends(contract: Contract, keys: list[tuple[str, str]]) -> dict[tuple[str, str], list]:
-    """Each measure's value in every contract year so far (the chart beside the table)."""
+def _trends(contract: Contract, measures: list[ContractMeasure]) -> dict[tuple[str, str], list]:
+    """Each measure's value in every contract year so far (the chart beside the table), withheld in a
+    year where that year's figures would be (the same rule as the report)."""
+    keys = [(m.indicator, m.age_band) for m in measures]
     trends: dict[tuple[str, str], list] = {k: [] for k in keys}
     today = date.today()
     for year in contract.years.filter(start_date__lte=today).order_by("start_date"):
-        _, results = _results(contract, year.start_date, min(year.end_date, today), keys)
+        start, end = year.start_date, min(year.end_date, today)
+        loads, results = _results(contract, start, end, keys)
+        rows = _measure_rows(measures, loads, results)
+        everyone = loads.get("") or _load_all(contract, start, end)
+        _withhold(rows, everyone.children.height)
         label = f"{year.start_date:%Y}/{year.end_date:%y}"
-        for k in keys:
-            trends[k].append((label, results[k].value))
+        for row in rows:
+            trends[(row.measure.indicator, row.measure.age_band)].append((label, row.value, row.suppressed))
     return trends
 
 
@@ -204,6 +383,20 @@ class PaymentStatement:
     @property
     def paid(self) -> list[MeasureRow]:
         return [r for r in self.report.rows if r.measure.payment_rule]
+
+    @property
+    def price_withheld(self) -> bool:
+        """Priced per case or per child for fewer than 5: the price each and the workings (which
+        count them) are withheld; the amount is the contract's money, and shows."""
+        return statistics.is_small(self.price.count)
+
+    @property
+    def shown_price_workings(self) -> str:
+        return WITHHELD_WORKINGS if self.price_withheld else self.price.workings
+
+    @property
+    def shown_unit_price(self) -> Decimal | str:
+        return statistics.SUPPRESSED if self.price_withheld else self.report.year.price
 
     @property
     def total(self) -> Decimal:
@@ -240,20 +433,26 @@ def statement_rows(statement: PaymentStatement) -> list[list]:
     """The statement as a table: the contract price, each outcome payment, the total."""
     year = statement.report.year
     price = statement.price
-    rows = [["Contract price", year.get_price_model_display(), None, Money(price.amount), price.workings]]
+    rows = [
+        ["Contract price", year.get_price_model_display(), None, Money(price.amount), statement.shown_price_workings]
+    ]
     for r in statement.paid:
         rows.append(
             [
                 r.indicator.title,
                 f"{r.measure.get_payment_rule_display()}, {r.measure.get_payment_basis_display().lower()}",
-                Money(r.measure.amount_at_stake or Decimal("0")),
+                _money(r.shown_stake),
                 Money(r.earned.amount),
-                r.earned.workings,
+                r.shown_workings,
             ]
         )
     note = f"Provisional: the year ends on {year.end_date:%-d %B %Y}" if statement.provisional else ""
-    rows.append(["Total", "", Money(statement.report.total_at_stake), Money(statement.total), note])
+    rows.append(["Total", "", _money(statement.report.shown_total_at_stake), Money(statement.total), note])
     return rows
+
+
+def _money(amount) -> Money | str:
+    return amount if isinstance(amount, str) else Money(amount)
 
 
 EXPORT_COLUMNS = [
@@ -276,41 +475,41 @@ EXPORT_COLUMNS = [
 
 
 def export_rows(report: ContractReport) -> list[list]:
-    """The report as a commissioner may take it away: counts under 5 suppressed, figures as numbers
-    (cells as ``contracts/tables.py`` describes them)."""
+    """The report as a commissioner may take it away: the figures the page shows, withheld ones as
+    '[c]', the rest as numbers (cells as ``contracts/tables.py`` describes them)."""
     rows = []
     for r in report.rows:
         benchmark = r.indicator.benchmark
         percent = r.indicator.unit == "percent"
         figure = Percent.of if percent else _figure
+        interval = r.shown_interval
         rows.append(
             [
                 r.indicator.title,
                 r.indicator.id,
-                _count(r.numerator) if r.is_count_based else _figure(r.numerator),
-                _count(r.denominator),
-                figure(r.value),
+                _cell(r.shown_numerator, int if r.is_count_based else float),
+                _cell(r.shown_denominator, int if r.indicator.unit != "ratio" else float),
+                statistics.SUPPRESSED if r.suppressed else figure(r.value),
                 r.indicator.unit,
-                None if r.interval is None else Percent(r.interval[0]),
-                None if r.interval is None else Percent(r.interval[1]),
+                statistics.SUPPRESSED if r.suppressed else None if interval is None else Percent(interval[0]),
+                statistics.SUPPRESSED if r.suppressed else None if interval is None else Percent(interval[1]),
                 Percent.of(r.measure.target) if percent else r.measure.target,
                 r.indicator.direction,
-                r.rag,
+                r.shown_rag,
                 None if benchmark is None else figure(benchmark.value),
                 None if benchmark is None else benchmark.year,
                 Money(r.earned.amount),
-                r.earned.workings,
+                r.shown_workings,
             ]
         )
     return rows
 
 
-def _count(count) -> int | str | None:
-    """A count a commissioner may take away: under 5 (but not 0) is the text '[c]'."""
-    if count is None:
-        return None
-    shown = statistics.suppressed(int(count))
-    return shown if shown == statistics.SUPPRESSED else int(count)
+def _cell(shown: str, kind) -> int | float | str | None:
+    """A shown figure as a spreadsheet cell: a number, '[c]' as text, nothing as empty."""
+    if shown in ("", statistics.SUPPRESSED):
+        return shown or None
+    return kind(float(shown))
 
 
 def _figure(value) -> float | None:

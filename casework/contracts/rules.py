@@ -32,6 +32,8 @@ def rag(value: float | Decimal | None, target: Decimal, direction: str) -> str:
 class Earned:
     amount: Decimal
     workings: str
+    # the people (or cases) the amount is for, where it is priced per head: a small count is withheld
+    count: int | None = None
 
 
 def earned(
@@ -54,7 +56,11 @@ def earned(
     stake = amount_at_stake or Decimal("0")
     if payment_rule == "threshold" and payment_basis == "per_child":
         amount = (stake * children_met).quantize(PENNY, ROUND_HALF_UP)
-        return Earned(amount, f"£{stake:,.2f} for each of {children_met} children who met the measure = £{amount:,.2f}")
+        return Earned(
+            amount,
+            f"£{stake:,.2f} for each of {children_met} children who met the measure = £{amount:,.2f}",
+            children_met,
+        )
     if payment_rule == "threshold":
         if meets(value, target, direction):
             return Earned(stake.quantize(PENNY), f"{_n(value)} meets the target of {_n(target)}: £{stake:,.2f} in full")
@@ -97,7 +103,7 @@ def contract_price(*, price_model: str, price: Decimal, start: date, end: date, 
             1 for periods in cases.values() for opened, closed in periods if opened <= end and (closed or after) > start
         )
         amount = (price * count).quantize(PENNY, ROUND_HALF_UP)
-        return Earned(amount, f"£{price:,.2f} for each of {count:,} cases open in the year = £{amount:,.2f}")
+        return Earned(amount, f"£{price:,.2f} for each of {count:,} cases open in the year = £{amount:,.2f}", count)
     days = sum(days_by_person.values())
     children = sum(1 for n in days_by_person.values() if n)
     amount = (price * days / 7).quantize(PENNY, ROUND_HALF_UP)
@@ -105,6 +111,7 @@ def contract_price(*, price_model: str, price: Decimal, start: date, end: date, 
         amount,
         f"£{price:,.2f} a week for {days:,} days of open cases ({children:,} children), "
         f"{days:,} ÷ 7 × £{price:,.2f} = £{amount:,.2f}",
+        children,
     )
 
 

@@ -834,6 +834,8 @@ IN_TOUCH_CATEGORIES = {
     "not_recorded": "No contact recorded",
 }
 IN_TOUCH_MET = ("in_touch", "third_party")
+# the categories of a breakdown (by label) its indicator's numerator counts: a reader can add them up
+BREAKDOWN_NUMERATOR = {"care_leavers_in_touch": tuple(IN_TOUCH_CATEGORIES[c] for c in IN_TOUCH_MET)}
 
 
 def _in_touch_category() -> pl.Expr:

@@ -1,5 +1,5 @@
-"""The contract monitoring report through the API: the page's figures, with counts under 5
-withheld from the commissioner exactly where the CSV download shows '[c]'."""
+"""The contract monitoring report through the API: the page's figures, with counts under 5 (and
+what would give one back) withheld for everyone exactly where the page and the CSV show '[c]'."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -9,65 +9,21 @@ from dateutil.relativedelta import relativedelta
 
 from casework.accounts.models import Role
 from casework.audit.models import AuditEvent
-from casework.cases import services as case_services
 from casework.contracts import services
 from casework.contracts.models import Contract
-from casework.core.codes import ServiceType
-from casework.looked_after.models import Episode, HealthCheck, LookedAfterChild
 from tests.api.conftest import assert_error, token_client
-from tests.conftest import TODAY, add_person
+from tests.conftest import TODAY
+from tests.contracts.builders import children_in_care
 
 pytestmark = pytest.mark.django_db
 
 
 def _contract_year(world, assessed: list[bool]):
     """The last complete contract year, with one child in care all of it (and a year before) for
-    each entry of ``assessed``, which says whether they had a health assessment in the year."""
+    each entry of ``assessed``; as many as say True had a health assessment in the year."""
     contract = Contract.objects.get(practice=world.a.org, commissioner=world.commissioner)
     year = contract.years.filter(end_date__lt=TODAY).order_by("-start_date").first()
-    manager = world.a.users[Role.TEAM_MANAGER]
-    for n, had_assessment in enumerate(assessed):
-        person, _ = add_person(
-            world.a,
-            world.commissioner,
-            given="Test",
-            family=f"Reported{n}",
-            dob=year.end_date.replace(year=year.end_date.year - 10),
-            service=None,
-            registered_on=year.start_date - timedelta(days=400),
-        )
-        case_services.case_open(
-            actor=manager,
-            person=person,
-            service_type=ServiceType.LOOKED_AFTER_CHILD,
-            commissioner=world.commissioner,
-            opened_on=year.start_date - timedelta(days=380),
-            open_reason="Looked after",
-            worker=world.a.workers[0],
-        )
-        child = LookedAfterChild.objects.create(
-            organisation=world.a.org, person=person, commissioner=world.commissioner, child_id=f"R{n}"
-        )
-        Episode.objects.create(
-            organisation=world.a.org,
-            child=child,
-            start_date=year.start_date - timedelta(days=370),
-            reason_new_episode="S",
-            legal_status="C2",
-            category_of_need="N1",
-            placement_type="U6",
-            placement_provider="PR4",
-            placement_postcode="LS6 2AA",
-            urn="SC123456",
-            home_postcode="LS2 7UE",
-        )
-        if had_assessment:
-            HealthCheck.objects.create(
-                organisation=world.a.org,
-                child=child,
-                kind="health_assessment",
-                check_date=year.end_date - timedelta(days=100),
-            )
+    children_in_care(world, year, [(len(assessed), 10, sum(assessed), 0)])
     measure = services.contract_measure_set(
         actor=None,
         contract_year=year,
@@ -80,14 +36,16 @@ def _contract_year(world, assessed: list[bool]):
     return contract, year, measure
 
 
-def test_the_practice_sees_the_counts_and_the_commissioner_sees_them_suppressed(world, api, commissioner_api):
+def test_the_practice_and_the_commissioner_see_the_same_figures_withheld(world, api, commissioner_api):
     contract, year, measure = _contract_year(world, [True, False])
     url = f"/api/contracts/{contract.pk}/report/?year={year.pk}"
 
     practice = api.get(url).json()
     assert practice["year"] == {"id": year.pk, "start_date": str(year.start_date), "end_date": str(year.end_date)}
     assert (practice["period_end"], practice["quarter"]) == (str(year.end_date), None)
-    assert (practice["children"], practice["children_suppressed"]) == (2, False)
+    # 1 of 2 children: every figure that would give a count under 5 is withheld, for both parties
+    # (the page and the CSV show '[c]' in the same places: tests/contracts/test_small_counts.py)
+    assert (practice["children"], practice["children_suppressed"]) == (None, True)
     (row,) = practice["rows"]
     assert (row["measure"], row["indicator"], row["unit"], row["direction"]) == (
         measure.pk,
@@ -96,25 +54,30 @@ def test_the_practice_sees_the_counts_and_the_commissioner_sees_them_suppressed(
         "higher",
     )
     assert (row["numerator"], row["numerator_suppressed"], row["denominator"], row["denominator_suppressed"]) == (
-        1.0,
-        False,
-        2,
-        False,
+        None,
+        True,
+        None,
+        True,
     )
-    assert row["value"] == 50.0
-    # Wilson score interval for 1 of 2 at 95%: 0.0945 to 0.9055
-    assert row["interval_low"] == pytest.approx(9.45, abs=0.01)
-    assert row["interval_high"] == pytest.approx(90.55, abs=0.01)
-    assert (row["target"], row["rag"], row["earned"]) == ("90.00", "red", "400.00")  # one child met it: 1 x 400
-    assert practice["total_earned"] == "400.00"
+    assert (row["suppressed"], row["value"], row["interval_low"], row["interval_high"], row["rag"]) == (
+        True,
+        None,
+        None,
+        None,
+        None,
+    )
+    # the money shows (the contract's bill), but not what turns it back into a count
+    assert (row["target"], row["earned"]) == ("90.00", "400.00")
+    assert "for each of" not in row["workings"] and row["workings"].startswith("[c]")
+    assert (practice["total_earned"], practice["total_at_stake"], practice["total_at_stake_suppressed"]) == (
+        "400.00",
+        None,
+        True,
+    )
+    assert all(p["value"] is None for p in row["trend"])
+    assert [p["suppressed"] for p in row["trend"]][-1] is True  # the year itself
 
-    authority = commissioner_api.get(url).json()
-    (suppressed,) = authority["rows"]
-    assert (authority["children"], authority["children_suppressed"]) == (None, True)
-    assert (suppressed["numerator"], suppressed["numerator_suppressed"]) == (None, True)
-    assert (suppressed["denominator"], suppressed["denominator_suppressed"]) == (None, True)
-    assert suppressed["value"] == 50.0  # the percentage stays, as in the CSV
-    assert suppressed["earned"] == "400.00"  # both parties see the same payment
+    assert commissioner_api.get(url).json() == practice
 
     exports = AuditEvent.objects.filter(action="export", object_type="contracts.contract", object_id=str(contract.pk))
     assert [e.detail for e in exports.order_by("pk")] == [{"year": str(year.start_date), "format": "api"}] * 2
@@ -124,9 +87,25 @@ def test_counts_of_5_or_more_are_not_suppressed(world, commissioner_api):
     contract, year, _ = _contract_year(world, [True] * 5 + [False])
     body = commissioner_api.get(f"/api/contracts/{contract.pk}/report/?year={year.pk}").json()
     (row,) = body["rows"]
-    assert (row["numerator"], row["denominator"], row["numerator_suppressed"]) == (5.0, 6, False)
+    assert (row["numerator"], row["denominator"], row["numerator_suppressed"], row["suppressed"]) == (
+        5.0,
+        6,
+        False,
+        False,
+    )
     assert row["value"] == pytest.approx(100 * 5 / 6)
+    # Wilson score interval for 5 of 6 at 95%: 0.4365 to 0.9700
+    assert (row["interval_low"], row["interval_high"]) == (
+        pytest.approx(43.65, abs=0.01),
+        pytest.approx(97.00, abs=0.01),
+    )
+    assert (row["rag"], row["earned"], row["workings"]) == (
+        "amber",
+        "2000.00",
+        "£400.00 for each of 5 children who met the measure = £2,000.00",
+    )
     assert (body["children"], body["children_suppressed"]) == (6, False)
+    assert (body["total_at_stake"], body["total_at_stake_suppressed"]) == ("400.00", False)
 
 
 def test_a_quarter_reports_the_year_to_its_end(world, api):

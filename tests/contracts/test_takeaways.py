@@ -17,6 +17,7 @@ from casework.accounts.models import Role
 from casework.audit.models import AuditEvent
 from casework.contracts.models import ContractYear
 from tests.conftest import TODAY
+from tests.contracts.builders import children_in_care
 from tests.contracts.test_reports import contract_year  # noqa: F401  (the fixture)
 
 
@@ -39,20 +40,25 @@ def test_the_report_xlsx_carries_numbers_as_numbers_and_percentages_as_percentag
     contract, year = contract_year
     client.force_login(world.commissioner_users[Role.COMMISSIONER_OFFICER])
     url = reverse("contract_report", args=[contract.pk])
+    # 1 of 2 children had their health assessment: withheld, and a clear text marker, never a number
     cells = _by_header(_sheet(client.get(url, {"year": year.pk, "format": "xlsx"})), 2)
-    # 1 of 2 children had their health assessment: 50 %, target 90 %, Wilson 9.5 % to 90.5 %
-    for column, fraction in (("Value", 0.5), ("Target", 0.9), ("95% interval low", 0.0945)):
+    for column in ("Numerator", "Denominator", "Value", "95% interval low", "RAG"):
+        assert (cells[column].value, cells[column].data_type) == ("[c]", "s"), column
+    # 4 more children, all assessed: 5 of 6, 83.3 %, target 90 %, Wilson 43.6 % to 97.0 %
+    children_in_care(world, year, [(4, 10, 4, 0)], family="More", prefix="M")
+    cells = _by_header(_sheet(client.get(url, {"year": year.pk, "format": "xlsx"})), 2)
+    for column, fraction in (("Value", 5 / 6), ("Target", 0.9), ("95% interval low", 0.4365)):
         cell = cells[column]
         assert cell.data_type == "n" and cell.number_format == "0.0%", column
         assert float(cell.value) == pytest.approx(fraction, abs=1e-3), column
+    assert (cells["Numerator"].value, cells["Denominator"].value) == (5, 6)
+    assert cells["Numerator"].data_type == "n" and cells["Numerator"].number_format == "0"
     assert cells["National benchmark"].data_type == "n" and cells["National benchmark"].number_format == "0.0%"
     assert cells["Benchmark year"].data_type == "n"
-    assert cells["Payment earned (£)"].data_type == "n" and float(cells["Payment earned (£)"].value) == 400
-    # counts under 5 stay a clear text marker, never a number
-    assert (cells["Numerator"].value, cells["Numerator"].data_type) == ("[c]", "s")
+    assert cells["Payment earned (£)"].data_type == "n" and float(cells["Payment earned (£)"].value) == 2000
     # the CSV says the same in text
     rows = _csv(client.get(url, {"year": year.pk, "format": "csv"}))
-    assert dict(zip(rows[0], rows[1], strict=True))["Value"] == "50.0"
+    assert dict(zip(rows[0], rows[1], strict=True))["Value"] == "83.3"
 
 
 def test_the_payment_statement_shows_the_contract_price_outcome_payments_and_total(world, client, contract_year):  # noqa: F811

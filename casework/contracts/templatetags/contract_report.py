@@ -11,14 +11,16 @@ WIDTH, HEIGHT, BAR_GAP = 160, 40, 4
 
 @register.simple_tag
 def trend_chart(trend, target=None):
-    values = [v for _, v in trend if v is not None]
+    """``trend``: (contract year, value) pairs; a value None had no cohort, a text value ('[c]') is
+    withheld and drawn as no bar."""
+    values = [v for _, v in trend if isinstance(v, (int, float))]
     if not values:
         return ""
     top = max([*values, float(target) if target is not None else 0.0]) or 1.0
     bar = (WIDTH - BAR_GAP * (len(trend) - 1)) / max(len(trend), 1)
     bars = []
     for i, (label, value) in enumerate(trend):
-        if value is None:
+        if not isinstance(value, (int, float)):
             continue
         h = max(1.0, HEIGHT * value / top)
         bars.append(
@@ -35,7 +37,7 @@ def trend_chart(trend, target=None):
         line = format_html(
             '<line x1="0" x2="{}" y1="{}" y2="{}" class="cw-trend-target"/>', WIDTH, f"{y:.1f}", f"{y:.1f}"
         )
-    summary = "; ".join(f"{label}: {'no cohort' if v is None else f'{v:.1f}'}" for label, v in trend)
+    summary = "; ".join(f"{label}: {_said(v)}" for label, v in trend)
     return format_html(
         '<svg class="cw-trend" width="{}" height="{}" viewBox="0 0 {} {}" role="img" aria-label="{}">{}{}</svg>',
         WIDTH,
@@ -46,3 +48,9 @@ def trend_chart(trend, target=None):
         rects,
         line,
     )
+
+
+def _said(value) -> str:
+    if value is None:
+        return "no cohort"
+    return value if isinstance(value, str) else f"{value:.1f}"

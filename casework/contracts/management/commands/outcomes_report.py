@@ -1,7 +1,7 @@
 """python manage.py outcomes_report --contract REF --year YYYY --out FILE.csv
 
 Writes a contract year's monitoring report for scripts (YYYY: the year the contract year starts).
-Counts under 5 are suppressed, as in every download a commissioner can take."""
+Figures are withheld as in every download and page of the report (`[c]`)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -41,4 +41,4 @@ class Command(BaseCommand):
                 format="csv",
                 via="outcomes_report",
             )
-        self.stdout.write(f"{len(report.rows)} measures for {report.children} children written to {out}")
+        self.stdout.write(f"{len(report.rows)} measures for {report.shown_children} children written to {out}")
