@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 
 from casework.contracts.models import ContractMeasure, ContractYear, DelegatedFunction
+from casework.contracts.rules import EARLIEST_CONTRACT_DATE, LATEST_CONTRACT_DATE
 from casework.core.forms import GdsForm, VersionedForm, choice_field, date_field
 
 
@@ -13,6 +14,16 @@ def _money(label: str, required: bool = True, help_text: str = "") -> forms.Deci
     return forms.DecimalField(
         label=label, required=required, min_value=Decimal("0"), max_digits=12, decimal_places=2, help_text=help_text
     )
+
+
+def _contract_date(label: str, required: bool = True, help_text: str = "For example, 27 3 2024"):
+    """A contract's dates are between 1990 and 2100 (``contracts/rules.py``)."""
+    return date_field(
+        label, required=required, help_text=help_text, earliest=EARLIEST_CONTRACT_DATE, latest=LATEST_CONTRACT_DATE
+    )
+
+
+RUNS_UNTIL_ENDED = "Leave blank if it runs until ended"
 
 
 def _functions_field() -> forms.MultipleChoiceField:
@@ -62,9 +73,9 @@ class ContractLetForm(YearTermsForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="In the contract's own words, for example 'Children looked after by the council placed in the north'",
     )
-    start_date = date_field("Contract starts")
-    end_date = date_field("Contract ends (optional)", required=False, help_text="Leave blank if it runs until ended")
-    first_year_end = date_field("First contract year ends", help_text="Usually a year after it starts, less a day")
+    start_date = _contract_date("Contract starts")
+    end_date = _contract_date("Contract ends (optional)", required=False, help_text=RUNS_UNTIL_ENDED)
+    first_year_end = _contract_date("First contract year ends", help_text="Usually a year after it starts, less a day")
 
     def __init__(self, *args, practices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,13 +89,13 @@ class ContractChangeForm(VersionedForm):
     title = forms.CharField(label="Title", max_length=200)
     functions = _functions_field()
     cohort = forms.CharField(label="Who the contract covers", widget=forms.Textarea(attrs={"rows": 3}))
-    end_date = date_field("Contract ends (optional)", required=False, help_text="Leave blank if it runs until ended")
+    end_date = _contract_date("Contract ends (optional)", required=False, help_text=RUNS_UNTIL_ENDED)
 
 
 class ContractRenewForm(YearTermsForm):
     submit_label = "Renew"
     field_order = ["end_date", "price_model", "price", "caseload_cap_per_fte", "carry_measures"]
-    end_date = date_field("New contract year ends")
+    end_date = _contract_date("New contract year ends")
     carry_measures = forms.BooleanField(
         label="Carry over this year's outcome measures, targets and payment terms",
         required=False,

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from dateutil.relativedelta import relativedelta
+
 # Amber: short of the target by no more than a tenth of it (a measure can be near its target
 # without meeting it; red is further off). Agreed per contract in practice; one default here.
 AMBER_MARGIN = Decimal("0.10")
@@ -125,3 +127,27 @@ def _days_covered(periods: list[Period], start: date, after: date) -> int:
             days += (last - first).days
             reached = last
     return days
+
+
+# The dates a contract may hold: one let before 1990 or running past 2100 is a typing mistake, and
+# a year ending on the calendar's last day (31/12/9999) would leave no day to renew from.
+EARLIEST_CONTRACT_DATE, LATEST_CONTRACT_DATE = date(1990, 1, 1), date(2100, 12, 31)
+
+
+def contract_date_problem(day: date | None, *, ends: bool, what: str = "The contract") -> str | None:
+    """Why a contract (or ``what``: "The contract year") cannot start or end on ``day``, or None."""
+    if day is None or EARLIEST_CONTRACT_DATE <= day <= LATEST_CONTRACT_DATE:
+        return None
+    if ends and day > LATEST_CONTRACT_DATE:
+        return f"{what} must end by {LATEST_CONTRACT_DATE:%-d %B %Y}"
+    verb = "end" if ends else "start"
+    return f"{what} must {verb} between {EARLIEST_CONTRACT_DATE:%Y} and {LATEST_CONTRACT_DATE:%Y}"
+
+
+def renewal_dates(last_end: date) -> tuple[date, date] | None:
+    """The next contract year's first day and a suggested last day (a year after the last one's),
+    or None when the last year runs to the end of what a contract may hold: nothing to renew for.
+    A record from before the range was checked may end on 31/12/9999, where adding a day overflows."""
+    if last_end >= LATEST_CONTRACT_DATE:
+        return None
+    return last_end + timedelta(days=1), min(last_end + relativedelta(years=1), LATEST_CONTRACT_DATE)

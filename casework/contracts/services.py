@@ -1,6 +1,7 @@
 """Writes about contracts: letting a contract, each contract year's terms (a renewal is a new
 year), and the outcome measures a year selects."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -9,10 +10,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from casework.audit.services import audit_record
+from casework.contracts import rules
 from casework.contracts.models import Contract, ContractMeasure, ContractYear, DelegatedFunction
 from casework.core import access, concurrency
 from casework.core.persistence import clean_and_save
 from casework.organisations.models import Commissioning, Organisation
+
+# A reference names the files a commissioner downloads (casework/core/downloads.py names them safely
+# whatever the reference; this keeps references plain to begin with).
+REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ./_-]*")
+REFERENCE_MESSAGE = (
+    "Enter the contract reference in letters, digits, spaces and - / . _ only, starting with a letter or digit"
+)
 
 
 @transaction.atomic
@@ -38,6 +47,9 @@ def contract_create(
         raise ValidationError({"functions": "Choose the functions the contract delegates"})
     if not Commissioning.objects.filter(commissioner=commissioner, practice=practice).exists():
         raise ValidationError({"practice": f"{commissioner} does not commission {practice}"})
+    if not REFERENCE.fullmatch(reference.strip()):
+        raise ValidationError({"reference": REFERENCE_MESSAGE})
+    _refuse_dates_out_of_range(what="The contract", start_date=start_date, end_date=end_date)
     contract = clean_and_save(
         Contract(
             reference=reference.strip(),
@@ -70,6 +82,7 @@ def contract_year_add(
     the previous year ends."""
     if actor is not None:
         _require_commissioner(actor, contract, "its terms")
+    _refuse_dates_out_of_range(what="The contract year", start_date=start_date, end_date=end_date)
     previous = contract.years.order_by("-start_date").first()
     if previous is None and start_date != contract.start_date:
         raise ValidationError({"start_date": "The first contract year starts when the contract does"})
@@ -141,6 +154,19 @@ def contract_let(
     return contract
 
 
+def _refuse_dates_out_of_range(*, what: str, start_date: date | None = None, end_date: date | None = None) -> None:
+    problems = {
+        field: problem
+        for field, problem in (
+            ("start_date", rules.contract_date_problem(start_date, ends=False, what=what)),
+            ("end_date", rules.contract_date_problem(end_date, ends=True, what=what)),
+        )
+        if problem
+    }
+    if problems:
+        raise ValidationError(problems)
+
+
 def _require_commissioner(actor, contract: Contract, what: str) -> None:
     access.require(actor, "contract.manage")
     if contract.commissioner_id != actor.organisation_id:
@@ -165,6 +191,7 @@ def contract_update(
     unknown = [f for f in functions if f not in DelegatedFunction.values]
     if not functions or unknown:
         raise ValidationError({"functions": "Choose the functions the contract delegates"})
+    _refuse_dates_out_of_range(what="The contract", end_date=end_date)
     last = contract.years.order_by("-end_date").first()
     if end_date is not None and last is not None and end_date < last.end_date:
         raise ValidationError(
@@ -197,7 +224,11 @@ def contract_renew(
     previous = contract.years.order_by("-start_date").first()
     if previous is None:
         raise ValidationError("The contract has no contract year to renew")
-    start_date = previous.end_date + timedelta(days=1)
+    dates = rules.renewal_dates(previous.end_date)
+    if dates is None:
+        ends = f"{previous.end_date:%-d %B %Y}"
+        raise ValidationError({"end_date": f"The contract year ends on {ends}: there is no later year to renew for"})
+    start_date = dates[0]
     if end_date <= start_date:
         raise ValidationError({"end_date": f"The new year starts on {start_date:%d/%m/%Y}: end it after that"})
     year = contract_year_add(

@@ -1,6 +1,3 @@
-from datetime import timedelta
-
-from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -9,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework.audit.services import audit_record
-from casework.contracts import reporting, selectors, services, tables
+from casework.contracts import reporting, rules, selectors, services, tables
 from casework.contracts.forms import ConfirmForm, ContractChangeForm, ContractLetForm, ContractRenewForm, MeasureForm
 from casework.core import access, downloads
 from casework.core.views import form_action, form_page, run_service
@@ -193,10 +190,12 @@ def contract_change(request, contract_id):
 def contract_renew(request, contract_id):
     contract = _managed(request, contract_id)
     last = contract.years.order_by("-start_date").first()
+    # None when there is no year, or the last runs to the latest date a contract may hold
+    dates = rules.renewal_dates(last.end_date) if last is not None else None
     initial = {}
-    if last is not None:
+    if dates is not None:
         initial = {
-            "end_date": last.end_date + relativedelta(years=1),
+            "end_date": dates[1],
             "price_model": last.price_model,
             "price": last.price,
             "caseload_cap_per_fte": last.caseload_cap_per_fte,
@@ -212,9 +211,8 @@ def contract_renew(request, contract_id):
         title="Renew for another contract year",
         caption=str(contract),
         intro=(
-            f"The new year starts on {last.end_date + timedelta(days=1):%-d %B %Y}, the day after "
-            "the current one ends, with its own terms."
-            if last
+            f"The new year starts on {dates[0]:%-d %B %Y}, the day after the current one ends, with its own terms."
+            if dates
             else ""
         ),
         back_url=reverse("contract_detail", args=[contract.pk]),

@@ -14,6 +14,7 @@ Two walks, so a new form or a new page is covered the day it is added:
 """
 
 import re
+from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -231,3 +232,72 @@ def test_no_page_answers_500_to_a_hostile_date(world, client):
                 failures.append(f"{name} as {user.role}: {groups} = {_shown(triple)!r}, text {len(text)}: {status}")
     pages_failing = {f.split(" as ")[0] for f in failures}
     assert not failures, f"{len(failures)} answers failed on {len(pages_failing)} pages:\n" + "\n".join(failures)
+
+
+# Valid dates at the end of the calendar: a contract renewed to 01/01/9999 left its renewal page a
+# 500 for good (the next year's start and suggested end are a day and a year later).
+
+
+def _contract(world):
+    from casework.contracts.models import Contract
+
+    return Contract.objects.get(practice=world.a.org, commissioner=world.commissioner)
+
+
+def _renewal(end: tuple[str, str, str]) -> dict:
+    data = {f"end_date_{i}": part for i, part in enumerate(end)}
+    return data | {"price_model": "block", "price": "1000.00", "caseload_cap_per_fte": "18", "carry_measures": "on"}
+
+
+@pytest.mark.django_db
+def test_a_contract_is_renewed_only_to_a_date_by_2100(world, client):
+    from casework.contracts import services
+
+    contract = _contract(world)
+    officer = world.commissioner_users[Role.COMMISSIONER_OFFICER]
+    client.force_login(officer)
+    url = f"/contracts/{contract.pk}/renew/"
+    for end in (("1", "1", "9999"), ("1", "1", "2101")):
+        page = client.post(url, _renewal(end))
+        assert (
+            page.status_code == 200 and "New contract year ends must be between 1990 and 2100" in page.content.decode()
+        )
+    # the service refuses it whoever calls it (the seed, a command), on the field
+    with pytest.raises(ValidationError) as refused:
+        services.contract_renew(
+            actor=officer,
+            contract=contract,
+            end_date=date(9999, 1, 1),
+            price_model="block",
+            price=1000,
+            caseload_cap_per_fte=18,
+        )
+    assert refused.value.message_dict == {"end_date": ["The contract year must end by 31 December 2100"]}
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_contract_already_holding_the_last_date_still_renders(world, client):
+    contract = _contract(world)
+    # a year ending on the calendar's last day, as a record from before the range check may hold
+    last = contract.years.order_by("-start_date").first()
+    type(last).objects.filter(pk=last.pk).update(end_date=date(9999, 12, 31))
+    client.force_login(world.commissioner_users[Role.COMMISSIONER_OFFICER])
+    base = f"/contracts/{contract.pk}/"
+    for url in (base, base + "renew/", base + "report/", base + "payments/", base + "children/"):
+        assert client.get(url).status_code == 200, url
+    page = client.post(base + "renew/", _renewal(("1", "1", "2030")))
+    assert page.status_code == 200
+    assert "The contract year ends on 31 December 9999: there is no later year to renew for" in page.content.decode()
+
+
+def test_renewal_dates_stop_at_the_last_date_a_contract_may_hold():
+    from casework.contracts.rules import contract_date_problem, renewal_dates
+
+    assert renewal_dates(date(2026, 3, 31)) == (date(2026, 4, 1), date(2027, 3, 31))
+    assert renewal_dates(date(2100, 6, 30)) == (date(2100, 7, 1), date(2100, 12, 31))  # suggested end held back
+    assert renewal_dates(date(2100, 12, 31)) is None
+    assert renewal_dates(date(9999, 12, 31)) is None  # a day later would overflow
+    assert contract_date_problem(date(9999, 1, 1), ends=True) == "The contract must end by 31 December 2100"
+    assert contract_date_problem(date(1989, 12, 31), ends=False) == "The contract must start between 1990 and 2100"
+    assert contract_date_problem(date(2100, 12, 31), ends=True) is None
