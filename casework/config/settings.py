@@ -227,6 +227,23 @@ LOGGING = {
 SSDA903_VALIDATOR_PYTHON = env("SSDA903_VALIDATOR_PYTHON", default=str(BASE_DIR / ".venv-903" / "bin" / "python"))
 SSDA903_VALIDATOR_TIMEOUT = env.int("SSDA903_VALIDATOR_TIMEOUT", default=1800)
 
+# Uploads (casework/core/uploads.py, docs/security.md "Uploads had no size limit"). The most one
+# upload field's files may hold together, and (for the 903 import) the most one year's CSV files
+# may hold once a zip is opened: the largest authority's year is a few MB. The most rows one 903
+# file may have: the largest authority's episodes table has some thousands a year.
+CASEWORK_UPLOAD_MAX_BYTES = env.int("CASEWORK_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+CASEWORK_UPLOAD_MAX_ROWS = env.int("CASEWORK_UPLOAD_MAX_ROWS", default=100_000)
+# A file past FILE_UPLOAD_MAX_MEMORY_SIZE goes to a temporary file, not memory; past the limit
+# above, the first handler keeps nothing more of it. Django's defaults, stated: 2.5 MB.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the request without its files
+DATA_UPLOAD_MAX_NUMBER_FILES = 40  # two years of 903 files (13 tables each), with room to spare
+FILE_UPLOAD_HANDLERS = [
+    "casework.core.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # The API (casework/api, docs/architecture.md "API"): JSON only, token or session authentication,
 # one error shape, pages of at most 100 rows.
 REST_FRAMEWORK = {

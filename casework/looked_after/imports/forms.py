@@ -2,6 +2,7 @@
 
 from django import forms
 
+from casework.core import uploads
 from casework.core.forms import GdsForm
 from casework.looked_after.forms import collection_year_field
 
@@ -13,16 +14,19 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     """Several files at once (Django's documented pattern for a multiple file input)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, size_name: str, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput())
         kwargs.setdefault("allow_empty_file", True)  # the importer names an empty file itself
         super().__init__(*args, **kwargs)
+        self.size_name = size_name  # the field in the message about size
 
     def clean(self, data, initial=None):
         if not data and not self.required:
             return []
         single = super().clean
-        return [single(item, initial) for item in data] if isinstance(data, list | tuple) else [single(data, initial)]
+        files = [single(item, initial) for item in data] if isinstance(data, list | tuple) else [single(data, initial)]
+        uploads.check_total_size(files, name=self.size_name)  # by the recorded sizes: nothing is read
+        return files
 
 
 class ReturnImportForm(GdsForm):
@@ -31,9 +35,14 @@ class ReturnImportForm(GdsForm):
     year = collection_year_field("Collection year of the files")
     files = MultipleFileField(
         label="The year's 903 files",
+        size_name="The year's 903 files",
         help_text="The zip the authority's commissioners download, or its CSV files (header.csv, episodes.csv, ...)",
     )
-    earlier_files = MultipleFileField(label="The year before's files (zip or CSV), if you have them", required=False)
+    earlier_files = MultipleFileField(
+        label="The year before's files (zip or CSV), if you have them",
+        size_name="The year before's files",
+        required=False,
+    )
 
     def __init__(self, *args, commissioners, **kwargs):
         super().__init__(*args, **kwargs)

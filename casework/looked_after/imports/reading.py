@@ -4,6 +4,7 @@ Every problem is collected with its file, line, column and reason (see ``problem
 read without a problem are kept per table.
 """
 
+import codecs
 import csv
 import io
 import zipfile
@@ -12,6 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
 
+from django.conf import settings
+
+from casework.core.uploads import size_words
 from casework.looked_after import codes, rules
 from casework.looked_after.export import COLUMNS, FILE_NAMES, fmt
 from casework.looked_after.imports.cells import KEYS, READERS, ROW_CHECKS, Bad
@@ -69,20 +73,46 @@ def _table_by_columns(columns: list[str]) -> str | None:
     return winners[0] if best >= 0.5 and len(winners) == 1 else None
 
 
-def _decode(name: str, data: bytes, problems: list[Problem]) -> str | None:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        byte = data[error.start]
+CHUNK = 1024 * 1024  # files are checked and decoded a megabyte at a time
+
+
+def _text(name: str, data: bytes, problems: list[Problem]):
+    """The file as text read line by line, decoded as it is read (never a whole decoded copy
+    beside the bytes), or None with the problem: not UTF-8 (a byte-order mark is fine), or empty."""
+    bad_at = _first_bad_byte(data)
+    if bad_at is not None:
+        line = data.count(b"\n", 0, bad_at) + 1
         problems.append(
-            Problem(name, line, "", f"not UTF-8 text (save the file as UTF-8 CSV): byte 0x{byte:02X} cannot be read")
+            Problem(
+                name,
+                line,
+                "",
+                f"not UTF-8 text (save the file as UTF-8 CSV): byte 0x{data[bad_at]:02X} cannot be read",
+            )
         )
         return None
-    if not text.strip():
+    if _blank(data):
         problems.append(Problem(name, 0, "", "empty file: not even a header row"))
         return None
-    return text
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+
+
+def _first_bad_byte(data: bytes) -> int | None:
+    """Where the bytes stop being UTF-8, if they do, checked a chunk at a time."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    for start in range(0, len(data), CHUNK):
+        try:
+            decoder.decode(view[start : start + CHUNK], final=start + CHUNK >= len(data))
+        except UnicodeDecodeError as error:
+            # the decoder may hold back the start of a character split by the chunk's end
+            return start + error.start - len(decoder.getstate()[0])
+    return None
+
+
+def _blank(data: bytes) -> bool:
+    view = memoryview(data)[len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0 :]
+    return all(bytes(view[i : i + CHUNK]).isspace() for i in range(0, len(view), CHUNK))
 
 
 def _read_file(name: str, data: bytes, year: int, claimed: dict[str, str], notes: list[str], problems: list[Problem]):
@@ -90,10 +120,10 @@ def _read_file(name: str, data: bytes, year: int, claimed: dict[str, str], notes
     table = _TABLE_BY_NAME.get(name.lower())
     if table is not None and not _claim(table, name, year, claimed, problems):
         return None
-    text = _decode(name, data, problems)
+    text = _text(name, data, problems)
     if text is None:
         return None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(text)
     try:
         columns = [c.strip().upper() for c in next(reader)]
     except csv.Error as error:
@@ -148,11 +178,17 @@ def _read_rows(table: ParsedTable, reader, columns: list[str], year: int, proble
     readers = READERS[table.name]
     check = ROW_CHECKS.get(table.name)
     child_at = columns.index("CHILD") if "CHILD" in columns else None
+    max_rows, rows_read = settings.CASEWORK_UPLOAD_MAX_ROWS, 0
     try:
         for cells in reader:
             line = reader.line_num
             if not any(cell.strip() for cell in cells):
                 continue
+            rows_read += 1
+            if rows_read > max_rows:
+                problems.append(Problem(table.file, 0, "", _too_many_rows(table.file, max_rows)))
+                table.readable = False
+                break
             child = cells[child_at].strip().upper() if child_at is not None and child_at < len(cells) else ""
             table.children.add(child)
             if not table.readable:
@@ -171,6 +207,13 @@ def _read_rows(table: ParsedTable, reader, columns: list[str], year: int, proble
                 table.rows.append(row)
     except csv.Error as error:
         problems.append(Problem(table.file, reader.line_num, "", f"not readable as CSV: {error}"))
+
+
+def _too_many_rows(name: str, max_rows: int) -> str:
+    return (
+        f"{name} has more than {max_rows:,} rows, more than any authority's year holds: it was not read "
+        "further (check it is the right file)"
+    )
 
 
 def _read_row(table: ParsedTable, line: int, cells: dict[str, str], readers, year: int, problems) -> dict | None:
@@ -323,11 +366,15 @@ def _check_previous_permanence(parsed: ParsedYear, problems: list[Problem]) -> N
             )
 
 
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a large authority's year is a few megabytes
-
-
 def unzip(files: dict[str, bytes], problems: list[Problem]) -> dict[str, bytes]:
-    """The files, with each zip (as commissioners download the return) replaced by the CSV files in it."""
+    """The files, with each zip (as commissioners download the return) replaced by the CSV files in
+    it. A zip whose CSV files hold more than ``CASEWORK_UPLOAD_MAX_BYTES`` is refused: by the sizes
+    it declares before anything is unzipped, and by the bytes counted as they are unzipped (never
+    more than the limit is held)."""
+    limit = settings.CASEWORK_UPLOAD_MAX_BYTES
+    too_large = (
+        f"too large once unzipped: more than {size_words(limit)} of CSV files (the most a year's files may hold)"
+    )
     found = {}
     for name, data in files.items():
         if not name.lower().endswith(".zip"):
@@ -335,20 +382,47 @@ def unzip(files: dict[str, bytes], problems: list[Problem]) -> dict[str, bytes]:
             continue
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                members = [
-                    m for m in archive.infolist() if not m.is_dir() and m.filename.lower().endswith(".csv")
-                ]
+                members = [m for m in archive.infolist() if not m.is_dir() and m.filename.lower().endswith(".csv")]
                 members = [m for m in members if not PurePath(m.filename).name.startswith(".")]
-                if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-                    problems.append(Problem(name, 0, "", "too large once unzipped: more than 200 MB of CSV files"))
+                if sum(m.file_size for m in members) > limit:
+                    problems.append(Problem(name, 0, "", too_large))
                     continue
                 if not members:
                     problems.append(Problem(name, 0, "", "holds no CSV files"))
+                unzipped, budget = {}, limit
                 for member in members:
-                    found[PurePath(member.filename).name] = archive.read(member)
+                    content = _unzip_member(archive, member, budget)
+                    if content is None:
+                        problems.append(Problem(name, 0, "", too_large))
+                        break
+                    unzipped[PurePath(member.filename).name] = content
+                    budget -= len(content)
+                else:
+                    found.update(unzipped)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError):
             problems.append(Problem(name, 0, "", "not a zip file that can be opened (save it again, or send the CSVs)"))
     return found
+
+
+def _unzip_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int) -> bytes | None:
+    """The member's bytes, read a chunk at a time; None as soon as they pass ``budget``."""
+    chunks, size = [], 0
+    with archive.open(member) as stream:
+        while chunk := stream.read(CHUNK):
+            size += len(chunk)
+            if size > budget:
+                return None
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(files: dict[str, bytes]) -> Problem | None:
+    """The year's files, as given (a zip as it is), larger together than the limit."""
+    limit = settings.CASEWORK_UPLOAD_MAX_BYTES
+    if sum(len(data) for data in files.values()) <= limit:
+        return None
+    largest = max(files, key=lambda name: len(files[name]))
+    return Problem(largest, 0, "", f"too large: the year's files must be smaller than {size_words(limit)} in total")
 
 
 def read_return(year: int, files: dict[str, bytes]) -> tuple[ParsedYear, list[Problem]]:
@@ -357,6 +431,9 @@ def read_return(year: int, files: dict[str, bytes]) -> tuple[ParsedYear, list[Pr
     notes: list[str] = []
     claimed: dict[str, str] = {}
     tables: dict[str, ParsedTable] = {}
+    too_large = _too_large(files)
+    if too_large is not None:  # the command's path: the page's form refuses them first
+        return ParsedYear(year, tables, notes), [too_large]
     for name, data in unzip(files, problems).items():
         table = _read_file(PurePath(name).name, data, year, claimed, notes, problems)
         if table is not None:
