@@ -493,3 +493,43 @@ def test_every_report_and_download_url_is_read_here():
     unread = {n: r for n, r in found.items() if n not in READ_ABOVE and n not in NO_COUNTS}
     assert unread == {}, "a report or download no test above reads: add it to _outputs or to NO_COUNTS"
     assert READ_ABOVE <= set(found)
+
+
+# --- a measure's categories (care leavers in touch) ---------------------------------------------------
+
+
+def test_a_category_cannot_be_worked_back_from_the_numerator_or_the_cohort():
+    """The DfE's in-touch categories add up to the cohort, and in touch plus third party is the
+    numerator: with 2 (third party) and 1 (refused) withheld alone, 22 - 20 would give the 2 back and
+    29 - 20 - 6 - 2 the 1; so in touch and not in touch are withheld too (the next smallest)."""
+    from casework.contracts import rules
+    from casework.contracts.models import ContractMeasure
+    from casework.contracts.reporting import MeasureRow, _withhold
+    from casework.outcomes.compute import IN_TOUCH_CATEGORIES
+
+    counts = {"in_touch": 20, "third_party": 2, "not_in_touch": 6, "refused": 1}
+    breakdown = [(label, counts.get(category, 0)) for category, label in IN_TOUCH_CATEGORIES.items()]
+    row = MeasureRow(
+        measure=ContractMeasure(indicator="care_leavers_in_touch", target=Decimal("90")),
+        indicator=INDICATORS["care_leavers_in_touch"],
+        numerator=22,
+        denominator=29,
+        value=100 * 22 / 29,
+        interval=wilson_interval(22, 29),
+        rag="red",
+        earned=rules.Earned(Decimal("0.00"), "No payment attached to this measure"),
+        breakdown=breakdown,
+    )
+    _withhold([row], 29)
+    shown = {label: _int(count) for label, count in row.shown_breakdown}
+    numerator, cohort = _int(row.shown_numerator), _int(row.shown_denominator)
+    assert (numerator, cohort) == (22, 29)  # the measure itself still shows
+    label = IN_TOUCH_CATEGORIES
+    met = [shown[label["in_touch"]], shown[label["third_party"]]]
+    worked_back = set()
+    if met.count(None) == 1:
+        worked_back.add(numerator - sum(m for m in met if m is not None))
+    if list(shown.values()).count(None) == 1:
+        worked_back.add(cohort - sum(v for v in shown.values() if v is not None))
+    assert worked_back.isdisjoint({1, 2, 3, 4}), shown
+    assert [c for c in shown.values() if c is not None and 0 < c < 5] == []
