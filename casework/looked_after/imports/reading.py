@@ -179,9 +179,11 @@ def _read_rows(table: ParsedTable, reader, columns: list[str], year: int, proble
     check = ROW_CHECKS.get(table.name)
     child_at = columns.index("CHILD") if "CHILD" in columns else None
     max_rows, rows_read = settings.CASEWORK_UPLOAD_MAX_ROWS, 0
+    ended = reader.line_num
     try:
         for cells in reader:
-            line = reader.line_num
+            # the line the row starts on (a quoted line break inside a cell spans two lines)
+            line, ended = ended + 1, reader.line_num
             if not any(cell.strip() for cell in cells):
                 continue
             rows_read += 1
