@@ -264,3 +264,89 @@ def test_no_page_answers_500_to_bad_input_from_its_own_users(world, client):
                 ).status_code
                 < 500
             ), url
+
+
+# The practice a person has left (issue 13, finding 1) ------------------------------------------
+
+# Ids that name a person or a row about one: filled with B's rows about her, then A's.
+ABOUT_A_PERSON = (
+    "person_id",
+    "case_id",
+    "allocation_id",
+    "note_id",
+    "registration_id",
+    "household_id",
+    "looked_after_child_id",
+)
+# Ids that name no one's record: pages with only these are not about her.
+ABOUT_NO_PERSON = {"worker_id", "team_id", "contract_id", "contract_year_id", "contract_measure_id", "import_batch_id"}
+# Read-only pages the practice she left still opens on its own records (200 to a role with the
+# capability, 403 to one without), showing none of her current details; everything else is 404.
+READ_ONLY_PAGES = {
+    "person_detail",  # with the chronology and B's own earlier records
+    "person_who_viewed",
+    "person_restriction",
+    "case_detail",
+    "household_detail",
+    "looked_after_child",
+    "api_person_detail",
+    "api_registration_detail",
+    "api_case_detail",
+    "api_allocation_detail",
+    "api_case_note_detail",
+    "api_looked_after_child_detail",
+    "api_episode_list",
+}
+
+
+def _about_person_routes():
+    routes = []
+    for name, route, params in _walk(get_resolver().url_patterns):
+        if name in PUBLIC_OR_ACCOUNT or not params:
+            continue
+        unknown = [p for p in params if p not in ABOUT_A_PERSON and p not in ABOUT_NO_PERSON]
+        assert not unknown, f"{name} uses {unknown}: say in tests/test_access_walk.py whether it is about a person"
+        if all(p in ABOUT_A_PERSON for p in params):
+            routes.append((name, route))
+    return routes
+
+
+@pytest.mark.django_db
+def test_the_practice_a_person_has_left_changes_nothing_of_their_record(world, client):
+    from tests.left_practice import A_DETAILS, build_left_practice, record_state
+
+    left = build_left_practice(world)
+    before = record_state(left.person)
+    routes = _about_person_routes()
+    assert {"person_edit", "relationship_create", "household_member_add", "case_note_edit"} <= {n for n, _ in routes}
+    leaks = []
+    for user in (world.b.users[r] for r in (Role.PRACTITIONER, Role.TEAM_MANAGER, Role.PRACTICE_MANAGER)):
+        client.force_login(user)
+        for objects in (left.b_objects, left.a_objects):
+            for name, route in routes:
+                url = _fill(route, objects)
+                response = client.get(url)
+                body = response.content.decode()
+                # (a page about her alone is the same URL with A's ids or B's)
+                b_record = url == _fill(route, left.b_objects)
+                if name in READ_ONLY_PAGES and b_record and response.status_code in (200, 403):
+                    shown = [v for v in A_DETAILS.values() if v in body]
+                    if shown:
+                        leaks.append(f"{user.username} GET {url} shows {shown}")
+                elif response.status_code != 404:
+                    leaks.append(f"{user.username} GET {url} -> {response.status_code}")
+                response = client.post(url, GARBAGE[2])
+                if response.status_code not in (404, 405) and not (
+                    name in READ_ONLY_PAGES and response.status_code == 403
+                ):
+                    leaks.append(f"{user.username} POST {url} -> {response.status_code}")
+    assert not leaks, f"{len(leaks)} leaks:\n" + "\n".join(leaks)
+    assert record_state(left.person) == before
+
+    # The read-only pages really are read: B's own person page opens, and A's own pages answer A.
+    client.force_login(world.b.users[Role.TEAM_MANAGER])
+    page = client.get(f"/people/{left.person.pk}/")
+    assert page.status_code == 200 and "Visit at B" in page.content.decode()
+    client.force_login(world.a.users[Role.TEAM_MANAGER])
+    for name, route in routes:
+        assert client.get(_fill(route, left.a_objects)).status_code in (200, 403), name

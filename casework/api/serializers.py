@@ -13,6 +13,7 @@ from rest_framework import serializers
 from casework.api import params
 from casework.cases.models import Allocation, Case, CaseNote
 from casework.contracts.models import Contract, ContractMeasure, ContractYear, DelegatedFunction
+from casework.core import access
 from casework.looked_after.models import Episode, LookedAfterChild
 from casework.people.models import Person
 from casework.registration.models import Registration
@@ -36,6 +37,24 @@ class AddressSerializer(serializers.Serializer):
     line_2 = serializers.CharField(source="address_line_2")
     town = serializers.CharField()
     postcode = serializers.CharField()
+
+
+# Details another practice may have changed since the person left the reader's practice.
+CURRENT_DETAILS = ("nhs_number", "upn")
+
+
+def _held_elsewhere(context, people) -> set[int]:
+    """Which of these people another practice holds now (one query for a whole page)."""
+    actor = context["request"].user
+    ids = [p.pk for p in people]
+    return set(access.held_elsewhere(actor).filter(person_id__in=ids).values_list("person_id", flat=True))
+
+
+class PersonListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        people = list(data.all() if hasattr(data, "all") else data)
+        self.context["held_elsewhere"] = _held_elsewhere(self.context, people)
+        return super().to_representation(people)
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -63,6 +82,18 @@ class PersonSerializer(serializers.ModelSerializer):
             "address",
             "updated_at",
         ]
+        list_serializer_class = PersonListSerializer
+
+    def to_representation(self, person):
+        data = super().to_representation(person)
+        held = self.context.get("held_elsewhere")
+        if held is None:
+            held = self.context["held_elsewhere"] = _held_elsewhere(self.context, [person])
+        if person.pk in held:
+            # as on the person's page: the practice they left sees its own records, not what the
+            # practice holding them now has recorded since (their NHS number, pupil number)
+            data.update(dict.fromkeys(CURRENT_DETAILS, ""))
+        return data
 
     def get_on_our_list(self, person) -> bool:
         return person.pk in self.context["on_our_list"]

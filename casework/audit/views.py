@@ -11,11 +11,13 @@ from casework.audit.forms import AuditLogFilterForm
 from casework.audit.services import audit_record
 from casework.core import access, downloads
 from casework.core.forms import GdsForm
-from casework.core.views import form_page, paginate
+from casework.core.views import form_page, not_a_read, paginate
 
 
 def person_who_viewed(request, person_id):
     person = selectors.person_for_audit(actor=request.user, person_id=person_id)
+    if refused := not_a_read(request):
+        return refused
     page = paginate(request, selectors.record_views(actor=request.user, person=person))
     return render(
         request,

@@ -193,16 +193,25 @@ def worker_allocations(*, actor, worker: Worker) -> QuerySet:
     )
 
 
-def case_get(*, actor, case_id: int) -> Case:
-    return access.open_record(
-        actor,
-        access.scoped(actor, Case, restricted="mark")
-        .select_related("person", "commissioner")
-        .prefetch_related(
-            Prefetch("allocations", queryset=Allocation.objects.select_related("worker").order_by("start_date", "pk"))
-        ),
-        pk=case_id,
+def _case_page(cases: QuerySet) -> QuerySet:
+    """A case with what its page shows: the person, the commissioner, the allocations in order."""
+    return cases.select_related("person", "commissioner").prefetch_related(
+        Prefetch("allocations", queryset=Allocation.objects.select_related("worker").order_by("start_date", "pk"))
     )
+
+
+def case_get(*, actor, case_id: int) -> Case:
+    return access.open_record(actor, _case_page(access.scoped(actor, Case, restricted="mark")), pk=case_id)
+
+
+def case_get_for_change(*, actor, case_id: int) -> Case:
+    """A case, for a form or a write: 404 unless the actor may change it now (not about someone
+    another practice holds now: ``access.changeable``)."""
+    return access.open_record(actor, _case_page(access.changeable(actor, Case, restricted="mark")), pk=case_id)
+
+
+def case_may_change(*, actor, case: Case) -> bool:
+    return access.may_change(actor, case)
 
 
 def case_child_in_care(*, actor, case: Case) -> bool:
@@ -270,6 +279,13 @@ def person_notes(*, actor, person: Person) -> list[CaseNote]:
 def note_get(*, actor, note_id: int) -> CaseNote:
     return access.open_record(
         actor, access.scoped(actor, CaseNote, restricted="mark").select_related("person", "author"), pk=note_id
+    )
+
+
+def note_get_for_change(*, actor, note_id: int) -> CaseNote:
+    """A case note, to correct it: 404 unless the actor may change it now (``access.changeable``)."""
+    return access.open_record(
+        actor, access.changeable(actor, CaseNote, restricted="mark").select_related("person", "author"), pk=note_id
     )
 
 

@@ -38,6 +38,7 @@ def case_open(
 ) -> Case:
     """Open statutory work for a person registered with the actor's practice, optionally allocating a worker."""
     access.require(actor, "case.manage")
+    access.require_changeable(actor, person)
     concurrency.lock_in_order(Person.objects.filter(pk=person.pk))
     _check_not_future("opened_on", opened_on)
     registered = Registration.objects.filter(
@@ -140,6 +141,7 @@ def case_close(*, actor, case: Case, closed_on: date, close_reason: str) -> Case
     access.require(actor, "case.manage")
     if case.organisation_id != actor.organisation_id:
         raise ValidationError({"case": "Only the practice holding a case can close it"})
+    access.require_changeable(actor, case)
     if not close_reason:
         raise ValidationError({"close_reason": "Choose why the case closed"})
     _check_not_future("closed_on", closed_on)
@@ -160,6 +162,7 @@ def case_close_ending_care(*, actor, case: Case, closed_on: date, close_reason: 
     from casework.looked_after.services import care_end
 
     access.require(actor, "case.manage")
+    access.require_changeable(actor, case)
     concurrency.lock_in_order(Person.objects.filter(pk=case.person_id))  # before care_end locks the child
     if not reason_ceased:
         raise ValidationError({"reason_ceased": "Choose why care ended"})
@@ -214,6 +217,7 @@ def allocation_change(*, actor, case: Case, worker: Worker, start_date: date, ch
     case, history = _locked(case, current_only=False)
     if case.organisation_id != actor.organisation_id:
         raise ValidationError({"case": "Only the practice holding a case can allocate it"})
+    access.require_changeable(actor, case)
     if case.closed_on is not None:
         raise ValidationError({"case": "The case is closed: reopen work by opening a new case"})
     _check_not_future("start_date", start_date)
@@ -280,6 +284,7 @@ def case_note_add(
     access.require(actor, "note.add")
     if not _person_is_on_our_list(actor, person):
         raise ValidationError("Notes can only be added for people currently registered with this practice")
+    access.require_changeable(actor, person)
     if case is not None and (case.organisation_id != actor.organisation_id or case.person_id != person.pk):
         raise ValidationError({"case": "Choose one of this person's cases with this practice"})
     _check_not_future("occurred_on", occurred_on)
@@ -314,6 +319,7 @@ def case_note_is_editable(*, actor, note: CaseNote) -> bool:
 
 @transaction.atomic
 def case_note_edit(*, actor, note: CaseNote, summary: str, text: str, version: int | None = None) -> CaseNote:
+    access.require_changeable(actor, note)
     note = concurrency.lock_current(note)
     concurrency.check_version(note, version)
     if not case_note_is_editable(actor=actor, note=note):

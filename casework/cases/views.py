@@ -14,7 +14,7 @@ from casework.cases.forms import (
     CloseLookedAfterCaseForm,
 )
 from casework.core import access
-from casework.core.views import form_action, form_page, run_service
+from casework.core.views import form_action, form_page, not_a_read, run_service
 from casework.looked_after import selectors as looked_after_selectors
 from casework.organisations import selectors as org_selectors
 from casework.people import selectors as people_selectors
@@ -59,7 +59,18 @@ def team_caseload(request, team_id):
 
 def case_detail(request, case_id):
     case = selectors.case_get(actor=request.user, case_id=case_id)
-    return render(request, "cases/case_detail.html", {"case": case, "allocations": list(case.allocations.all())})
+    if refused := not_a_read(request):
+        return refused
+    may_change = selectors.case_may_change(actor=request.user, case=case)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "allocations": list(case.allocations.all()),
+            "can": access.page_capabilities(request.user, changeable_now=may_change),
+        },
+    )
 
 
 def _allocating_form(request, form_class, **kwargs):
@@ -110,7 +121,7 @@ def _warn_before_allocating(request, form, service_type: str, page: dict, **kwar
 
 
 def case_open(request, person_id):
-    person = people_selectors.person_get(actor=request.user, person_id=person_id)
+    person = people_selectors.person_get_for_change(actor=request.user, person_id=person_id)
     access.require(request.user, "case.manage")
     commissioners = org_selectors.our_commissioners(actor=request.user)
     page = {"title": "Open a case", "caption": person.full_name, "back_url": reverse("person_detail", args=[person.pk])}
@@ -127,7 +138,7 @@ def case_open(request, person_id):
 
 
 def case_allocate(request, case_id):
-    case = selectors.case_get(actor=request.user, case_id=case_id)
+    case = selectors.case_get_for_change(actor=request.user, case_id=case_id)
     access.require(request.user, "allocation.manage")
     page = {
         "title": "Allocate a worker",
@@ -150,7 +161,7 @@ def case_allocate(request, case_id):
 
 
 def case_close(request, case_id):
-    case = selectors.case_get(actor=request.user, case_id=case_id)
+    case = selectors.case_get_for_change(actor=request.user, case_id=case_id)
     access.require(request.user, "case.manage")
     in_care = selectors.case_child_in_care(actor=request.user, case=case)
     form = (CloseLookedAfterCaseForm if in_care else CloseCaseForm)(request.POST or None)
@@ -199,7 +210,7 @@ def _note_data(request):
 @drafts.keeps_draft
 @sensitive_post_parameters("summary", "text")
 def case_note_add(request, person_id):
-    person = people_selectors.person_get(actor=request.user, person_id=person_id)
+    person = people_selectors.person_get_for_change(actor=request.user, person_id=person_id)
     access.require(request.user, "note.add")
     form = CaseNoteForm(_note_data(request), cases=selectors.person_open_cases(actor=request.user, person=person))
     return form_action(
@@ -217,7 +228,7 @@ def case_note_add(request, person_id):
 @drafts.keeps_draft
 @sensitive_post_parameters("summary", "text")
 def case_note_edit(request, note_id):
-    note = selectors.note_get(actor=request.user, note_id=note_id)
+    note = selectors.note_get_for_change(actor=request.user, note_id=note_id)
     form = CaseNoteEditForm(
         _note_data(request), initial={"summary": note.summary, "text": note.text, "version": note.version}
     )

@@ -16,6 +16,15 @@ Rules, in the field's words:
   practice's cases, allocations, notes, registrations, households and relationships. After a
   transfer the sending practice keeps its own earlier records and nothing the receiving
   practice writes.
+* Reading is not changing. What a practice may change now (``changeable``, a second scope inside
+  the first) leaves out everyone another practice holds now: a person with a current
+  registration at another practice, and every row about them. The practice a person has left
+  keeps reading its own earlier records (the person's page and chronology, its old cases, notes,
+  households), without the person's current details, and changes none of it: every form page
+  about them answers 404 and every service refuses (``require_changeable``). A person whom no
+  practice holds now (recorded and never registered, such as a parent in a household, or whose
+  registration ended with no one taking them on) stays changeable by the practices that see
+  them, so they can be registered again.
 * Looked-after children's records (episodes, reviews, visits, health ...) belong to the practice
   that recorded them, like cases.
 * Commissioner officers, evaluators and auditors see no person-level records on pages:
@@ -125,6 +134,87 @@ def scoped(actor, model: type[Model], *, restricted: str = "exclude") -> QuerySe
     if restricted == "mark":
         return rows.annotate(is_restricted=_restricted_flag(model, fields, hidden))
     raise ValueError(f"restricted must be exclude, mark or include, not {restricted!r}")
+
+
+def held_elsewhere(actor) -> QuerySet:
+    """The ids (``person_id``) of the people another practice holds now: a current registration
+    with a practice that is not the actor's. A subquery, embedded in every ``changeable`` query.
+
+    "Current" is as the registration app has it: no end date (one such row per person, a database
+    constraint). A registration never ends, nor starts, in the future (``registration/services.py``
+    refuses future dates, and a transfer ends one registration and starts the next on the same,
+    not future, day), so a row with no end date is the person's registration today."""
+    from casework.registration.models import Registration
+
+    return (
+        Registration.objects.filter(end_date__isnull=True)
+        .exclude(practice_id=getattr(actor, "organisation_id", None))
+        .values("person_id")
+    )
+
+
+def changeable(actor, model: type[Model], *, restricted: str = "exclude") -> QuerySet:
+    """The rows of ``model`` the actor may change now (the base of every form page and write):
+    those ``scoped`` gives (restricted records as there) that are about no one another practice
+    holds now (``held_elsewhere``). For a relationship, neither side may be held elsewhere. A
+    household is changeable while at least one of its current members is not held elsewhere (the
+    practice goes on working with the family members it still holds; what is about the one who
+    left is refused person by person). Rows about no person are as ``scoped``."""
+    from casework.people.models import Household, HouseholdMembership
+
+    rows = scoped(actor, model, restricted=restricted)
+    fields = _person_fields(model)
+    if not fields:
+        return rows
+    elsewhere = held_elsewhere(actor)
+    if model is Household:
+        still_ours = HouseholdMembership.objects.filter(household_id=OuterRef("pk"), left_on__isnull=True).exclude(
+            person_id__in=elsewhere
+        )
+        return rows.filter(Exists(still_ours))
+    for f in fields:
+        rows = rows.exclude(**{f"{f}__in": elsewhere})
+    return rows
+
+
+def may_change(actor, obj: Model) -> bool:
+    """Whether the actor may change ``obj`` now (one query)."""
+    return changeable(actor, type(obj), restricted="include").filter(pk=obj.pk).exists()
+
+
+def require_changeable(actor, *objs: Model) -> None:
+    """For services: every object must be in the actor's ``changeable`` scope, or 404 (as a view
+    answers for a record outside scope). Restricted records are refused where they are opened
+    (``open_record``), so they are not refused again here."""
+    for obj in objs:
+        if not may_change(actor, obj):
+            raise Http404(f"No {obj._meta.verbose_name} found that you may change")
+
+
+# Capabilities that change someone's record: a page about someone the actor may no longer change
+# offers none of them (``page_capabilities``).
+RECORD_CHANGES = frozenset(
+    {
+        "person.update",
+        "relationship.manage",
+        "household.manage",
+        "note.add",
+        "registration.manage",
+        "case.manage",
+        "allocation.manage",
+        "looked_after.record",
+        "person.restrict",
+    }
+)
+
+
+def page_capabilities(actor, *, changeable_now: bool) -> dict[str, bool]:
+    """The ``can`` of a page (as ``core/context_processors.py`` gives every page), without the
+    capabilities that change a record when the page's record is not changeable now, so the page
+    offers no link to a form the actor cannot use."""
+    return {
+        cap.replace(".", "_"): can(actor, cap) and (changeable_now or cap not in RECORD_CHANGES) for cap in CAPABILITIES
+    }
 
 
 def _practice_scope(actor, model: type[Model]) -> QuerySet:

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 
 from casework.core.concurrency import EditConflict
@@ -59,6 +59,15 @@ def form_action(request, form, call, *, done, success, **page):
             messages.success(request, success(result) if callable(success) else success)
             return done()
     return form_page(request, form, **page)
+
+
+def not_a_read(request) -> HttpResponse | None:
+    """On a read-only page, once its record has been found (scope answers first: 404 outside it,
+    403 for a restricted record), anything but GET or HEAD is refused (405): a POST there changes
+    nothing and says so, rather than answering 200."""
+    if request.method in ("GET", "HEAD"):
+        return None
+    return HttpResponseNotAllowed(["GET", "HEAD"])
 
 
 def paginate(request, items, per_page: int = PAGE_SIZE):

@@ -53,6 +53,20 @@ def child_get(*, actor, looked_after_child_id) -> LookedAfterChild:
     )
 
 
+def child_get_for_change(*, actor, looked_after_child_id) -> LookedAfterChild:
+    """A looked-after child's record, for a recording form or a write: 404 unless the actor may
+    change it now (not about a child another practice holds now: ``access.changeable``)."""
+    return access.open_record(
+        actor,
+        access.changeable(actor, LookedAfterChild, restricted="mark").select_related("person", "commissioner"),
+        pk=looked_after_child_id,
+    )
+
+
+def child_may_change(*, actor, child: LookedAfterChild) -> bool:
+    return access.may_change(actor, child)
+
+
 def person_looked_after_records(*, actor, person) -> list[LookedAfterChild]:
     return list(access.scoped(actor, LookedAfterChild).filter(person=person).select_related("commissioner"))
 

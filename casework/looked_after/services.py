@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from casework.audit.services import audit_record
 from casework.cases.models import Case
-from casework.core import access, concurrency
+from casework.core import access, concurrency, identifiers
 from casework.core.codes import ServiceType
 from casework.core.persistence import clean_and_save
 from casework.core.postcodes import authority_of
@@ -58,6 +58,7 @@ def _recording(service):
         access.require(actor, "looked_after.record")
         if child.organisation_id != actor.organisation_id:
             raise ValidationError("Only the practice holding the child's record can change it")
+        access.require_changeable(actor, child)
         with transaction.atomic():
             child = LookedAfterChild.objects.select_for_update().select_related("person").get(pk=child.pk)
             return service(actor=actor, child=child, **kwargs)
@@ -208,9 +209,10 @@ def _looked_after_case(child: LookedAfterChild) -> Case | None:
 def looked_after_child_create(*, actor, person, commissioner, child_id: str) -> LookedAfterChild:
     """Start recording a child as looked after by ``commissioner`` (their 903 CHILD identifier)."""
     access.require(actor, "looked_after.record")
+    access.require_changeable(actor, person)
     child_id = child_id.strip()
-    if not child_id or len(child_id) > 10 or not child_id.replace("-", "").isalnum():
-        raise ValidationError({"child_id": "Enter the authority's child identifier: up to 10 letters and numbers"})
+    if not identifiers.is_valid_903_child_id(child_id):
+        raise ValidationError({"child_id": f"Enter the child identifier: {identifiers.CHILD_ID_MESSAGE}"})
     if person.date_of_birth is None:
         raise ValidationError({"person": "Record the child's date of birth first"})
     if not Commissioning.objects.filter(commissioner=commissioner, practice_id=actor.organisation_id).exists():

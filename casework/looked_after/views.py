@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from casework.audit.services import audit_record
 from casework.contracts.child_facts import child_outcome_facts
-from casework.core import access
-from casework.core.views import form_action
+from casework.core import access, downloads
+from casework.core.views import form_action, not_a_read
 from casework.looked_after import forms, rules, selectors, services
 from casework.looked_after.export import FILE_NAMES, build_return
 from casework.looked_after.validation import (
@@ -45,6 +45,7 @@ class Recording:
 
 def _status_now(*fields: str) -> Callable:
     """A status form opens showing the child's record as it is, at its version (no lost updates)."""
+
     def shown(value):
         # a yes/no question's radios are "yes" and "no"; not yet answered is neither
         return {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
@@ -137,6 +138,9 @@ def url_name(action: str) -> str:
 
 def child_page(request, looked_after_child_id):
     child = selectors.child_get(actor=request.user, looked_after_child_id=looked_after_child_id)
+    if refused := not_a_read(request):
+        return refused
+    may_change = selectors.child_may_change(actor=request.user, child=child)
     record = selectors.child_record(actor=request.user, child=child)
     dues = selectors.due_for(access.scoped(request.user, type(child)).filter(pk=child.pk))
     actions = {action.replace("-", "_"): reverse(url_name(action), args=[child.pk]) for action in RECORDING}
@@ -154,13 +158,15 @@ def child_page(request, looked_after_child_id):
             # the start of the current period of care, not of the latest episode
             "looked_after_since": rules.looked_after_since(record["episodes"]),
             "missing_now": next((m for m in record["missing"] if m.end_date is None), None),
+            # another practice holds the child now: no recording action is offered
+            "can": access.page_capabilities(request.user, changeable_now=may_change),
             **record,
         },
     )
 
 
 def child_create(request, person_id):
-    person = people_selectors.person_get(actor=request.user, person_id=person_id)
+    person = people_selectors.person_get_for_change(actor=request.user, person_id=person_id)
     access.require(request.user, "looked_after.record")
     form = forms.LookedAfterChildForm(
         request.POST or None, commissioners=org_selectors.our_commissioners(actor=request.user)
@@ -185,7 +191,7 @@ def child_create(request, person_id):
 
 
 def record(request, looked_after_child_id, *, action: str):
-    child = selectors.child_get(actor=request.user, looked_after_child_id=looked_after_child_id)
+    child = selectors.child_get_for_change(actor=request.user, looked_after_child_id=looked_after_child_id)
     access.require(request.user, "looked_after.record")
     spec = RECORDING[action]
     form = spec.form(request.POST or None, **spec.form_kwargs(request.user, child))
@@ -301,5 +307,4 @@ def return_download(request):
             actor=request.user, action="export", object_type="ssda903", object_id=f"{ons}/{year}", **exported.counts()
         )
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="ssda903-{ons}-{year}.zip"'
-    return response
+    return downloads.attachment(response, f"ssda903-{ons}-{year}.zip")

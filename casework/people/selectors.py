@@ -108,6 +108,17 @@ def person_get(*, actor, person_id: int) -> Person:
     return access.open_record(actor, people, pk=person_id)
 
 
+def person_get_for_change(*, actor, person_id: int) -> Person:
+    """The person, for a form or a write about them: 404 unless the actor may change them now
+    (``access.changeable``: not held by another practice), "restricted" (403) when not named."""
+    return access.open_record(actor, access.changeable(actor, Person, restricted="mark"), pk=person_id)
+
+
+def person_may_change(*, actor, person: Person) -> bool:
+    """Whether the person's page offers the forms that change them (no when another practice holds them now)."""
+    return access.may_change(actor, person)
+
+
 def person_relationships(*, actor, person: Person) -> QuerySet:
     """The person's relationships; one to a relative restricted from the actor is marked
     ``is_restricted`` and shows the relative's name only."""
@@ -126,22 +137,26 @@ def person_households(*, actor, person: Person) -> QuerySet:
 
 
 def person_list_for_choice(*, actor) -> QuerySet:
-    return access.scoped(actor, Person)
+    """Whom a form may pick to change their household or relationships: no one another practice holds now."""
+    return access.changeable(actor, Person)
 
 
 def person_and_relatives(*, actor, person: Person) -> QuerySet:
     """The person and everyone recorded as related to them (choices for a household)."""
     relatives = person_relationships(actor=actor, person=person).values("related_person_id")
-    return access.scoped(actor, Person).filter(Q(pk=person.pk) | Q(pk__in=relatives)).order_by("date_of_birth")
+    return access.changeable(actor, Person).filter(Q(pk=person.pk) | Q(pk__in=relatives)).order_by("date_of_birth")
 
 
 def _found(actor, name: str, exclude: set[int]) -> list[Person]:
-    """People found by the tolerant name search, best first, leaving out ``exclude`` and anyone
-    restricted from the actor (they are shown by name only, never picked)."""
+    """People found by the tolerant name search, best first, leaving out ``exclude``, anyone
+    restricted from the actor (they are shown by name only, never picked) and anyone another
+    practice holds now (not the actor's to change)."""
     if not name.strip():
         return []
     results = person_search(actor=actor, name=name)
-    return [r.person for r in results if not r.person.is_restricted and r.person.pk not in exclude]
+    found = [r.person.pk for r in results]
+    held = set(access.held_elsewhere(actor).filter(person_id__in=found).values_list("person_id", flat=True))
+    return [r.person for r in results if not r.person.is_restricted and r.person.pk not in exclude | held]
 
 
 def household_member_candidates(*, actor, household, name: str) -> list[Person]:
@@ -156,7 +171,7 @@ def relationship_candidates(*, actor, person: Person, name: str = "") -> list[Pe
     lives with now (their current households), then anyone found by ``name``."""
     households = access.scoped(actor, HouseholdMembership).filter(person=person, left_on__isnull=True)
     living_with = list(
-        access.scoped(actor, Person, restricted="mark")
+        access.changeable(actor, Person, restricted="mark")
         .filter(
             household_memberships__household__in=households.values("household"),
             household_memberships__left_on__isnull=True,
@@ -178,6 +193,14 @@ def person_for_restriction(*, actor, person_id: int) -> Person:
     without the capability. Found whether or not the record is restricted from the manager: the
     restriction pages show the name, the reason and who is named, never the record."""
     person = access.one_or_404(access.scoped(actor, Person, restricted="include"), pk=person_id)
+    access.require(actor, "person.restrict")
+    return person
+
+
+def person_for_restriction_change(*, actor, person_id: int) -> Person:
+    """As ``person_for_restriction``, for the pages that set, change or lift a restriction: 404 too
+    when another practice holds the person now (the practice they left changes nothing of theirs)."""
+    person = access.one_or_404(access.changeable(actor, Person, restricted="include"), pk=person_id)
     access.require(actor, "person.restrict")
     return person
 

@@ -86,6 +86,7 @@ def person_update(*, actor, person: Person, version: int | None = None, **fields
     """Change a person's details; ``version`` is the one the form was opened at (a later save by
     someone else refuses this one with what they changed)."""
     access.require(actor, "person.update")
+    access.require_changeable(actor, person)
     person = concurrency.lock_current(person)
     concurrency.check_version(person, version, hidden=("nhs_number",))
     _check_date_of_birth(fields)
@@ -108,6 +109,8 @@ def person_update(*, actor, person: Person, version: int | None = None, **fields
 def relationship_create(*, actor, person: Person, related_person: Person, relationship_type: str) -> Relationship:
     """Record a relationship in both directions (A parent of B, B child of A)."""
     access.require(actor, "relationship.manage")
+    access.require_changeable(actor, person)
+    _held_here_or_by_no_one(actor, "related_person", [related_person])
     if person.pk == related_person.pk:
         raise ValidationError({"related_person": "A person cannot be related to themselves"})
     inverse = rules.INVERSE_RELATIONSHIP.get(relationship_type)
@@ -145,11 +148,21 @@ def household_create(*, actor, name: str, members: list[Person], joined_on: date
     access.require(actor, "household.manage")
     if not members:
         raise ValidationError({"members": "Choose at least one member of the household"})
+    _held_here_or_by_no_one(actor, "members", members)
     household = clean_and_save(Household(organisation_id=actor.organisation_id, name=name.strip()), actor=actor)
     for person in members:
         clean_and_save(HouseholdMembership(household=household, person=person, joined_on=joined_on), actor=actor)
     audit_record(actor=actor, action="create", obj=household, members=len(members))
     return household
+
+
+def _held_here_or_by_no_one(actor, field: str, people) -> None:
+    """Someone another practice holds now is not the actor's to change (``access.changeable``):
+    a refusal on the field that named them."""
+    for person in people:
+        if not access.may_change(actor, person):
+            refusal = f"{person.full_name} is registered with another practice now: only that practice can change them"
+            raise ValidationError({field: refusal})
 
 
 def _household_of_practice(actor, household: Household) -> None:
@@ -162,8 +175,10 @@ def household_member_add(*, actor, household: Household, person: Person, joined_
     """Someone starts living in the household (an existing person the actor can see)."""
     access.require(actor, "household.manage")
     _household_of_practice(actor, household)
+    access.require_changeable(actor, household)
     if not access.scoped(actor, Person, restricted="include").filter(pk=person.pk).exists():
         raise ValidationError({"person": "Choose someone your practice records"})
+    _held_here_or_by_no_one(actor, "person", [person])
     if joined_on > timezone.localdate():
         raise ValidationError({"joined_on": "The date cannot be in the future"})
     if HouseholdMembership.objects.filter(household=household, person=person, left_on__isnull=True).exists():
@@ -180,6 +195,7 @@ def person_create_in_household(*, actor, household: Household, joined_on: date, 
     """Record a new person and add them to the household, in one action (both or neither)."""
     access.require(actor, "household.manage")
     _household_of_practice(actor, household)
+    access.require_changeable(actor, household)
     person = person_create(actor=actor, **fields)
     household_member_add(actor=actor, household=household, person=person, joined_on=joined_on)
     return person
@@ -202,6 +218,7 @@ def person_restrict(*, actor, person: Person, reason: str, named_users=()) -> Pe
     """Restrict the person's record in the actor's practice: from now on only ``named_users`` see
     anything beyond the name. The actor is not named unless they are in ``named_users``."""
     access.require(actor, "person.restrict")
+    access.require_changeable(actor, person)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Enter why the record is restricted"})
@@ -232,6 +249,7 @@ def person_restriction_lift(*, actor, restriction: PersonRestriction, reason: st
     restriction = PersonRestriction.objects.select_for_update().get(pk=restriction.pk)
     if restriction.organisation_id != actor.organisation_id:
         raise ValidationError("This restriction belongs to another practice")
+    access.require_changeable(actor, restriction.person)
     if restriction.lifted_at is not None:
         raise ValidationError("This restriction has already been lifted")
     reason = (reason or "").strip()
@@ -246,6 +264,7 @@ def person_restriction_lift(*, actor, restriction: PersonRestriction, reason: st
 def _live(actor, restriction: PersonRestriction) -> None:
     if restriction.organisation_id != actor.organisation_id or restriction.lifted_at is not None:
         raise ValidationError("This restriction is no longer in force")
+    access.require_changeable(actor, restriction.person)
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from casework.cases import selectors as case_selectors
 from casework.cases.forms import CaseNoteForm
 from casework.cases.services import case_note_is_editable
 from casework.core import access, chronology
-from casework.core.views import form_action, form_page, paginate, run_service
+from casework.core.views import form_action, form_page, not_a_read, paginate, run_service
 from casework.looked_after import selectors as looked_after_selectors
 from casework.people import selectors, services
 from casework.people.forms import (
@@ -85,7 +85,7 @@ def person_create(request):
 
 def household_person_create(request, household_id):
     """Someone new who lives in the household: recorded and added to it in one action."""
-    household = registration_selectors.household_get(actor=request.user, household_id=household_id)
+    household = registration_selectors.household_get_for_change(actor=request.user, household_id=household_id)
     access.require(request.user, "household.manage")
     access.require(request.user, "person.create")
 
@@ -105,7 +105,7 @@ def household_person_create(request, household_id):
 
 def household_member_add(request, household_id):
     """Find someone already recorded by name (misspellings found too) and add them to the household."""
-    household = registration_selectors.household_get(actor=request.user, household_id=household_id)
+    household = registration_selectors.household_get_for_change(actor=request.user, household_id=household_id)
     access.require(request.user, "household.manage")
     name = request.GET.get("name", "").strip()
     candidates = selectors.household_member_candidates(actor=request.user, household=household, name=name)
@@ -133,7 +133,7 @@ def household_member_add(request, household_id):
 
 
 def person_edit(request, person_id):
-    person = selectors.person_get(actor=request.user, person_id=person_id)
+    person = selectors.person_get_for_change(actor=request.user, person_id=person_id)
     access.require(request.user, "person.update")
     initial = {f: getattr(person, f) for f in services.PERSON_FIELDS} | {"version": person.version}
     form = PersonEditForm(request.POST or None, initial=initial)
@@ -153,9 +153,12 @@ def person_edit(request, person_id):
 def person_detail(request, person_id):
     actor = request.user
     person = selectors.person_get(actor=actor, person_id=person_id)  # logged as a view (audit/middleware.py)
+    if refused := not_a_read(request):
+        return refused
     registrations = case_selectors.person_registrations(actor=actor, person=person)
     cases = case_selectors.person_cases(actor=actor, person=person)
     notes = case_selectors.person_notes(actor=actor, person=person)
+    may_change = selectors.person_may_change(actor=actor, person=person)
     current = next((r for r in registrations if r.end_date is None), None)
     open_cases = [c for c in cases if c.closed_on is None]
     note_form = None
@@ -172,7 +175,7 @@ def person_detail(request, person_id):
             "cases": cases,
             "open_cases": open_cases,
             "notes": notes,
-            "editable_note_ids": {n.pk for n in notes if case_note_is_editable(actor=actor, note=n)},
+            "editable_note_ids": {n.pk for n in notes if may_change and case_note_is_editable(actor=actor, note=n)},
             "chronology": chronology.for_person(actor=actor, person=person),
             "relationships": list(selectors.person_relationships(actor=actor, person=person)),
             "households": list(selectors.person_households(actor=actor, person=person)),
@@ -180,6 +183,9 @@ def person_detail(request, person_id):
             "looked_after_records": looked_after_selectors.person_looked_after_records(actor=actor, person=person),
             "missing_now": looked_after_selectors.person_missing_now(actor=actor, person=person),
             "on_our_list": current is not None,
+            # another practice holds them now: their current details and every form are not offered
+            "may_change": may_change,
+            "can": access.page_capabilities(actor, changeable_now=may_change),
         },
     )
 
@@ -187,11 +193,11 @@ def person_detail(request, person_id):
 def relationship_create(request, person_id):
     """Record a relationship by picking the other person: someone the person lives with, or someone
     found by name. From a household's page (``?household=``) it goes back there."""
-    person = selectors.person_get(actor=request.user, person_id=person_id)
+    person = selectors.person_get_for_change(actor=request.user, person_id=person_id)
     access.require(request.user, "relationship.manage")
     household_id = request.GET.get("household", "")
     household = (
-        registration_selectors.household_get(actor=request.user, household_id=int(household_id))
+        registration_selectors.household_get_for_change(actor=request.user, household_id=int(household_id))
         if household_id.isdigit()
         else None
     )
@@ -228,7 +234,7 @@ def relationship_create(request, person_id):
 
 
 def household_create(request, person_id):
-    person = selectors.person_get(actor=request.user, person_id=person_id)
+    person = selectors.person_get_for_change(actor=request.user, person_id=person_id)
     access.require(request.user, "household.manage")
     form = HouseholdForm(
         request.POST or None,
@@ -261,13 +267,18 @@ def household_create(request, person_id):
 
 
 def person_restriction(request, person_id):
-    """Whether the record is restricted, why, since when and who is named; links to change it."""
+    """Whether the record is restricted, why, since when and who is named; links to change it
+    (none when another practice holds the person now)."""
     person = selectors.person_for_restriction(actor=request.user, person_id=person_id)
+    if refused := not_a_read(request):
+        return refused
+    may_change = selectors.person_may_change(actor=request.user, person=person)
     return render(
         request,
         "people/restriction.html",
         {
             "person": person,
+            "can": access.page_capabilities(request.user, changeable_now=may_change),
             "restriction": selectors.restriction_current(actor=request.user, person=person),
             "lifted": selectors.restrictions_lifted(actor=request.user, person=person),
         },
@@ -296,7 +307,7 @@ def _warn_unnamed(request, person, form, page: dict):
 
 
 def person_restrict(request, person_id):
-    person = selectors.person_for_restriction(actor=request.user, person_id=person_id)
+    person = selectors.person_for_restriction_change(actor=request.user, person_id=person_id)
     back = reverse("person_restriction", args=[person.pk])
     if selectors.restriction_current(actor=request.user, person=person) is not None:
         return redirect(back)
@@ -328,7 +339,7 @@ def person_restrict(request, person_id):
 
 
 def _current_restriction(request, person_id):
-    person = selectors.person_for_restriction(actor=request.user, person_id=person_id)
+    person = selectors.person_for_restriction_change(actor=request.user, person_id=person_id)
     restriction = selectors.restriction_current(actor=request.user, person=person)
     if restriction is None:
         raise Http404("The record is not restricted")

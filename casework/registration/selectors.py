@@ -56,6 +56,26 @@ def registration_get(*, actor, registration_id: int) -> Registration:
     )
 
 
+def registration_get_for_change(*, actor, registration_id: int) -> Registration:
+    """A registration, for a form or a write: 404 unless the actor may change it now (not about
+    someone another practice holds now: ``access.changeable``)."""
+    return access.open_record(
+        actor,
+        access.changeable(actor, Registration, restricted="mark").select_related("person", "practice", "named_worker"),
+        pk=registration_id,
+    )
+
+
+def household_get_for_change(*, actor, household_id: int) -> Household:
+    """A household, for a form or a write: 404 unless one of its current members is someone the
+    actor may change now (``access.changeable``); restricted as ``household_get``."""
+    return access.open_record(actor, access.changeable(actor, Household, restricted="mark"), pk=household_id)
+
+
+def household_may_change(*, actor, household: Household) -> bool:
+    return access.may_change(actor, household)
+
+
 def household_get(*, actor, household_id: int) -> Household:
     # a household with a member restricted from the actor is restricted as a whole
     return access.open_record(actor, access.scoped(actor, Household, restricted="mark"), pk=household_id)
@@ -96,7 +116,8 @@ def named_worker_list_sizes(*, actor) -> dict[int, int]:
 
 
 def household_members(*, actor, household: Household) -> list:
-    """The household's members, each with ``registered_here`` (on the actor's practice's list now) and
+    """The household's members, each with ``registered_here`` (on the actor's practice's list now),
+    ``held_elsewhere`` (on another practice's list now: nothing is offered about them) and
     ``is_restricted`` (restricted from the actor: show the name and nothing else)."""
     from casework.people.models import HouseholdMembership
 
@@ -106,7 +127,10 @@ def household_members(*, actor, household: Household) -> list:
     return list(
         access.scoped(actor, HouseholdMembership, restricted="mark")
         .filter(household=household)
-        .annotate(registered_here=Exists(on_list))
+        .annotate(
+            registered_here=Exists(on_list),
+            held_elsewhere=Exists(access.held_elsewhere(actor).filter(person_id=OuterRef("person_id"))),
+        )
         .select_related("person")
         .order_by("person__date_of_birth", "pk")
     )

@@ -88,6 +88,7 @@ def registration_start(
 ) -> Registration:
     """Register a person with the actor's practice and a named worker."""
     access.require(actor, "registration.manage")
+    access.require_changeable(actor, person)
     concurrency.lock_in_order(Person.objects.filter(pk=person.pk))
     if route == Registration.Route.TRANSFER_IN:
         raise ValidationError({"route": "Transfers in are made by the sending practice's transfer action"})
@@ -130,6 +131,7 @@ def household_register(
     access.require(actor, "registration.manage")
     if household.organisation_id != actor.organisation_id:
         raise ValidationError({"household": "Only the practice that recorded the household can register it"})
+    access.require_changeable(actor, household)
     members = list(household.members.filter(household_memberships__left_on__isnull=True).distinct())
     if not members:
         raise ValidationError({"household": "The household has no current members"})
@@ -180,6 +182,8 @@ def _end(*, actor, registration: Registration, end_date: date, end_reason: str) 
     if registration.end_date is not None:
         done = "transferred" if registration.end_reason == Registration.EndReason.TRANSFERRED else "ended"
         raise ValidationError({"registration": concurrency.already_done(registration, done)})
+    # (a current registration with the actor's practice: the person is the practice's to change)
+    access.require_changeable(actor, registration)
     if end_date < registration.start_date:
         raise ValidationError({"end_date": "The end date must be on or after the registration date"})
     if end_date > timezone.localdate():
@@ -246,7 +250,8 @@ def registration_transfer(
 def household_transfer(
     *, actor, household: Household, to_practice: Organisation, transfer_date: date
 ) -> list[Registration]:
-    """Transfer every member of a family registered here to another practice, in one step."""
+    """Transfer every member of a family registered here to another practice, in one step (only
+    people registered here now, each through ``registration_transfer`` and its checks)."""
     access.require(actor, "registration.manage")
     registered_here = Registration.objects.filter(
         household=household, practice_id=actor.organisation_id, end_date__isnull=True

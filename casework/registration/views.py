@@ -2,7 +2,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from casework.core import access
-from casework.core.views import form_action, paginate
+from casework.core.views import form_action, not_a_read, paginate
 from casework.organisations import selectors as org_selectors
 from casework.people import selectors as people_selectors
 from casework.registration import selectors, services
@@ -27,7 +27,7 @@ def practice_list(request):
 
 
 def person_register(request, person_id):
-    person = people_selectors.person_get(actor=request.user, person_id=person_id)
+    person = people_selectors.person_get_for_change(actor=request.user, person_id=person_id)
     access.require(request.user, "registration.manage")
     form = RegisterForm(
         request.POST or None,
@@ -48,16 +48,25 @@ def person_register(request, person_id):
 
 def household_detail(request, household_id):
     household = selectors.household_page(actor=request.user, household_id=household_id)
+    if refused := not_a_read(request):
+        return refused
     members = selectors.household_members(actor=request.user, household=household)
+    may_change = selectors.household_may_change(actor=request.user, household=household)
     return render(
         request,
         "registration/household_detail.html",
-        {"household": household, "members": members, "has_restricted": any(m.is_restricted for m in members)},
+        {
+            "household": household,
+            "members": members,
+            "has_restricted": any(m.is_restricted for m in members),
+            # everyone living there now is held by another practice: no action is offered
+            "can": access.page_capabilities(request.user, changeable_now=may_change),
+        },
     )
 
 
 def household_register(request, household_id):
-    household = selectors.household_get(actor=request.user, household_id=household_id)
+    household = selectors.household_get_for_change(actor=request.user, household_id=household_id)
     access.require(request.user, "registration.manage")
     form = RegisterForm(
         request.POST or None,
@@ -100,7 +109,7 @@ def household_registered_banner(outcome: services.HouseholdRegistration) -> str:
 
 
 def registration_end(request, registration_id):
-    registration = selectors.registration_get(actor=request.user, registration_id=registration_id)
+    registration = selectors.registration_get_for_change(actor=request.user, registration_id=registration_id)
     access.require(request.user, "registration.manage")
     form = EndRegistrationForm(request.POST or None)
     return form_action(
@@ -117,7 +126,7 @@ def registration_end(request, registration_id):
 
 
 def registration_transfer(request, registration_id):
-    registration = selectors.registration_get(actor=request.user, registration_id=registration_id)
+    registration = selectors.registration_get_for_change(actor=request.user, registration_id=registration_id)
     access.require(request.user, "registration.manage")
     form = TransferForm(request.POST or None, practices=selectors.transfer_destinations(actor=request.user))
     return form_action(
@@ -136,7 +145,7 @@ def registration_transfer(request, registration_id):
 
 
 def registration_named_worker(request, registration_id):
-    registration = selectors.registration_get(actor=request.user, registration_id=registration_id)
+    registration = selectors.registration_get_for_change(actor=request.user, registration_id=registration_id)
     access.require(request.user, "registration.manage")
     form = NamedWorkerForm(
         request.POST or None,
@@ -156,7 +165,7 @@ def registration_named_worker(request, registration_id):
 
 
 def household_transfer(request, household_id):
-    household = selectors.household_get(actor=request.user, household_id=household_id)
+    household = selectors.household_get_for_change(actor=request.user, household_id=household_id)
     access.require(request.user, "registration.manage")
     form = TransferForm(request.POST or None, practices=selectors.transfer_destinations(actor=request.user))
     return form_action(

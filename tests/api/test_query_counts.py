@@ -24,7 +24,9 @@ EXPECTED = {
     # each list of person-level records also writes its page's rows to the audit log in one append
     # to the chain, whatever the page's size: lock the chain head, insert the entries, move the head
     # (casework/audit/middleware.py: note_listed)
-    "/api/people/": 7,  # token, count, people, which of them are on the list now; the audit log
+    # token, count, people, which of them are on the list now, which another practice holds now
+    # (their NHS and pupil numbers are not shown: access.held_elsewhere); the audit log
+    "/api/people/": 8,
     "/api/registrations/": 6,  # token, count, registrations with practice, worker, referrer; the log
     "/api/cases/": 7,  # token, count, cases with commissioner, current allocations with worker; the log
     "/api/allocations/": 6,  # token, count, allocations with worker and case; the log
