@@ -13,11 +13,13 @@ A service's ``django.core.exceptions.ValidationError`` becomes a 400 in this sha
 under ``/api/``, so an unknown API path or an unexpected failure is no different to a client.
 """
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 
@@ -129,6 +131,15 @@ def page_not_found(request, exception=None):
     if _is_api(request):
         return JsonResponse(error_body(404, "not_found", "Not found"), status=404)
     return defaults.page_not_found(request, exception)
+
+
+@csrf_exempt
+@login_not_required
+def unmatched_path(request, *args, **kwargs):
+    """Any path under /api/ that no endpoint matches (``api/urls.py``): the 404 above, with DEBUG on
+    too, where Django would answer an unmatched path with its HTML debug page instead of the
+    handler. Nothing is done, so there is no CSRF token or sign-in to ask for."""
+    return page_not_found(request)
 
 
 def server_error(request):

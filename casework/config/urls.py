@@ -4,6 +4,8 @@ page with users of other organisations and roles."""
 from django.contrib import admin
 from django.urls import include, path
 
+from casework.api import urls as api_urls
+from casework.api.urls import AnyOtherPath
 from casework.audit import views as audit
 from casework.cases import views as cases
 from casework.contracts import views as contracts
@@ -113,6 +115,7 @@ urlpatterns = [
     path("contracts/<int:contract_id>/children/", contracts.contract_children_page, name="contract_children"),
     path("admin/", admin.site.urls),
     path("api/", include("casework.api.urls")),
+    AnyOtherPath("api/", api_urls.urlpatterns),  # the API's 404 for whatever else is under /api/
 ]
 
 # Django's own error pages, except under /api/, where errors take the API's one shape.
