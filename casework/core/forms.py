@@ -101,7 +101,7 @@ class GdsDateField(DateInputField):
         return out
 
     def range_words(self) -> str:
-        """"between 1900 and 2999" (whole years), or the exact dates."""
+        """The range in words: "between 1900 and 2999" (whole years), or between the exact dates."""
         if (self.earliest.month, self.earliest.day, self.latest.month, self.latest.day) == (1, 1, 12, 31):
             return f"between {self.earliest.year} and {self.latest.year}"
         return f"between {self.earliest:%-d %B %Y} and {self.latest:%-d %B %Y}"
