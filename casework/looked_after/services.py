@@ -42,6 +42,7 @@ from casework.looked_after.models import (
     Visit,
 )
 from casework.organisations.models import Commissioning
+from casework.people.models import Person
 
 # DfE rules 709/710 (which crash in the validator, so the service is the only check): a child under
 # a deprivation of liberty order lives in a children's home or one of the "other" placements.
@@ -58,9 +59,14 @@ def _recording(service):
         access.require(actor, "looked_after.record")
         if child.organisation_id != actor.organisation_id:
             raise ValidationError("Only the practice holding the child's record can change it")
-        access.require_changeable(actor, child)
         with transaction.atomic():
-            child = LookedAfterChild.objects.select_for_update().select_related("person").get(pk=child.pk)
+            # the person's row first (core/concurrency.LOCK_ORDER), so starting care queues behind a
+            # case being closed or a transfer, and the scope is checked under the lock
+            concurrency.lock_in_order(
+                Person.objects.filter(pk=child.person_id), LookedAfterChild.objects.filter(pk=child.pk)
+            )
+            access.require_changeable(actor, child)
+            child = LookedAfterChild.objects.select_related("person").get(pk=child.pk)
             return service(actor=actor, child=child, **kwargs)
 
     return checked

@@ -432,3 +432,26 @@ def test_every_service_that_changes_registrations_cases_or_allocations_locks_the
         assert 'FROM "people_person"' in statements[first_lock], (name, statements[first_lock])
         writes = [sql for sql in statements[:first_lock] if sql.startswith(("INSERT", "UPDATE", "DELETE"))]
         assert not writes, (name, writes)
+
+
+def test_recording_about_a_looked_after_child_locks_the_person_first(world):
+    """Starting care (and every looked-after recording, one decorator) queues on the person's row
+    before the child's, as closing the case does, so the two can never leave a child in care on a
+    closed case."""
+    from casework.looked_after import services as looked_after_services
+    from tests.looked_after.builders import start_care
+
+    manager = world.a.users[Role.TEAM_MANAGER]
+    person = world.a.people[0]
+    child = looked_after_services.looked_after_child_create(
+        actor=manager, person=person, commissioner=world.commissioner, child_id="W0001"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        try:
+            start_care(manager, child, world.a.cases[0].opened_on)
+        except ValidationError:
+            pass  # refused after locking: the locks are what is checked
+    locks = [q["sql"] for q in queries.captured_queries if q["sql"].rstrip().endswith("FOR UPDATE")]
+    assert locks, "care_start takes no lock"
+    assert 'FROM "people_person"' in locks[0], locks[0]
+    assert any('FROM "looked_after_lookedafterchild"' in sql for sql in locks[1:]), locks
