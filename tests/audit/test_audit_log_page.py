@@ -239,7 +239,10 @@ def test_the_dates_are_local_days_both_included(world, client, log, monkeypatch)
     [
         ({"date_from_0": "31", "date_from_1": "2", "date_from_2": "2026"}, "Date from must be a real date"),
         ({"date_to_0": "1", "date_to_1": "13", "date_to_2": "2026"}, "Date to must be a real date"),
-        ({"date_to_0": "1", "date_to_1": "1", "date_to_2": "99999"}, "Date to must include a year with 4 numbers, for example 2024"),
+        (
+            {"date_to_0": "1", "date_to_1": "1", "date_to_2": "99999"},
+            "Date to must include a year with 4 numbers, for example 2024",
+        ),
         ({"date_from_0": "1", "date_from_1": "2"}, "Date from must include a year"),
         ({"date_from_0": "x", "date_from_1": "2", "date_from_2": "2026"}, "Date from must be a real date"),
         ({"date_from_0": "1", "date_from_1": "1", "date_from_2": "1066"}, "Date from must be between 1900 and 2999"),
