@@ -27,3 +27,14 @@ class User(AbstractUser):
                 condition=models.Q(role__in=[r.value for r in Role]),
             )
         ]
+
+
+class KeptDraft(models.Model):
+    """A form posted after its writer's session expired, kept to offer back once they sign in again
+    (``casework/accounts/drafts.py``). One per user: a later draft replaces the earlier, so however
+    often a writer's browser posts, this table holds at most one row for them."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="kept_draft")
+    path = models.CharField(max_length=300)
+    fields = models.JSONField()
+    kept_at = models.DateTimeField()

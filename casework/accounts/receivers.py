@@ -1,12 +1,14 @@
 """A sign-in lockout goes to the audit log. The failed attempts themselves are already there:
 Django sends ``user_login_failed`` for every one, locked out or not, and ``casework.audit``
-records it as ``sign_in_failed``."""
+records it as ``sign_in_failed``. Signing out deletes the person's kept case-note draft."""
 
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_out
 from django.db import transaction
 from django.dispatch import receiver
 
+from casework.accounts.models import KeptDraft
 from casework.audit.services import audit_record
 
 
@@ -22,3 +24,10 @@ def record_lockout(sender, request, username, ip_address, **kwargs):
             object_type="accounts.user",
             object_id=account.pk if account else "",
         )
+
+
+@receiver(user_logged_out)
+def forget_kept_draft(sender, request, user, **kwargs):
+    # signing out says "I am done here": a note kept from an expired session goes with it
+    if user is not None:
+        KeptDraft.objects.filter(user=user).delete()

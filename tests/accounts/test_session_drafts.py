@@ -13,7 +13,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from casework.accounts.models import Role
+from casework.accounts.models import KeptDraft, Role
 from casework.accounts.testing import totp_code
 from casework.audit.models import AuditEvent
 from casework.cases.models import CaseNote
@@ -148,9 +148,10 @@ def test_a_kept_note_is_not_offered_to_someone_else_who_signs_in_on_that_browser
     assert sign_in_again(client, colleague, response["Location"]) == url
     html = client.get(url).content.decode()
     assert BANNER not in html and TEXT not in html
-    # Nor later to its writer: a draft is offered once, to the person who wrote it, or dropped.
+    # The draft is its writer's, not the browser's: offered to them when they are back, once.
     client.post("/accounts/logout/")
     client.force_login(writer)
+    assert TEXT in client.get(url).content.decode()
     assert TEXT not in client.get(url).content.decode()
 
 
@@ -161,14 +162,14 @@ def test_only_the_case_note_pages_keep_a_post(world, client):
     expire_sessions()
     response = client.post(f"/people/{person.pk}/edit/", {"family_name": "Changed"})
     assert response.status_code == 302
-    assert all("casework_kept_drafts" not in s.get_decoded() for s in Session.objects.all())
+    assert not KeptDraft.objects.exists()
 
 
 LONG = "x" * 148_000  # what the outside probe posted (issue 13, finding 9)
 
 
-def draft_sessions() -> list[dict]:
-    return [data for data in (s.get_decoded() for s in Session.objects.all()) if "casework_kept_drafts" in data]
+def kept_drafts() -> list[tuple[int, str]]:
+    return list(KeptDraft.objects.values_list("user_id", "path"))
 
 
 @pytest.mark.django_db
@@ -186,7 +187,7 @@ def test_a_visitor_who_was_never_signed_in_cannot_fill_the_session_table(world):
         response = visitor.post(url, note_form() | {"text": LONG})
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert Session.objects.count() == before
-    assert draft_sessions() == []
+    assert kept_drafts() == []
 
 
 @pytest.mark.django_db
@@ -199,12 +200,47 @@ def test_a_kept_draft_is_bounded_in_size_and_one_per_writer(world, client):
     expire_sessions()
     before = Session.objects.count()
     client.post(first, note_form() | {"text": LONG})  # too long to keep: nothing kept, no new row
-    assert Session.objects.count() == before and draft_sessions() == []
+    assert Session.objects.count() == before and kept_drafts() == []
 
     client.post(first, note_form("First draft"))
     client.post(second, note_form("Second draft"))
-    (kept,) = draft_sessions()
-    assert list(kept["casework_kept_drafts"]) == [second]  # the later draft replaced the earlier
+    assert kept_drafts() == [(user.pk, second)]  # the later draft replaced the earlier
     assert sign_in_again(client, user, f"/accounts/login/?next={second}") == second
     assert 'value="Second draft"' in client.get(second).content.decode()
     assert BANNER not in client.get(first).content.decode()
+
+
+@pytest.mark.django_db
+def test_replaying_a_writers_cookie_keeps_one_draft_and_makes_no_session(world, client):
+    """A browser that was signed in holds a genuine writer cookie for 12 hours; posting with it
+    again and again, each time without a session (a new client each time), keeps one draft for
+    that writer, not one per post, and no session row."""
+    from django.test import Client
+
+    user = world.a.users[Role.PRACTITIONER]
+    url = f"/people/{world.a.people[0].pk}/notes/new/"
+    client.force_login(user)
+    client.get(url)
+    cookie = client.cookies["casework_writer"].value
+    before = Session.objects.count()
+    for n in range(50):
+        replay = Client()
+        replay.cookies["casework_writer"] = cookie
+        assert replay.post(url, note_form(f"Draft {n}")).status_code == 302
+    assert Session.objects.count() == before
+    assert kept_drafts() == [(user.pk, url)]
+    assert KeptDraft.objects.get().fields["summary"] == ["Draft 49"]
+
+
+@pytest.mark.django_db
+def test_signing_out_deletes_the_kept_draft(world, client):
+    user = world.a.users[Role.PRACTITIONER]
+    url = f"/people/{world.a.people[0].pk}/notes/new/"
+    client.force_login(user)
+    client.get(url)
+    expire_sessions()
+    client.post(url, note_form())
+    assert kept_drafts() == [(user.pk, url)]
+    client.force_login(user)
+    client.post("/accounts/logout/")
+    assert kept_drafts() == []
