@@ -144,13 +144,15 @@ def held_elsewhere(actor) -> QuerySet:
     constraint). A registration never ends, nor starts, in the future (``registration/services.py``
     refuses future dates, and a transfer ends one registration and starts the next on the same,
     not future, day), so a row with no end date is the person's registration today."""
+    return held_by_another_practice(getattr(actor, "organisation_id", None))
+
+
+def held_by_another_practice(practice_id) -> QuerySet:
+    """``held_elsewhere`` for a practice rather than an actor (the 903 import, which works for the
+    practice it writes into)."""
     from casework.registration.models import Registration
 
-    return (
-        Registration.objects.filter(end_date__isnull=True)
-        .exclude(practice_id=getattr(actor, "organisation_id", None))
-        .values("person_id")
-    )
+    return Registration.objects.filter(end_date__isnull=True).exclude(practice_id=practice_id).values("person_id")
 
 
 def changeable(actor, model: type[Model], *, restricted: str = "exclude") -> QuerySet:

@@ -159,3 +159,42 @@ def test_only_the_practices_own_managers_are_matched_against_its_people(taking_o
     result = _import_texts(taking_on)
 
     assert result.created["Person"] == 2
+
+
+def test_a_child_another_practice_holds_now_is_refused_to_the_practice_they_left(taking_on):
+    """The practice a child has left reads its own earlier records but changes nothing of theirs
+    (issue 13, finding 1): its import of the authority's files does not write to them either,
+    whether the child is matched by pupil number or by the authority's identifier."""
+    from casework.registration import services as registration_services
+    from tests.conftest import make_practice
+
+    maya = people_services.person_create(
+        actor=taking_on.actor,
+        given_name="Maya",
+        family_name="Hughes",
+        date_of_birth=date(2012, 6, 1),
+        sex="F",
+        ethnicity="WBRI",
+        upn=UPN,
+    )
+    registration = registration_services.registration_start(
+        actor=taking_on.actor,
+        person=maya,
+        start_date=TODAY - timedelta(days=400),
+        route="self_referral",
+        named_worker=taking_on.practice.workers[0],
+    )
+    other = make_practice("Holds Her Now CIC", taking_on.authority, "h")
+    registration_services.registration_transfer(
+        actor=taking_on.actor, registration=registration, to_practice=other.org, transfer_date=TODAY
+    )
+    before = _counts()
+
+    with pytest.raises(ReturnImportError) as refused:
+        _import_texts(taking_on)
+
+    assert [str(p) for p in refused.value.problems] == [
+        f"header.csv:2: UPN: this child (Casework ID {maya.pk}) is registered with another practice now: "
+        "only the practice that holds them can change their record"
+    ]
+    assert _counts() == before

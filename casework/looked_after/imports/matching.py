@@ -16,10 +16,12 @@ Refused (a problem on the Header row, nothing written):
   per child);
 * a UPN recorded for someone with another date of birth or sex, or for another child of the
   chosen authority;
+* a child matched (either way) who is registered with another practice now: the practice they
+  left reads its earlier records but changes nothing of theirs (``access.held_by_another_practice``);
 * no match, but a looked-after child of the practice has the same date of birth and sex and no
   UPN that tells them apart: importing would record them twice.
 
-Reads only: three queries whatever the number of children.
+Reads only: four queries whatever the number of children.
 """
 
 from collections import Counter, defaultdict
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from casework.core import access
 from casework.looked_after.imports.problems import Problem
 from casework.looked_after.imports.reading import ParsedYear
 from casework.looked_after.models import LookedAfterChild
@@ -164,6 +167,20 @@ def match_children(
             )
             continue
         matches[code] = Match(NEW)
+    matched = {code: m.person_id for code, m in matches.items() if m.person_id is not None}
+    held_elsewhere = set(
+        access.held_by_another_practice(practice.pk)
+        .filter(person_id__in=set(matched.values()))
+        .values_list("person_id", flat=True)
+    )
+    for code, person_id in matched.items():
+        if person_id in held_elsewhere:
+            refuse(
+                code,
+                "UPN" if matches[code].how == BY_UPN else "CHILD",
+                f"this child (Casework ID {person_id}) is registered with another practice now: only the practice "
+                "that holds them can change their record",
+            )
     for name, count in other_authority.items():
         file = next(iter(rows.values()))[0]
         problems.append(
