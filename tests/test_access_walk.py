@@ -350,3 +350,47 @@ def test_the_practice_a_person_has_left_changes_nothing_of_their_record(world, c
     client.force_login(world.a.users[Role.TEAM_MANAGER])
     for name, route in routes:
         assert client.get(_fill(route, left.a_objects)).status_code in (200, 403), name
+
+
+@pytest.mark.django_db
+def test_the_practice_a_person_has_left_sees_none_of_their_current_details_on_any_list(world, client):
+    """Search results, duplicate warnings and every page without an id in its URL show the
+    practice she left nothing of what the practice that holds her now recorded (her address,
+    NHS number, pupil number), and a search by her current numbers does not find her."""
+    from tests.left_practice import A_DETAILS, build_left_practice
+
+    left = build_left_practice(world)
+    name = left.person.family_name
+    list_urls = [f"/people/?name={name}", f"/people/?name={left.person.given_name}+{name}"]
+    for _, route, params in _walk(get_resolver().url_patterns):
+        if not params and route not in ("accounts/logout/", "accounts/demo-sign-in/"):
+            list_urls.append("/" + route)
+    leaks = []
+    for user in (world.b.users[r] for r in (Role.PRACTITIONER, Role.TEAM_MANAGER, Role.PRACTICE_MANAGER)):
+        client.force_login(user)
+        for url in list_urls:
+            body = client.get(url).content.decode()
+            shown = [v for v in A_DETAILS.values() if v in body]
+            if shown:
+                leaks.append(f"{user.username} GET {url} shows {shown}")
+        # adding someone of her name and birth date: the duplicate warning names her, no more
+        body = client.post(
+            "/people/new/",
+            {
+                "given_name": left.person.given_name,
+                "family_name": name,
+                "date_of_birth_0": str(left.person.date_of_birth.day),
+                "date_of_birth_1": str(left.person.date_of_birth.month),
+                "date_of_birth_2": str(left.person.date_of_birth.year),
+                "sex": left.person.sex,
+                "ethnicity": left.person.ethnicity,
+            },
+        ).content.decode()
+        shown = [v for v in A_DETAILS.values() if v in body]
+        if shown:
+            leaks.append(f"{user.username} POST /people/new/ shows {shown}")
+        # (the search box shows the number typed, so look for her, not for the number)
+        for number in ("nhs_number", "upn"):
+            found = client.get(f"/people/?{number}={A_DETAILS[number]}").content.decode()
+            assert f'href="/people/{left.person.pk}/"' not in found, f"found by her current {number}"
+    assert not leaks, "\n".join(leaks)

@@ -147,6 +147,25 @@ def held_elsewhere(actor) -> QuerySet:
     return held_by_another_practice(getattr(actor, "organisation_id", None))
 
 
+# What the practice holding someone now may have recorded since they left the actor's practice:
+# the practice they left sees none of it, on any page (``without_details_held_elsewhere``).
+CURRENT_DETAILS = ("nhs_number", "upn", "address_line_1", "address_line_2", "town", "postcode")
+
+
+def without_details_held_elsewhere(actor, people: list) -> list:
+    """``people`` (Person objects, loaded for a page), with the current details of anyone another
+    practice holds now blanked on the objects themselves, so no template can show them; each is
+    marked ``held_elsewhere``. One query whatever the number of people."""
+    ids = [p.pk for p in people]
+    held = set(held_elsewhere(actor).filter(person_id__in=ids).values_list("person_id", flat=True)) if ids else set()
+    for person in people:
+        person.held_elsewhere = person.pk in held
+        if person.held_elsewhere:
+            for detail in CURRENT_DETAILS:
+                setattr(person, detail, "")
+    return people
+
+
 def held_by_another_practice(practice_id) -> QuerySet:
     """``held_elsewhere`` for a practice rather than an actor (the 903 import, which works for the
     practice it writes into)."""

@@ -55,6 +55,9 @@ def person_search(
         return []
     if date_of_birth or nhs_number or upn:
         people = people.filter(is_restricted=False)
+    if nhs_number or upn:
+        # the numbers another practice holds now are not the searcher's to match against
+        people = people.exclude(pk__in=access.held_elsewhere(actor))
     if nhs_number:
         people = people.filter(nhs_number=identifiers.normalise_nhs_number(nhs_number))
     if upn:
@@ -70,7 +73,9 @@ def person_search(
         if len(token) >= 3:
             word |= Q(family_name__istartswith=token[:3]) | Q(given_name__istartswith=token[:3])
         people = people.filter(word)
-    candidates = list(people.order_by("family_name", "given_name", "pk")[:MAX_CANDIDATES])
+    candidates = access.without_details_held_elsewhere(
+        actor, list(people.order_by("family_name", "given_name", "pk")[:MAX_CANDIDATES])
+    )
     scored = [SearchResult(p, _name_score(tokens, p)) for p in candidates]
     scored = [r for r in scored if r.score >= MATCH_THRESHOLD]
     scored.sort(key=lambda r: (-round(r.score, 3), r.person.family_name, r.person.given_name, r.person.pk))
@@ -82,8 +87,9 @@ def possible_duplicates(
 ) -> list[Person]:
     """Existing people the actor can see who may be the one about to be recorded:
     the same NHS number, or a similar name with the same date of birth or one a slip of the
-    keyboard away (a day out, or day and month swapped)."""
-    people = access.scoped(actor, Person)
+    keyboard away (a day out, or day and month swapped). Someone another practice holds now is
+    matched by name and date of birth only, and shown without their current details."""
+    people = access.scoped(actor, Person).exclude(pk__in=access.held_elsewhere(actor))
     matches: dict[int, Person] = {}
     if nhs_number:
         for p in people.filter(nhs_number=identifiers.normalise_nhs_number(nhs_number)):
