@@ -81,6 +81,30 @@ def person_create(*, actor, **fields) -> Person:
     return person
 
 
+def person_create_unless_recorded(*, actor, fields: dict, confirmed_not_duplicate: bool, create):
+    """Check for people who may already be recorded and, unless there are some the worker has not
+    yet looked at, ``create()``; returns (the person or None, the possible duplicates).
+
+    The check and the creation are one step under a lock on the practice's row, so the same
+    person sent twice at once (a double click a slow network does not merge) is recorded once: the
+    second request finds the first's person and gets the warning."""
+    from casework.organisations.models import Organisation
+    from casework.people.selectors import possible_duplicates
+
+    with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=actor.organisation_id).first()
+        duplicates = possible_duplicates(
+            actor=actor,
+            given_name=fields["given_name"],
+            family_name=fields["family_name"],
+            date_of_birth=fields["date_of_birth"],
+            nhs_number=fields["nhs_number"],
+        )
+        if duplicates and not confirmed_not_duplicate:
+            return None, duplicates
+        return create(), duplicates
+
+
 @transaction.atomic
 def person_update(*, actor, person: Person, version: int | None = None, **fields) -> Person:
     """Change a person's details; ``version`` is the one the form was opened at (a later save by

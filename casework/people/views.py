@@ -42,22 +42,23 @@ def _add_person_page(request, *, form_class, create, done, success, title: str, 
     form = form_class(request.POST or None, show_confirm="confirm_not_duplicate" in request.POST)
     if request.method == "POST" and form.is_valid():
         data = form.person_fields()
-        duplicates = selectors.possible_duplicates(
-            actor=request.user,
-            given_name=data["given_name"],
-            family_name=data["family_name"],
-            date_of_birth=data["date_of_birth"],
-            nhs_number=data["nhs_number"],
+        checked = run_service(
+            form,
+            lambda: services.person_create_unless_recorded(
+                actor=request.user,
+                fields=data,
+                confirmed_not_duplicate=bool(form.cleaned_data.get("confirm_not_duplicate")),
+                create=lambda: create(data, form),
+            ),
         )
-        if duplicates and not form.cleaned_data.get("confirm_not_duplicate"):
+        person, duplicates = checked or (None, [])
+        if person is not None:
+            messages.success(request, success(person))
+            return done(person)
+        if duplicates:
             form = form_class(request.POST, show_confirm=True)
             form.is_valid()
             form.add_error(None, "This person may already be recorded: check the matches below before creating")
-        else:
-            person = run_service(form, lambda: create(data, form))
-            if person is not None:
-                messages.success(request, success(person))
-                return done(person)
     return form_page(
         request,
         form,

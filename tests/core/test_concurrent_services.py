@@ -455,3 +455,35 @@ def test_recording_about_a_looked_after_child_locks_the_person_first(world):
     assert locks, "care_start takes no lock"
     assert 'FROM "people_person"' in locks[0], locks[0]
     assert any('FROM "looked_after_lookedafterchild"' in sql for sql in locks[1:]), locks
+
+
+def test_six_posts_of_the_add_a_person_form_record_them_once(world):
+    """The same new person sent six times at once (a double click a slow network does not merge):
+    one is recorded, the others get the duplicate warning naming them (found walking the demo)."""
+    clients = []
+    for _ in range(N):
+        client = Client()
+        client.force_login(_manager(world))
+        clients.append(client)
+    answers = []
+    data = {
+        "given_name": "Racer",
+        "family_name": "Concurrent",
+        "date_of_birth_0": "3",
+        "date_of_birth_1": "4",
+        "date_of_birth_2": "2015",
+        "sex": "F",
+        "ethnicity": "WBRI",
+    }
+
+    def post(client):
+        response = client.post(reverse("person_create"), data)
+        answers.append((response.status_code, response.content.decode()))
+
+    outcomes = race(*[(lambda c=c: c, post) for c in clients])
+    assert outcomes == ["done"] * N, outcomes
+    assert sorted(status for status, _ in answers) == [200] * (N - 1) + [302]
+    for status, page in answers:
+        if status == 200:
+            assert "This person may already be recorded" in page
+    assert Person.objects.filter(given_name="Racer", family_name="Concurrent").count() == 1
