@@ -90,6 +90,8 @@ class GdsDateField(DateInputField):
         wrong = [i for i in (0, 1) if not self.DAY_OR_MONTH.fullmatch(parts[i])]
         if wrong:
             self._fail(wrong[0], f"{name} must be a real date")
+        if not 1 <= int(parts[1]) <= 12:
+            self._fail(1, f"{name} must be a real date")  # month 13: the month box is the one to correct
         try:
             out = date(day=int(parts[0]), month=int(parts[1]), year=int(parts[2]))
         except (ValueError, OverflowError):

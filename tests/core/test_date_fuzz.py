@@ -301,3 +301,13 @@ def test_renewal_dates_stop_at_the_last_date_a_contract_may_hold():
     assert contract_date_problem(date(9999, 1, 1), ends=True) == "The contract must end by 31 December 2100"
     assert contract_date_problem(date(1989, 12, 31), ends=False) == "The contract must start between 1990 and 2100"
     assert contract_date_problem(date(2100, 12, 31), ends=True) is None
+
+
+@pytest.mark.parametrize("triple, box", [(("1", "13", "2020"), 1), (("31", "2", "2021"), 0), (("1", "1", "20245"), 2)])
+def test_the_box_to_correct_is_the_one_marked(triple, box):
+    """The error goes on the box that is wrong (GOV.UK: the summary links to it, it is outlined red):
+    month 13 is the month's fault, 31 February the day's, a 5-number year the year's."""
+    field = GdsDateField(label="Date of birth", required=False)
+    with pytest.raises(ValidationError):
+        field.clean(list(triple))
+    assert [bool(subfield.widget.errors) for subfield in field.fields] == [i == box for i in range(3)]
