@@ -82,6 +82,24 @@ def race(*calls):
     return outcomes
 
 
+def post_at_once(user, url, data) -> list[tuple[int, str]]:
+    """``N`` signed-in browsers of ``user`` post ``data`` to ``url`` at once; each answer's status and page."""
+    clients = []
+    for _ in range(N):
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    answers = []
+
+    def post(client):
+        response = client.post(url, data)
+        answers.append((response.status_code, response.content.decode()))
+
+    outcomes = race(*[(lambda c=c: c, post) for c in clients])
+    assert outcomes == ["done"] * N, outcomes
+    return answers
+
+
 def _waiting_on_a_lock() -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -247,26 +265,13 @@ def test_six_registrations_of_one_person_register_them_once(world):
 
 def test_six_posts_of_the_registration_form_answer_one_redirect_and_five_form_errors(world):
     person = _new_person(world)
-    clients = []
-    for _ in range(N):
-        client = Client()
-        client.force_login(_manager(world))
-        clients.append(client)
-    answers = []
-    url = reverse("person_register", args=[person.pk])
     data = {
         "start_date_0": TODAY.day,
         "start_date_1": TODAY.month,
         "start_date_2": TODAY.year,
         "route": "self_referral",
     }
-
-    def post(client):
-        response = client.post(url, data)
-        answers.append((response.status_code, response.content.decode()))
-
-    outcomes = race(*[(lambda c=c: c, post) for c in clients])
-    assert outcomes == ["done"] * N, outcomes
+    answers = post_at_once(_manager(world), reverse("person_register", args=[person.pk]), data)
     assert sorted(status for status, _ in answers) == [200] * (N - 1) + [302]
     for status, page in answers:
         if status == 200:
@@ -460,12 +465,6 @@ def test_recording_about_a_looked_after_child_locks_the_person_first(world):
 def test_six_posts_of_the_add_a_person_form_record_them_once(world):
     """The same new person sent six times at once (a double click a slow network does not merge):
     one is recorded, the others get the duplicate warning naming them (found walking the demo)."""
-    clients = []
-    for _ in range(N):
-        client = Client()
-        client.force_login(_manager(world))
-        clients.append(client)
-    answers = []
     data = {
         "given_name": "Racer",
         "family_name": "Concurrent",
@@ -475,13 +474,7 @@ def test_six_posts_of_the_add_a_person_form_record_them_once(world):
         "sex": "F",
         "ethnicity": "WBRI",
     }
-
-    def post(client):
-        response = client.post(reverse("person_create"), data)
-        answers.append((response.status_code, response.content.decode()))
-
-    outcomes = race(*[(lambda c=c: c, post) for c in clients])
-    assert outcomes == ["done"] * N, outcomes
+    answers = post_at_once(_manager(world), reverse("person_create"), data)
     assert sorted(status for status, _ in answers) == [200] * (N - 1) + [302]
     for status, page in answers:
         if status == 200:
