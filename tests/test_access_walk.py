@@ -389,6 +389,8 @@ def test_the_practice_a_person_has_left_sees_none_of_their_current_details_on_an
         shown = [v for v in A_DETAILS.values() if v in body]
         if shown:
             leaks.append(f"{user.username} POST /people/new/ shows {shown}")
+        found = client.get(f"/people/?name={name}").content.decode()
+        assert f'href="/people/{left.person.pk}/"' in found and "With another practice now" in found
         # (the search box shows the number typed, so look for her, not for the number)
         for number in ("nhs_number", "upn"):
             found = client.get(f"/people/?{number}={A_DETAILS[number]}").content.decode()
