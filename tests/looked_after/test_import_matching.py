@@ -33,6 +33,13 @@ def second_authority(taking_on):
     return other
 
 
+def _maya(actor, born=date(2012, 6, 1)):
+    """Maya Hughes as the practice may already record her: the UPN of the girl in the small return."""
+    return people_services.person_create(
+        actor=actor, given_name="Maya", family_name="Hughes", date_of_birth=born, sex="F", ethnicity="WBRI", upn=UPN
+    )
+
+
 def _import_for(taking_on, authority, texts):
     from casework.looked_after.imports import import_903
 
@@ -60,15 +67,7 @@ def test_one_authoritys_files_imported_for_another_are_refused_naming_the_author
 
 
 def test_a_child_already_recorded_is_matched_by_upn_date_of_birth_and_sex(taking_on):
-    recorded = people_services.person_create(
-        actor=taking_on.actor,
-        given_name="Maya",
-        family_name="Hughes",
-        date_of_birth=date(2012, 6, 1),
-        sex="F",
-        ethnicity="WBRI",
-        upn=UPN,
-    )
+    recorded = _maya(taking_on.actor)
     people = Person.objects.count()
 
     result = _import_texts(taking_on)
@@ -81,15 +80,7 @@ def test_a_child_already_recorded_is_matched_by_upn_date_of_birth_and_sex(taking
 
 
 def test_a_upn_recorded_for_someone_of_another_date_of_birth_is_refused(taking_on):
-    other = people_services.person_create(
-        actor=taking_on.actor,
-        given_name="Maya",
-        family_name="Hughes",
-        date_of_birth=date(2012, 6, 2),
-        sex="F",
-        ethnicity="WBRI",
-        upn=UPN,
-    )
+    other = _maya(taking_on.actor, born=date(2012, 6, 2))
     before = _counts()
 
     with pytest.raises(ReturnImportError) as refused:
@@ -146,15 +137,7 @@ def test_only_the_practices_own_managers_are_matched_against_its_people(taking_o
     from tests.conftest import make_practice
 
     other = make_practice("Other Practice CIC", taking_on.authority, "o")
-    people_services.person_create(
-        actor=other.users[Role.TEAM_MANAGER],
-        given_name="Maya",
-        family_name="Hughes",
-        date_of_birth=date(2012, 6, 1),
-        sex="F",
-        ethnicity="WBRI",
-        upn=UPN,
-    )
+    _maya(other.users[Role.TEAM_MANAGER])
 
     result = _import_texts(taking_on)
 
@@ -168,15 +151,7 @@ def test_a_child_another_practice_holds_now_is_refused_to_the_practice_they_left
     from casework.registration import services as registration_services
     from tests.conftest import make_practice
 
-    maya = people_services.person_create(
-        actor=taking_on.actor,
-        given_name="Maya",
-        family_name="Hughes",
-        date_of_birth=date(2012, 6, 1),
-        sex="F",
-        ethnicity="WBRI",
-        upn=UPN,
-    )
+    maya = _maya(taking_on.actor)
     registration = registration_services.registration_start(
         actor=taking_on.actor,
         person=maya,
