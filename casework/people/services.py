@@ -110,8 +110,8 @@ def person_update(*, actor, person: Person, version: int | None = None, **fields
     """Change a person's details; ``version`` is the one the form was opened at (a later save by
     someone else refuses this one with what they changed)."""
     access.require(actor, "person.update")
+    person = concurrency.lock_current(person)  # first, so a transfer under way is seen by the check below
     access.require_changeable(actor, person)
-    person = concurrency.lock_current(person)
     concurrency.check_version(person, version, hidden=("nhs_number",))
     _check_date_of_birth(fields)
     changed = []
