@@ -7,8 +7,12 @@ in. It also notes, in a signed cookie, who is signed in, so a kept draft goes ba
 ``MfaRequiredMiddleware`` runs after it: a person who has given their password but not yet a code
 from their authenticator app (or a recovery code) gets no page but the sign-in and MFA pages,
 sign-out and the health check; everything else sends them to set up or enter a code.
+
+``SessionKeptAliveMiddleware`` restarts a signed-in session's idle clock (``SESSION_COOKIE_AGE``)
+at most once a minute, where ``SESSION_SAVE_EVERY_REQUEST`` wrote the session row on every request.
 """
 
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -75,3 +79,32 @@ class MfaRequiredMiddleware:
             return JsonResponse(error_body(401, "mfa_required", message), status=401)
         next_url = request.get_full_path() if request.method in ("GET", "HEAD") else request.path
         return redirect(mfa_url(user, next_url))
+
+
+# When the session row was last written (seconds since the epoch), kept in the session itself so
+# knowing it costs no query.
+SESSION_SAVED_AT = "casework_session_saved_at"
+# A session is written again once its last write is this old: the idle timeout then ends between
+# SESSION_COOKIE_AGE minus this and SESSION_COOKIE_AGE after the last request.
+SESSION_REFRESH_SECONDS = 60
+
+
+class SessionKeptAliveMiddleware:
+    """Writes a signed-in session (and sends its cookie again) when something in it changed or its
+    last write is a minute old or more: the 30-minute idle timeout holds to within a minute, and a
+    person reading page after page costs one session write a minute instead of one a request.
+    Sits just after Django's ``SessionMiddleware``, so it marks the session before that saves it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # a request that never read its session (the health check, static files) is left alone
+        if session is None or not session.accessed or session.is_empty():
+            return response
+        now = int(time.time())
+        if session.modified or now - session.get(SESSION_SAVED_AT, 0) >= SESSION_REFRESH_SECONDS:
+            session[SESSION_SAVED_AT] = now  # marks it modified: SessionMiddleware writes it
+        return response

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "casework.accounts.middleware.KeepDraftMiddleware",
+    # writes a signed-in session at most once a minute (docs/security.md "Sessions end after inactivity")
+    "casework.accounts.middleware.SessionKeptAliveMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "casework.accounts.middleware.MfaRequiredMiddleware",
     # logs every person record a page opens, and answers "This record is restricted" (docs/security.md)
@@ -118,6 +120,11 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+# Daily pages (issue 14, docs/benchmarks.md "The daily page mix"): a connection is kept for a minute
+# rather than opened per request (a PostgreSQL backend costs a fork and an authentication), and
+# checked before reuse, so a restarted database costs a reconnect, not an error page.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -148,7 +155,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
 SESSION_COOKIE_HTTPONLY = True
-# A session ends after this long without a request (every request saves it, so the clock restarts).
+# A session ends after this long without a request: accounts/middleware.py SessionKeptAliveMiddleware
+# writes it again (restarting the clock) once its last write is a minute old, not on every request.
 SESSION_COOKIE_AGE = 60 * env("DJANGO_SESSION_IDLE_MINUTES")
 SESSION_SAVE_EVERY_REQUEST = True
 CSRF_COOKIE_HTTPONLY = True
