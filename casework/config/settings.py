@@ -158,7 +158,7 @@ SESSION_COOKIE_HTTPONLY = True
 # A session ends after this long without a request: accounts/middleware.py SessionKeptAliveMiddleware
 # writes it again (restarting the clock) once its last write is a minute old, not on every request.
 SESSION_COOKIE_AGE = 60 * env("DJANGO_SESSION_IDLE_MINUTES")
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
