@@ -27,6 +27,7 @@ AUDITED_COMMANDS = {"export_903": "export", "outcomes_report": "export", "import
 OTHER_COMMANDS = {
     "audit_verify",  # reads the audit log's hashes and ids
     "audit_anchor",  # prints the last audit entry's id and hash
+    "audit_partitions",  # makes the audit table's empty monthly partitions ahead (PostgreSQL)
     "permission_matrix",  # writes docs/permissions.md from the code
     "seed",  # writes synthetic people (and audits that it did)
     "demo_logins",  # prints the demo's usernames
