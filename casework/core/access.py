@@ -199,8 +199,20 @@ def changeable(actor, model: type[Model], *, restricted: str = "exclude") -> Que
 
 
 def may_change(actor, obj: Model) -> bool:
-    """Whether the actor may change ``obj`` now (one query)."""
-    return changeable(actor, type(obj), restricted="include").filter(pk=obj.pk).exists()
+    """Whether the actor may change ``obj`` now (one query): ``changeable`` for one row. The row's
+    people are looked up in the current registrations one by one (NOT EXISTS, served by the
+    registrations' person index), where ``changeable``'s uncorrelated NOT IN, right for lists,
+    would read every current registration of the other practices for a single page (issue 14)."""
+    from casework.people.models import Household
+
+    model = type(obj)
+    fields = _person_fields(model)
+    if not fields or model is Household:
+        return changeable(actor, model, restricted="include").filter(pk=obj.pk).exists()
+    rows = scoped(actor, model, restricted="include").filter(pk=obj.pk)
+    for f in fields:
+        rows = rows.exclude(Exists(held_elsewhere(actor).filter(person_id=OuterRef(f))))
+    return rows.exists()
 
 
 def require_changeable(actor, *objs: Model) -> None:
