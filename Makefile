@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/casework
 DEMO_PEOPLE ?= 600
 DEMO_SEED ?= 2026
 
-.PHONY: demo test setup venv validator assets chromium migrate seed-demo test-sqlite test-postgres bench clean
+.PHONY: demo test setup venv validator assets chromium migrate seed-demo test-sqlite test-postgres bench clean serve loadtest
 
 VALIDATOR_VENV := .venv-903
 
@@ -77,6 +77,21 @@ test-postgres:
 
 bench: setup
 	$(PY) bench/foundation.py
+
+# --- Serving (brief E; README.md "Running in production", docs/architecture.md "Serving") ---
+# The web server (gunicorn, casework/config/gunicorn.py) and the job worker, as production runs them
+# on one machine, debug off; Ctrl-C stops both. On plain HTTP (trying it on 127.0.0.1:8000) add
+# DJANGO_SECURE_COOKIES=false, or the browser never sends the secure session cookie back.
+serve: setup migrate
+	DJANGO_DEBUG=false PY=$(PY) scripts/serve.sh
+
+# The load test (bench/loadtest/): seeds or reuses a PostgreSQL database, starts gunicorn and the
+# worker on 127.0.0.1, runs locust headless (bounded in users and time), prints p50/p95/errors/
+# throughput and writes bench/results/loadtest-*.json. LOADTEST_ARGS passes options to the runner.
+LOADTEST_ARGS ?=
+loadtest: setup
+	$(PY) bench/loadtest/run.py $(LOADTEST_ARGS)
+# --- end of Serving ---
 
 clean:
 	rm -rf $(VENV) $(VALIDATOR_VENV) node_modules casework/static/build db.sqlite3*

@@ -24,7 +24,7 @@ from casework.accounts import drafts, mfa
 from casework.api.errors import API_PREFIX, error_body
 
 # Views (by their URL name) that a signed-in but unverified person may still reach.
-MFA_EXEMPT_VIEWS = {"login", "logout", "healthz", "mfa_setup", "mfa_verify", "mfa_recover", "demo_sign_in"}
+MFA_EXEMPT_VIEWS = {"login", "logout", "healthz", "readyz", "mfa_setup", "mfa_verify", "mfa_recover", "demo_sign_in"}
 
 
 def mfa_passed(user) -> bool:

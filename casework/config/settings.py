@@ -64,6 +64,9 @@ INSTALLED_APPS = [
 # the person to sign in; MfaRequiredMiddleware sends a signed-in but unverified person to the MFA
 # pages; AxesMiddleware (last, as django-axes requires) answers a locked-out sign-in.
 MIDDLEWARE = [
+    # first: every response, redirects and static files too, carries X-Request-ID, and every log
+    # line of the request its id (casework/core/request_id.py, "Serving" in docs/architecture.md)
+    "casework.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -167,7 +170,7 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=SESSION_COOKIE_SECURE)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # asked over plain HTTP by the proxy
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     # Preloading binds every subdomain of the registrable domain for months: the domain's owner
@@ -222,14 +225,27 @@ AXES_VERBOSE = False
 # How long an author may still correct a case note before it is locked for good.
 CASE_NOTE_EDIT_WINDOW_HOURS = env("CASE_NOTE_EDIT_WINDOW_HOURS")
 
-# Personal data never goes to logs: only ids and actions are logged anywhere.
+# Serving (brief E, docs/architecture.md "Serving"). Logs: one JSON object a line on stderr, each
+# with the request's id; query strings cut and exceptions logged as type and frames only, so no
+# personal data reaches a log (casework/core/logs.py). DJANGO_LOG_LEVEL=INFO shows more.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"axes": {"level": "ERROR"}},
+    "filters": {"request_id": {"()": "casework.core.logs.RequestIdFilter"}},
+    "formatters": {"json_lines": {"()": "casework.core.logs.JsonLineFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json_lines", "filters": ["request_id"]},
+    },
+    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        "axes": {"level": "ERROR"},
+        # runserver's line per request (make demo): Django's default prints it with its query string
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
+# /readyz answers 503 when the job worker's last heartbeat is older than this (it beats at least
+# every few seconds while it runs: casework/jobs).
+CASEWORK_WORKER_HEARTBEAT_MAX_AGE_SECONDS = env.int("CASEWORK_WORKER_HEARTBEAT_MAX_AGE_SECONDS", default=60)
 
 # The DfE SSDA903 rules run in their own virtual environment (see requirements-903.txt).
 SSDA903_VALIDATOR_PYTHON = env("SSDA903_VALIDATOR_PYTHON", default=str(BASE_DIR / ".venv-903" / "bin" / "python"))

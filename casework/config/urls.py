@@ -8,6 +8,7 @@ from casework.api import urls as api_urls
 from casework.api.urls import AnyOtherPath
 from casework.audit import views as audit
 from casework.cases import views as cases
+from casework.config import readiness
 from casework.contracts import views as contracts
 from casework.core import views as core
 from casework.home import views as home
@@ -20,6 +21,7 @@ from casework.registration import views as registration
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", core.healthz, name="healthz"),
+    path("readyz", readiness.readyz, name="readyz"),
     path("accounts/", include("casework.accounts.urls")),
     path("people/", people.person_search, name="person_search"),
     path("people/new/", people.person_create, name="person_create"),
