@@ -50,9 +50,12 @@ seed-demo: migrate
 
 # Served as production serves (debug off, assets by the app), on plain HTTP, with the demo's one-click
 # sign-in as each demo user (refused outside a seeded demo database: docs/security.md).
+# The jobs worker (the 903 check, import and download; reports) runs beside the web server and stops with
+# it: Ctrl-C, or the server ending, stops both (docs/architecture.md "Background jobs").
 demo: setup seed-demo
 	$(PY) manage.py demo_logins
-	DJANGO_DEBUG=false DJANGO_SECURE_COOKIES=false CASEWORK_DEMO_SIGN_IN=true $(PY) manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=false $(PY) manage.py jobs_worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	  DJANGO_DEBUG=false DJANGO_SECURE_COOKIES=false CASEWORK_DEMO_SIGN_IN=true $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup chromium
 	$(VENV)/bin/ruff check casework tests bench scripts

@@ -90,7 +90,16 @@ def _objects_of_a(world, client):
         years={2026: {f"{t.lower()}.csv": ",".join(COLUMNS[t]).encode() for t in ("Header", "Episodes")}},
     )
 
+    from casework.jobs.services import job_start
+
+    job = job_start(  # A's team manager's (a job is its requester's alone: the walk's insider)
+        actor=world.a.users[Role.TEAM_MANAGER],
+        kind="903_check",
+        parameters={"commissioner_id": world.commissioner.pk, "year": 2026},
+    )
+
     return {
+        "job_id": job.pk,
         "import_batch_id": batch.pk,
         "contract_id": contract.pk,
         "contract_year_id": year.pk,
@@ -280,7 +289,15 @@ ABOUT_A_PERSON = (
     "looked_after_child_id",
 )
 # Ids that name no one's record: pages with only these are not about her.
-ABOUT_NO_PERSON = {"worker_id", "team_id", "contract_id", "contract_year_id", "contract_measure_id", "import_batch_id"}
+ABOUT_NO_PERSON = {
+    "worker_id",
+    "team_id",
+    "contract_id",
+    "contract_year_id",
+    "contract_measure_id",
+    "import_batch_id",
+    "job_id",  # a background job: its requester's alone
+}
 # Read-only pages the practice she left still opens on its own records (200 to a role with the
 # capability, 403 to one without), showing none of her current details; everything else is 404.
 READ_ONLY_PAGES = {

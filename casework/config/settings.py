@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "casework.api",
+    # background jobs (docs/architecture.md "Background jobs")
+    "django_tasks",
+    "django_tasks_db",
+    "casework.jobs",
 ]
 
 # Signing in and sessions (docs/security.md): django-otp marks a session that has passed MFA;
@@ -308,3 +312,21 @@ SPECTACULAR_SETTINGS = {
         "casework.api.schema.response_fields_always_present",
     ],
 }
+
+# Background jobs (brief A, docs/architecture.md "Background jobs"): django-tasks with its database
+# backend, so the queue is a table in the same database (SQLite or PostgreSQL) and needs no other
+# server; the worker is `manage.py jobs_worker`. A job's file is deleted this many hours after it
+# was made (or when the requester makes a newer one of the same kind).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+CASEWORK_JOB_FILE_HOURS = env.int("CASEWORK_JOB_FILE_HOURS", default=24)
+
+# Read replica (brief F, docs/architecture.md "Scaling past one server"): with DATABASE_REPLICA_URL
+# set, the reports and exports that opt in (casework/core/db_routers.py) read from the replica;
+# every other read, every write and every migration uses default. Unset: everything uses default.
+# Leave it unset for the test suite: tests that need the alias add it themselves (tests/core/test_db_routers.py).
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["casework.core.db_routers.ReportsToReplicaRouter"]

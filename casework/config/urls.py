@@ -12,6 +12,7 @@ from casework.config import readiness
 from casework.contracts import views as contracts
 from casework.core import views as core
 from casework.home import views as home
+from casework.jobs import views as jobs
 from casework.looked_after import views as looked_after
 from casework.looked_after.imports import views as looked_after_imports
 from casework.organisations import views as organisations
@@ -87,6 +88,10 @@ urlpatterns = [
         name="return_903_import_reverse",
     ),
     path("returns/903/", looked_after.return_download, name="return_903_download"),
+    # background jobs (casework/jobs/)
+    path("jobs/", jobs.job_list, name="job_list"),
+    path("jobs/<int:job_id>/", jobs.job_detail, name="job_detail"),
+    path("jobs/<int:job_id>/file/", jobs.job_file, name="job_file"),
     path("contracts/", contracts.contract_list, name="contract_list"),
     path("contracts/new/", contracts.contract_let, name="contract_let"),
     path("contracts/<int:contract_id>/", contracts.contract_detail, name="contract_detail"),

@@ -222,7 +222,6 @@ class DeprivationOfLibertyEndForm(GdsForm):
 
 class ReturnCheckForm(GdsForm):
     submit_label = "Check the return"
-    form_method = "get"
     commissioner = forms.ModelChoiceField(label="Local authority", queryset=None)
     year = collection_year_field()
 
@@ -232,6 +231,5 @@ class ReturnCheckForm(GdsForm):
 
 
 class ReturnDownloadForm(GdsForm):
-    submit_label = "Download the return (zip)"
-    form_method = "get"
+    submit_label = "Make the return (zip)"
     year = collection_year_field()

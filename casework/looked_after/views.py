@@ -8,20 +8,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 
-from casework.audit.services import audit_record
 from casework.contracts.child_facts import child_outcome_facts
-from casework.core import access, downloads
+from casework.core import access
 from casework.core.views import form_action, not_a_read
+from casework.jobs import selectors as job_selectors
+from casework.jobs import services as job_services
 from casework.looked_after import forms, rules, selectors, services
 from casework.looked_after.export import FILE_NAMES, build_return
 from casework.looked_after.validation import (
-    ValidatorUnavailable,
+    ValidationResult,
     confirm_against_history,
     set_apart_not_yet_due,
     validate_directory,
@@ -234,27 +233,41 @@ TABLE_ANCHORS = {
 
 
 def return_check(request):
-    """A manager runs the DfE rules over the practice's part of an authority's return before it goes."""
+    """A manager runs the DfE rules over the practice's part of an authority's return before it goes:
+    the form starts a background job (looked_after/jobs.py: check_return) and the job's page shows
+    its progress, then the result."""
     access.require(request.user, "looked_after.return_check")
-    form = forms.ReturnCheckForm(request.GET or None, commissioners=org_selectors.our_commissioners(actor=request.user))
-    result, problem, by_child, due_by_child = None, "", [], []
-    if request.GET and form.is_valid():
-        commissioner, year = form.cleaned_data["commissioner"], form.cleaned_data["year"]
-        children = selectors.practice_return_children(actor=request.user, commissioner=commissioner)
-        try:
-            result = _validate(children, commissioner.ons_code, year)
-        except ValidatorUnavailable as error:
-            problem = str(error)
-        if result is not None:
-            # a child restricted from the manager is named but their errors are not shown
-            known = {c.child_id: c for c in children.select_related("person")}
-            by_child = _by_child(result.errors, known)
-            due_by_child = _by_child(result.due_by_year_end, known)
+    form = forms.ReturnCheckForm(
+        request.POST if request.method == "POST" else None,
+        commissioners=org_selectors.our_commissioners(actor=request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        job = job_services.job_start(
+            actor=request.user,
+            kind="903_check",
+            parameters={"commissioner_id": form.cleaned_data["commissioner"].pk, "year": form.cleaned_data["year"]},
+        )
+        return redirect("job_detail", job_id=job.pk)
     return render(
         request,
         "looked_after/return_check.html",
-        {"form": form, "result": result, "by_child": by_child, "due_by_child": due_by_child, "problem": problem},
+        {"form": form, "recent_jobs": job_selectors.recent_jobs(actor=request.user, kind="903_check", limit=5)},
     )
+
+
+def return_check_result(job, actor) -> dict:
+    """The stored result of a check, its children looked up again in the viewer's scope now: a child
+    restricted from them is named only, as on the page before the check was a job."""
+    result = ValidationResult(**job.result["validation"])
+    children = selectors.practice_return_children(actor=actor, commissioner=job.parameters["commissioner_id"])
+    known = {c.child_id: c for c in children.select_related("person")}
+    commissioner = org_selectors.our_commissioners(actor=actor).filter(pk=job.parameters["commissioner_id"]).first()
+    return {
+        "result": result,
+        "commissioner_name": commissioner.name if commissioner else "the authority",
+        "by_child": _by_child(result.errors, known),
+        "due_by_child": _by_child(result.due_by_year_end, known),
+    }
 
 
 def _by_child(items: list[dict], known: dict) -> list[tuple]:
@@ -275,36 +288,54 @@ def _by_child(items: list[dict], known: dict) -> list[tuple]:
     return rows
 
 
-def _validate(children, authority: str, year: int):
+def _no_progress(step: str, percent: int) -> None:
+    pass
+
+
+def validate_return(children, authority: str, year: int, progress: Callable = _no_progress):
+    """Build this year's and last year's return for ``children`` and run the DfE rules on them;
+    ``progress(step, percent)`` hears each step (the job's page shows them)."""
     with TemporaryDirectory(prefix="903-check-") as scratch:
         # last year's return as well, so the year-on-year rules run
+        progress("Building last year's return", 5)
         previous = Path(scratch) / str(year - 1)
         build_return(children=children, year=year - 1).write(previous)
+        progress("Building this year's return", 25)
         current = Path(scratch) / str(year)
         build_return(children=children, year=year).write(current)
+        progress("Running the DfE rules", 45)
         result = validate_directory(current, year=year, authority=authority, previous=previous)
+    progress("Checking care leavers against their full history", 90)
     confirm_against_history(result, children=children)
     # a year still running: what the DfE judges on 31 March is due, not wrong (looked_after/year_end.py)
     return set_apart_not_yet_due(result, as_of=timezone.localdate())
 
 
 def return_download(request):
-    """A commissioner officer downloads the authority's 903 files as a zip: only their own children."""
+    """A commissioner officer downloads the authority's 903 files as a zip: only their own children.
+    The zip is made by a background job (looked_after/jobs.py: download_return); the job's page
+    links to it, and taking the file is audited (jobs/views.py: job_file)."""
     access.require(request.user, "looked_after.return_download")
-    form = forms.ReturnDownloadForm(request.GET or None)
-    if not (request.GET and form.is_valid()):
-        return render(request, "looked_after/return_download.html", {"form": form})
-    year = form.cleaned_data["year"]
-    children = selectors.commissioner_return_children(actor=request.user)
-    exported = build_return(children=children, year=year)
+    form = forms.ReturnDownloadForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        job = job_services.job_start(
+            actor=request.user, kind="903_download", parameters={"year": form.cleaned_data["year"]}
+        )
+        return redirect("job_detail", job_id=job.pk)
+    return render(
+        request,
+        "looked_after/return_download.html",
+        {"form": form, "recent_jobs": job_selectors.recent_jobs(actor=request.user, kind="903_download", limit=5)},
+    )
+
+
+def return_zip(*, actor, year: int, progress: Callable = _no_progress) -> tuple[bytes, str, dict]:
+    """The authority's 903 files for ``year`` as a zip: (bytes, file name, counts per table)."""
+    progress("Building the return from every practice's records", 10)
+    exported = build_return(children=selectors.commissioner_return_children(actor=actor), year=year)
+    progress("Writing the files into a zip", 70)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for table in exported.tables:
             archive.writestr(FILE_NAMES[table], exported.csv_text(table))
-    ons = request.user.organisation.ons_code
-    with transaction.atomic():
-        audit_record(
-            actor=request.user, action="export", object_type="ssda903", object_id=f"{ons}/{year}", **exported.counts()
-        )
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-    return downloads.attachment(response, f"ssda903-{ons}-{year}.zip")
+    return buffer.getvalue(), f"ssda903-{actor.organisation.ons_code}-{year}.zip", exported.counts()

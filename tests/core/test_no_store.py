@@ -14,6 +14,7 @@ from casework.looked_after import codes
 from tests.api.conftest import token_client
 from tests.conftest import TODAY, make_user
 from tests.contracts.test_reports import contract_year  # noqa: F401  (the fixture)
+from tests.jobs.running import start_and_run
 from tests.test_access_walk import _fill, _objects_of_a, _walk
 
 
@@ -49,7 +50,9 @@ def test_every_download_says_no_store(world, client, contract_year):  # noqa: F8
     contract, year = contract_year
     officer = world.commissioner_users[Role.COMMISSIONER_OFFICER]
     manager = world.a.users[Role.PRACTICE_MANAGER]
-    downloads = [(officer, reverse("return_903_download"), {"year": codes.collection_year_of(TODAY)})]
+    client.force_login(officer)
+    zip_job, _ = start_and_run(client, reverse("return_903_download"), {"year": codes.collection_year_of(TODAY)})
+    downloads = [(officer, reverse("job_file", args=[zip_job.pk]), {})]
     for name in ("contract_report", "contract_payments", "contract_children"):
         for fmt in ("csv", "xlsx"):
             downloads.append((manager, reverse(name, args=[contract.pk]), {"year": year.pk, "format": fmt}))

@@ -13,6 +13,7 @@ from casework.audit.models import AuditEvent
 from casework.looked_after import services
 from casework.looked_after.models import Episode, LookedAfterChild
 from tests.conftest import TODAY, add_person
+from tests.jobs.running import start_and_run
 from tests.looked_after.builders import child_in_care
 
 START = TODAY - timedelta(days=200)
@@ -112,7 +113,10 @@ def test_the_commissioner_downloads_only_their_own_children_and_the_download_is_
     officer = world.commissioner_users[Role.COMMISSIONER_OFFICER]
     client.force_login(officer)
     year = 2027 if TODAY >= date(2026, 4, 1) else 2026
-    response = client.get(reverse("return_903_download"), {"year": str(year)})
+    job, page = start_and_run(client, reverse("return_903_download"), {"year": str(year)})
+    assert job.status == "done" and f'href="/jobs/{job.pk}/file/"' in page.content.decode()
+    assert not AuditEvent.objects.filter(action="export", object_type="ssda903").exists()  # not taken yet
+    response = client.get(f"/jobs/{job.pk}/file/")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     header = archive.read("header.csv").decode()
@@ -121,7 +125,8 @@ def test_the_commissioner_downloads_only_their_own_children_and_the_download_is_
     assert AuditEvent.objects.filter(actor_id=officer.pk, action="export", object_type="ssda903").exists()
     # practice staff cannot download an authority's return
     client.force_login(world.a.users[Role.PRACTICE_MANAGER])
-    assert client.get(reverse("return_903_download"), {"year": str(year)}).status_code == 403
+    assert client.post(reverse("return_903_download"), {"year": str(year)}).status_code == 403
+    assert client.get(f"/jobs/{job.pk}/file/").status_code == 404  # nor take the officer's
 
 
 def test_the_managers_return_check_lists_each_dfe_error_linked_to_the_record(world, client, child):
@@ -133,9 +138,11 @@ def test_the_managers_return_check_lists_each_dfe_error_linked_to_the_record(wor
     )
     client.force_login(world.a.users[Role.PRACTICE_MANAGER])
     year = 2027 if TODAY >= date(2026, 4, 1) else 2026
-    response = client.get(reverse("return_903_check"), {"commissioner": world.commissioner.pk, "year": str(year)})
+    job, response = start_and_run(
+        client, reverse("return_903_check"), {"commissioner": world.commissioner.pk, "year": str(year)}
+    )
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 200 and job.status == "done"
     link = reverse("looked_after_child", args=[child.pk]) + "#reviews"
     assert "Child T0001" in body and link in body
     client.force_login(world.a.users[Role.PRACTITIONER])

@@ -1,0 +1,57 @@
+"""The worker: runs queued jobs, and keeps a heartbeat row so /readyz can tell it is alive.
+
+It is django-tasks-db's own worker (``Worker`` from its ``db_worker`` command, which claims each
+task in a locked transaction so two workers never run one job), run in batch mode in a loop: each
+pass runs every job ready, then the heartbeat is touched and expired files cleared, then it waits
+``--interval`` seconds. Ctrl-C (or SIGTERM) lets a running job finish, then stops; a second one
+stops at once.
+
+    python manage.py jobs_worker             # in production, as its own process
+    python manage.py jobs_worker --batch     # run what is queued, then exit
+"""
+
+import os
+import socket
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+from django_tasks_db.management.commands.db_worker import Worker
+
+from casework.jobs import services
+
+
+class Command(BaseCommand):
+    help = "Run background jobs (the 903 check, import and download, reports) as they are queued"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=float, default=1.0, help="Seconds to wait when nothing is queued")
+        parser.add_argument("--batch", action="store_true", help="Run every job queued now, then exit")
+
+    def handle(self, *, interval: float, batch: bool, **options):
+        worker_id = f"{socket.gethostname()}:{os.getpid()}"[:64]
+        services.WORKER_ID[:] = [worker_id]
+        worker = Worker(
+            queue_names=["default"],
+            interval=interval,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=worker_id,
+            excluded_queue_names=[],
+        )
+        worker.configure_signals()
+        self.stdout.write(f"Jobs worker {worker_id} started")
+        try:
+            while worker.running:
+                close_old_connections()
+                services.worker_beat()
+                services.jobs_clear_expired_files()
+                worker.run()  # every job ready now, then back here
+                if batch:
+                    break
+                time.sleep(interval)
+        finally:
+            worker.reset_signals()
+            services.WORKER_ID.clear()

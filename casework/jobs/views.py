@@ -1,0 +1,55 @@
+"""The job pages: one job (progress while it runs, its result or failure after), its file, and the
+requester's recent jobs. Each opens the job through ``selectors`` (the requester's alone: 404)."""
+
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+
+from casework.audit.services import audit_record
+from casework.core import downloads
+from casework.jobs import kinds, selectors
+from casework.jobs.models import Job
+
+REFRESH_SECONDS = 2
+
+
+def _start_again(kind: kinds.Kind) -> str:
+    try:
+        return reverse(kind.start_again) if kind.start_again else ""
+    except NoReverseMatch:
+        return ""
+
+
+def job_detail(request, job_id: int):
+    job = selectors.job_get(actor=request.user, job_id=job_id)
+    kind = kinds.get(job.kind)
+    context = {"job": job, "kind": kind, "start_again": _start_again(kind), "refresh": REFRESH_SECONDS}
+    if job.status == Job.Status.DONE and kind.result_context:
+        # what a result names is read again now, in the viewer's scope as it is today
+        context.update(kind.result_context(job, request.user))
+    return render(request, "jobs/job.html", context)
+
+
+def job_file(request, job_id: int):
+    """The file a job made, to its requester only, while it is kept (audited as the export it is)."""
+    job = selectors.job_file_get(actor=request.user, job_id=job_id)
+    if job.status != Job.Status.DONE or not job.has_file:
+        return render(request, "jobs/no_file.html", {"job": job, "kind": kinds.get(job.kind)})
+    export = (job.result or {}).get("export", {})
+    with transaction.atomic():
+        audit_record(
+            actor=request.user,
+            action="export",
+            object_type=export.get("object_type", "jobs.job"),
+            object_id=export.get("object_id", job.pk),
+            job=job.pk,
+            **export.get("detail", {}),
+        )
+    response = HttpResponse(bytes(job.file), content_type=job.file_content_type)
+    return downloads.attachment(response, job.file_name)
+
+
+def job_list(request):
+    jobs = selectors.recent_jobs(actor=request.user, limit=20)
+    return render(request, "jobs/job_list.html", {"jobs": [(job, kinds.KINDS.get(job.kind)) for job in jobs]})

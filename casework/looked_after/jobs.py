@@ -1,0 +1,66 @@
+"""The 903 work that runs as background jobs (casework/jobs/): the manager's return check, the
+import's upload-and-check step, and the commissioner's download. Each runs as the requester, through
+the same selectors the pages use, so the children it reads are the requester's scope."""
+
+from dataclasses import asdict
+
+from django.utils import timezone
+
+from casework.jobs import kinds
+from casework.looked_after import selectors
+from casework.looked_after.validation import ValidatorUnavailable
+from casework.organisations import selectors as org_selectors
+
+
+def _our_commissioner(actor, commissioner_id: int):
+    commissioner = org_selectors.our_commissioners(actor=actor).filter(pk=commissioner_id).first()
+    if commissioner is None:
+        raise kinds.JobFailed("The practice no longer works for this local authority, so its return was not checked.")
+    return commissioner
+
+
+def _check_result(job, actor) -> dict:
+    from casework.looked_after.views import return_check_result
+
+    return return_check_result(job, actor)
+
+
+@kinds.register(
+    "903_check",
+    title="Check the 903 return",
+    capabilities=("looked_after.return_check",),
+    result_template="looked_after/_return_check_result.html",
+    result_context=_check_result,
+    start_again="return_903_check",
+)
+def check_return(context: kinds.Context) -> dict:
+    from casework.looked_after.views import validate_return
+
+    year = int(context.parameters["year"])
+    commissioner = _our_commissioner(context.actor, context.parameters["commissioner_id"])
+    context.progress("Finding the practice's children for this authority", 2)
+    children = selectors.practice_return_children(actor=context.actor, commissioner=commissioner)
+    try:
+        result = validate_return(children, commissioner.ons_code, year, progress=context.progress)
+    except ValidatorUnavailable as error:
+        raise kinds.JobFailed(f"The DfE validator could not run: {error}") from error
+    # child identifiers and rule codes only: names are looked up again, in scope, when shown
+    return {"validation": asdict(result), "checked_on": timezone.localdate().isoformat()}
+
+
+@kinds.register(
+    "903_download",
+    title="The authority's 903 return (zip)",
+    capabilities=("looked_after.return_download",),
+    result_template="looked_after/_return_download_result.html",
+    start_again="return_903_download",
+)
+def download_return(context: kinds.Context) -> dict:
+    from casework.looked_after.views import return_zip
+
+    year = int(context.parameters["year"])
+    data, name, counts = return_zip(actor=context.actor, year=year, progress=context.progress)
+    context.attach(data, name=name, content_type="application/zip")
+    ons = context.actor.organisation.ons_code
+    # taking the file is the export the audit log records (jobs/views.py: job_file)
+    return {"export": {"object_type": "ssda903", "object_id": f"{ons}/{year}", "detail": counts}, "rows": counts}
