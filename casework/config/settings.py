@@ -319,14 +319,3 @@ SPECTACULAR_SETTINGS = {
 # was made (or when the requester makes a newer one of the same kind).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 CASEWORK_JOB_FILE_HOURS = env.int("CASEWORK_JOB_FILE_HOURS", default=24)
-
-# Read replica (brief F, docs/architecture.md "Scaling past one server"): with DATABASE_REPLICA_URL
-# set, the reports and exports that opt in (casework/core/db_routers.py) read from the replica;
-# every other read, every write and every migration uses default. Unset: everything uses default.
-# Leave it unset for the test suite: tests that need the alias add it themselves (tests/core/test_db_routers.py).
-if env("DATABASE_REPLICA_URL", default=""):
-    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
-    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
-    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
-    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["casework.core.db_routers.ReportsToReplicaRouter"]
