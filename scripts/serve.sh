@@ -6,9 +6,12 @@ set -u
 PY="${PY:-.venv/bin/python}"
 VENV_BIN="$(dirname "$PY")"
 
-"$VENV_BIN/gunicorn" -c casework/config/gunicorn.py &
+# Each in its own session, so Ctrl-C reaches this script only and each process is sent one TERM
+# below: gunicorn lets requests in flight finish, the worker lets a running job finish (a second
+# signal would stop the worker at once).
+setsid "$VENV_BIN/gunicorn" -c casework/config/gunicorn.py &
 web=$!
-"$PY" manage.py jobs_worker &
+setsid "$PY" manage.py jobs_worker &
 worker=$!
 
 stop() {

@@ -196,7 +196,9 @@ def _locust(env: dict, url: str, name: str, users: int, think: float, run_time: 
         "LOADTEST_SUMMARY": str(summary_path),
     }
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=locust_env, cwd=ROOT, stdout=subprocess.DEVNULL)
+    # locust's own tables (per page, per percentile) go to a file beside the CSVs, not the terminal
+    locust_log = Path(f"{prefix}-locust.log").open("w")
+    process = subprocess.Popen(command, env=locust_env, cwd=ROOT, stdout=locust_log, stderr=subprocess.STDOUT)
     cpu = 0.0
     try:
         while process.poll() is None:
@@ -205,6 +207,7 @@ def _locust(env: dict, url: str, name: str, users: int, think: float, run_time: 
     except FileNotFoundError:
         pass
     process.wait()
+    locust_log.close()
     if not summary_path.exists():
         raise SystemExit(f"locust ({name}) wrote no summary: exit {process.returncode}")
     summary = json.loads(summary_path.read_text())
