@@ -199,6 +199,7 @@ def test_each_home_costs_the_same_with_5_and_40_looked_after_children(world, cli
             children = children.filter(person__cases__allocations__worker__team=world.a.team)
         assert re.search(r'id="overdue-children"[^>]*>(\d+)<', page).group(1) == str(children.count())
     assert small == large
-    # 6 of them sign-in's (session, user, MFA device; the session saved on every request: savepoint,
-    # update, release), 8 the due-work tray's, 4 the caseload figures'; a team manager's worker
+    # 3 of them sign-in's (session, user, MFA device; the session is written at most once a minute),
+    # 8 the due-work tray's, 7 the caseload figures' (a page of workers, their counts, the teams'
+    # totals from the indexes: cases/selectors.py team_caseloads_page); a team manager's worker
     assert large <= 23

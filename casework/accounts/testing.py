@@ -6,11 +6,14 @@ first use), exactly as the MFA page would. tests/conftest.py makes it what ``cli
 does in every test; tests/accounts drive the MFA pages themselves.
 """
 
+import time
+
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casework.accounts.mfa import totp_code  # noqa: F401  (tests compute codes with it)
+from casework.accounts.middleware import SESSION_SAVED_AT
 
 # Django's own force_login, taken before tests/conftest.py replaces it.
 _force_login = Client.force_login
@@ -29,4 +32,6 @@ def force_login_verified(client, user, backend=None) -> None:
         device = TOTPDevice.objects.create(user=user, name=TEST_DEVICE_NAME, confirmed=True)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    # as signing in leaves it: just written, so the next minute's pages write no session
+    session[SESSION_SAVED_AT] = int(time.time())
     session.save()

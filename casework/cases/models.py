@@ -76,6 +76,10 @@ class Allocation(models.Model):
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="allocations")
     worker = models.ForeignKey("organisations.Worker", on_delete=models.PROTECT, related_name="allocations")
+    # The case's service type (it never changes), copied here so the caseload figures count a
+    # worker's open cases per service type from the index below alone (issue 14). Set by every
+    # writer: cases/services.py, the 903 import, the synthetic seed.
+    service_type = models.CharField(max_length=20, choices=ServiceType.choices)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     change_reason = models.CharField(
@@ -87,7 +91,16 @@ class Allocation(models.Model):
 
     class Meta:
         ordering = ["start_date", "pk"]
-        indexes = [models.Index(fields=["worker", "end_date"])]
+        indexes = [
+            models.Index(fields=["worker", "end_date"]),
+            # the open allocations' caseload counts (per worker and service type), index-only on
+            # both databases: cases/selectors.py _open_counts
+            models.Index(
+                fields=["organisation", "worker", "service_type"],
+                condition=Q(end_date__isnull=True),
+                name="allocation_open_caseload",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["case"], condition=Q(end_date__isnull=True), name="one_current_allocation"),
             models.CheckConstraint(

@@ -4,6 +4,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -30,15 +31,25 @@ class WorkerCaseload:
 
 @dataclass
 class TeamCaseload:
+    """A team's caseload: its totals over every worker in post (``totals``, ``worker_count``,
+    ``over_count``) and the rows of the workers the page shows (``workers``: one page of them)."""
+
     team: Team | None
     workers: list[WorkerCaseload] = field(default_factory=list)
+    totals: rules.CaseloadFigures | None = None
+    worker_count: int = 0
+    over_count: int = 0
 
     @property
     def over_threshold_count(self) -> int:
+        if self.totals is not None:
+            return self.over_count
         return sum(w.figures.over_threshold for w in self.workers)
 
     @property
     def figures(self) -> rules.CaseloadFigures:
+        if self.totals is not None:
+            return self.totals
         threshold = self.workers[0].figures.threshold_per_fte if self.workers else Decimal("0")
         return rules.CaseloadFigures(
             open_cases=sum(w.figures.open_cases for w in self.workers),
@@ -48,39 +59,54 @@ class TeamCaseload:
         )
 
 
-def _caseload_workers(actor, team_ids: set[int] | None, worker_ids: set[int] | None = None) -> list[WorkerCaseload]:
-    """Three set-based queries whatever the practice's size: workers, their open allocations
-    counted per service type, and their registered people counted."""
+def _workers_in_post(actor, team_ids: set[int] | None) -> QuerySet:
     today = timezone.localdate()
     workers = (
         access.scoped(actor, Worker)
         .filter(Q(leave_date__isnull=True) | Q(leave_date__gt=today))
-        .select_related("team")
-        .order_by("team__name", "family_name", "given_name")
+        .order_by("team__name", "family_name", "given_name", "pk")
     )
     if team_ids is not None:
         workers = workers.filter(team_id__in=team_ids)
+    return workers
+
+
+def _open_counts(actor, worker_ids=None) -> dict[int, dict[str, int]]:
+    """Open allocations per worker and service type, read from the partial index
+    ``allocation_open_caseload`` alone (both databases; no join to the cases). Restricted people's
+    cases count: a worker's load is the same whoever looks."""
+    rows = access.scoped(actor, Allocation, restricted="include").filter(end_date__isnull=True)
     if worker_ids is not None:
-        workers = workers.filter(pk__in=worker_ids)
-    worker_pks = workers.values("pk")
-    open_counts: dict[int, dict[str, int]] = {}
-    # counts include restricted people's cases: a worker's load is the same whoever looks
+        rows = rows.filter(worker_id__in=worker_ids)
+    counts: dict[int, dict[str, int]] = {}
+    # COUNT(worker_id), not COUNT(id): every column the query reads is in the index
     for worker_id, service_type, n in (
-        access.scoped(actor, Allocation, restricted="include")
-        .filter(end_date__isnull=True, worker_id__in=worker_pks)
-        .values_list("worker_id", "case__service_type")
-        .annotate(n=Count("pk"))
-        .order_by()
+        rows.values_list("worker_id", "service_type").annotate(n=Count("worker_id")).order_by()
     ):
-        open_counts.setdefault(worker_id, {})[service_type] = n
+        counts.setdefault(worker_id, {})[service_type] = n
+    return counts
+
+
+def _caseload_workers(actor, team_ids: set[int] | None, worker_ids=None, *, workers=None, weights=None):
+    """Three set-based queries for the workers asked for (``worker_ids``, or every worker of
+    ``team_ids``; or ``workers`` already loaded: a page of them): the workers, their open
+    allocations counted per service type, and their registered people counted; each count reads
+    only those workers' rows of an index."""
+    if workers is None:
+        workers = _workers_in_post(actor, team_ids).select_related("team")
+        if worker_ids is not None:
+            workers = workers.filter(pk__in=worker_ids)
+    workers = list(workers)
+    pks = [w.pk for w in workers]
+    open_counts = _open_counts(actor, pks)
     registered = dict(
         access.scoped(actor, Registration, restricted="include")
-        .filter(end_date__isnull=True, named_worker_id__in=worker_pks)
+        .filter(end_date__isnull=True, named_worker_id__in=pks)
         .values_list("named_worker")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("named_worker"))
         .order_by()
     )
-    weights = practice_case_weights(actor.organisation_id)
+    weights = weights if weights is not None else practice_case_weights(actor.organisation_id)
     threshold = actor.organisation.caseload_threshold_per_fte
     rows = []
     for w in workers:
@@ -100,6 +126,41 @@ def _caseload_workers(actor, team_ids: set[int] | None, worker_ids: set[int] | N
     return rows
 
 
+def _team_totals(actor, team_ids: set[int] | None, weights=None) -> dict[int | None, TeamCaseload]:
+    """Each team's totals over all its workers in post, without loading a worker: their ids, teams
+    and FTE as tuples, and the open allocations counted from the index (``_open_counts``)."""
+    weights = weights if weights is not None else practice_case_weights(actor.organisation_id)
+    threshold = actor.organisation.caseload_threshold_per_fte
+    open_counts = _open_counts(actor)
+    teams: dict[int | None, TeamCaseload] = {}
+    sums: dict[int | None, list] = {}
+    for pk, team_id, fte in _workers_in_post(actor, team_ids).values_list("pk", "team_id", "fte"):
+        by_service = open_counts.get(pk, {})
+        figures = rules.CaseloadFigures(
+            open_cases=sum(by_service.values()),
+            weighted=rules.weighted_caseload(by_service, weights),
+            fte=fte,
+            threshold_per_fte=threshold,
+        )
+        total = sums.setdefault(team_id, [0, Decimal("0"), Decimal("0"), 0, 0])
+        total[0] += figures.open_cases
+        total[1] += figures.weighted
+        total[2] += fte
+        total[3] += 1
+        total[4] += figures.over_threshold
+    named = {t.pk: t for t in access.scoped(actor, Team).filter(pk__in=[t for t in sums if t is not None])}
+    for team_id, (open_cases, weighted, fte, count, over) in sums.items():
+        teams[team_id] = TeamCaseload(
+            team=named.get(team_id),
+            totals=rules.CaseloadFigures(
+                open_cases=open_cases, weighted=weighted, fte=fte, threshold_per_fte=threshold
+            ),
+            worker_count=count,
+            over_count=over,
+        )
+    return teams
+
+
 def worker_picker(*, actor) -> dict[int, WorkerCaseload]:
     """The workers in post a case may be allocated to, each with their caseload figures, by worker id
     (the worker picker's labels and the over-threshold warning): four queries whatever the size."""
@@ -114,22 +175,43 @@ def case_weight(*, actor, service_type: str) -> Decimal:
     return practice_case_weights(actor.organisation_id).get(service_type, Decimal("1"))
 
 
-def team_caseloads(*, actor, team_id: int | None = None) -> list[TeamCaseload]:
-    """Caseload per worker, grouped by team, for the teams the actor oversees."""
+def _allowed_teams(actor, team_id: int | None) -> set[int] | None:
     access.require(actor, "caseload.team")
     allowed = access.managed_team_ids(actor)
-    if team_id is not None:
-        if allowed is not None and team_id not in allowed:
-            from django.http import Http404
+    if team_id is None:
+        return allowed
+    if allowed is not None and team_id not in allowed:
+        from django.http import Http404
 
-            raise Http404("No team found")
-        team_ids = {team_id}
-    else:
-        team_ids = allowed
+        raise Http404("No team found")
+    return {team_id}
+
+
+def team_caseloads(*, actor, team_id: int | None = None) -> list[TeamCaseload]:
+    """Each team's totals, for the teams the actor oversees (the team summary): counted from the
+    indexes, no worker loaded (five queries whatever the practice's size)."""
+    return _in_order(_team_totals(actor, _allowed_teams(actor, team_id)).values())
+
+
+def _in_order(teams) -> list[TeamCaseload]:
+    return sorted(teams, key=lambda t: (t.team is None, t.team.name if t.team else ""))
+
+
+def team_caseloads_page(*, actor, page_number, team_id: int | None = None, per_page: int = 25):
+    """The teams' totals and one page of their workers (by team, then name), each with their
+    figures: the workers' counts read only the page's workers. Returns (teams, page, every team):
+    each of ``teams`` holds the page's workers in it (a team with none on this page is left out)."""
+    team_ids = _allowed_teams(actor, team_id)
+    weights = practice_case_weights(actor.organisation_id)
+    totals = _team_totals(actor, team_ids, weights)
+    paginator = Paginator(_workers_in_post(actor, team_ids).select_related("team"), per_page)
+    paginator.count = sum(t.worker_count for t in totals.values())  # known already: no COUNT query
+    page = paginator.get_page(page_number)
     teams: dict[int | None, TeamCaseload] = {}
-    for row in _caseload_workers(actor, team_ids):
-        teams.setdefault(row.worker.team_id, TeamCaseload(team=row.worker.team)).workers.append(row)
-    return list(teams.values())
+    for row in _caseload_workers(actor, team_ids, workers=page.object_list, weights=weights):
+        team = teams.setdefault(row.worker.team_id, totals[row.worker.team_id])
+        team.workers.append(row)
+    return list(teams.values()), page, _in_order(totals.values())
 
 
 def team_get(*, actor, team_id: int) -> Team:

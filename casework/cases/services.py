@@ -258,6 +258,7 @@ def allocation_change(*, actor, case: Case, worker: Worker, start_date: date, ch
         Allocation(
             organisation_id=actor.organisation_id,
             case=case,
+            service_type=case.service_type,
             worker=worker,
             start_date=start_date,
             change_reason=change_reason,

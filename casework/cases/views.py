@@ -50,10 +50,15 @@ def caseload_overview(request):
 
 def team_caseload(request, team_id):
     team = selectors.team_get(actor=request.user, team_id=team_id)
-    teams = selectors.team_caseloads(actor=request.user, team_id=team.pk)
+    # one page of the team's workers; the team's totals count every worker
+    teams, page, _ = selectors.team_caseloads_page(
+        actor=request.user, team_id=team.pk, page_number=request.GET.get("page")
+    )
     due_work = looked_after_selectors.team_due_work(actor=request.user, team_id=team.pk)
     return render(
-        request, "cases/caseload.html", {"teams": teams, "title": f"{team.name}: caseload", "due_work": due_work}
+        request,
+        "cases/caseload.html",
+        {"teams": teams, "page": page, "title": f"{team.name}: caseload", "due_work": due_work},
     )
 
 

@@ -31,4 +31,5 @@ def home(request):
 
 
 def manager_home(request):
-    return render(request, "home/manager.html", selectors.manager_home(actor=request.user))
+    page_number = request.GET.get("page")
+    return render(request, "home/manager.html", selectors.manager_home(actor=request.user, page_number=page_number))

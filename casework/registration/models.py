@@ -51,7 +51,15 @@ class Registration(models.Model):
 
     class Meta:
         ordering = ["-start_date"]
-        indexes = [models.Index(fields=["practice", "end_date"])]
+        indexes = [
+            models.Index(fields=["practice", "end_date"]),
+            # the practice's current list per named worker, counted from the index alone (issue 14)
+            models.Index(
+                fields=["practice", "named_worker"],
+                condition=Q(end_date__isnull=True),
+                name="registration_current_named",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["person"], condition=Q(end_date__isnull=True), name="one_current_registration"

@@ -949,6 +949,7 @@ class _Generator:
                     Allocation(
                         organisation_id=case.organisation_id,
                         case=case,
+                        service_type=case.service_type,
                         worker=worker,
                         start_date=start,
                         end_date=allocation_end,

@@ -82,7 +82,9 @@ def test_team_managers_see_their_team_and_practice_managers_every_team(world):
 
 @pytest.mark.django_db
 def test_team_figures_add_up_their_workers(world):
-    teams = selectors.team_caseloads(actor=world.a.users[Role.PRACTICE_MANAGER])
+    # the team's totals (counted from the indexes) and its workers' rows (one page: all three here)
+    teams, page, _ = selectors.team_caseloads_page(actor=world.a.users[Role.PRACTICE_MANAGER], page_number=1)
     (team,) = teams
+    assert team.worker_count == len(team.workers) == len(page.object_list)
     assert team.figures.open_cases == sum(w.figures.open_cases for w in team.workers) == 2
     assert team.figures.fte == sum(w.worker.fte for w in team.workers)

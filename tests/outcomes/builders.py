@@ -161,6 +161,7 @@ class Records:
             Allocation.objects.create(
                 organisation=self.org,
                 case=case,
+                service_type=case.service_type,
                 worker=worker,
                 start_date=start,
                 end_date=end,

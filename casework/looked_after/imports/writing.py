@@ -455,7 +455,12 @@ class YearWriter:
             allocation = held.get(row["SW_DECOM"])
             if allocation is None:
                 allocation = self.track.add(
-                    Allocation(organisation=self.practice, case=case, start_date=row["SW_DECOM"])
+                    Allocation(
+                        organisation=self.practice,
+                        case=case,
+                        service_type=case.service_type,
+                        start_date=row["SW_DECOM"],
+                    )
                 )
                 held[row["SW_DECOM"]] = allocation
             _set(
