@@ -176,3 +176,13 @@ class MeasureForm(VersionedForm):
 
 class ConfirmForm(GdsForm):
     submit_label = "Remove"
+
+
+class RecalculateForm(GdsForm):
+    """Which settled period of an ended contract year to work out again from today's records."""
+
+    submit_label = "Recalculate"
+    quarter = choice_field(
+        "Which figures",
+        [("0", "The whole year")] + [(str(q), f"The year to the end of quarter {q}") for q in (1, 2, 3, 4)],
+    )

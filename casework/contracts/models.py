@@ -144,3 +144,51 @@ class ContractMeasure(models.Model):
 
 
 AGE_BAND_LIMITS = {"0-4": (0, 4), "5-10": (5, 10), "11-15": (11, 15), "16+": (16, 200)}
+
+
+class ContractYearResult(models.Model):
+    """A contract year's report figures as computed (``contracts/reporting.py``): each measure's
+    counts, value, interval, status and payment, before any figure is withheld (the small-count rule
+    is applied on every read, in ``reporting._withhold`` only), with the terms of each measure as they
+    were and the data version they came from.
+
+    A year that has ended is settled: its figures are stored the first time they are needed after
+    its end and never recomputed silently; a recalculation is an explicit, audited action that adds a
+    new row (``recalculates`` the one before) and keeps the earlier one. A year still running keeps
+    one row per period (``settled`` false), replaced whenever the data version has moved on: the
+    cache of this year's figures."""
+
+    contract_year = models.ForeignKey(ContractYear, on_delete=models.PROTECT, related_name="results")
+    # 0 for the whole year, else the year to the end of that quarter
+    quarter = models.PositiveSmallIntegerField(default=0)
+    settled = models.BooleanField()
+    period_end = models.DateField()
+    children = models.PositiveIntegerField()
+    rows = models.JSONField(help_text="Each measure's terms and figures, as reporting.stored_rows writes them")
+    data_version = models.CharField(max_length=400)
+    data_as_at = models.DateTimeField(null=True, blank=True, help_text="The latest change to the data read")
+    computed_at = models.DateTimeField()
+    computed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recalculates = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="recalculated_by"
+    )
+    # titles of the measures whose figures differ from the result recalculated
+    changed = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["contract_year", "quarter", "computed_at"]
+        constraints = [
+            models.CheckConstraint(name="result_quarter_0_to_4", condition=Q(quarter__lte=4)),
+            # two first views at once settle a year once; the second reads the first's figures
+            models.UniqueConstraint(
+                fields=["contract_year", "quarter"],
+                condition=Q(settled=True, recalculates__isnull=True),
+                name="one_first_settlement_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["contract_year", "quarter"], condition=Q(settled=False), name="one_cached_result_per_period"
+            ),
+            models.UniqueConstraint(
+                fields=["recalculates"], condition=Q(recalculates__isnull=False), name="one_recalculation_each"
+            ),
+        ]

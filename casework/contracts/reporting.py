@@ -144,6 +144,12 @@ class ContractReport:
     children: int
     rows: list[MeasureRow]
     children_withheld: bool = False
+    # the stored result the figures were read from (contracts/results.py), and whether the records
+    # have changed since it was worked out (for a settled year: the figures stand until recalculated)
+    result: object = None
+    data_changed: bool = False
+    # the earlier results of the same period, newest first (recalculations keep them)
+    earlier: list = field(default_factory=list)
 
     @property
     def shown_children(self) -> str:
@@ -187,7 +193,10 @@ def _results(contract: Contract, start: date, end: date, keys: list[tuple[str, s
     return loads, results
 
 
-def contract_report(*, contract: Contract, year: ContractYear, quarter: int | None = None) -> ContractReport:
+def compute_figures(*, contract: Contract, year: ContractYear, quarter: int | None = None):
+    """The year's (or the year to a quarter's) figures worked out from the records: the period's end,
+    the number of children and each measure's row, nothing withheld yet. One load per age band in use
+    (``_results``), and no other year's."""
     from casework.outcomes.indicators import INDICATORS
 
     end = quarter_end(year, quarter) if quarter else year.end_date
@@ -196,19 +205,20 @@ def contract_report(*, contract: Contract, year: ContractYear, quarter: int | No
     loads, results = _results(contract, year.start_date, end, keys)
     rows = _measure_rows(measures, loads, results)
     everyone = loads.get("") or _load_all(contract, year.start_date, end)
-    children = everyone.children.height
-    children_withheld = _withhold(rows, children)
-    trends = _trends(contract, measures)
-    for row in rows:
-        row.trend = trends.get((row.measure.indicator, row.measure.age_band), [])
-    return ContractReport(
-        contract=contract,
-        year=year,
-        period_end=end,
-        children=children,
-        rows=rows,
-        children_withheld=children_withheld,
-    )
+    return end, everyone.children.height, rows
+
+
+def contract_report(
+    *, contract: Contract, year: ContractYear, quarter: int | None = None, actor=None
+) -> ContractReport:
+    """The report as every output shows it (the page, its downloads, the payment statement, the API
+    and ``outcomes_report``): the year's figures from its stored result (``contracts/results.py``:
+    settled once the year has ended, else this year's cached figures, worked out again when the data
+    have changed), each earlier year's trend point from its own stored result, the small-count rule
+    applied to each on reading."""
+    from casework.contracts import results
+
+    return results.report(contract=contract, year=year, quarter=quarter, actor=actor)
 
 
 def _measure_rows(measures: list[ContractMeasure], loads, results) -> list[MeasureRow]:
@@ -352,24 +362,6 @@ def _load_all(contract, start, end):
     return data.load(children_under(contract, start, end), period_start=start, period_end=end)
 
 
-def _trends(contract: Contract, measures: list[ContractMeasure]) -> dict[tuple[str, str], list]:
-    """Each measure's value in every contract year so far (the chart beside the table), withheld in a
-    year where that year's figures would be (the same rule as the report)."""
-    keys = [(m.indicator, m.age_band) for m in measures]
-    trends: dict[tuple[str, str], list] = {k: [] for k in keys}
-    today = date.today()
-    for year in contract.years.filter(start_date__lte=today).order_by("start_date"):
-        start, end = year.start_date, min(year.end_date, today)
-        loads, results = _results(contract, start, end, keys)
-        rows = _measure_rows(measures, loads, results)
-        everyone = loads.get("") or _load_all(contract, start, end)
-        _withhold(rows, everyone.children.height)
-        label = f"{year.start_date:%Y}/{year.end_date:%y}"
-        for row in rows:
-            trends[(row.measure.indicator, row.measure.age_band)].append((label, row.value, row.suppressed))
-    return trends
-
-
 @dataclass
 class PaymentStatement:
     """The contract price for the year, the outcome payments and their total; provisional (the
@@ -408,9 +400,10 @@ class PaymentStatement:
 CHILDRENS_CASES = (ServiceType.LOOKED_AFTER_CHILD, ServiceType.CARE_LEAVER, ServiceType.CHILD_IN_NEED)
 
 
-def payment_statement(*, contract: Contract, year: ContractYear, today: date) -> PaymentStatement:
-    """The year's statement; for a year still running, the price of the days to ``today``."""
-    report = contract_report(contract=contract, year=year)
+def payment_statement(*, contract: Contract, year: ContractYear, today: date, actor=None) -> PaymentStatement:
+    """The year's statement; for a year still running, the price of the days to ``today``. The outcome
+    payments are the report's, from the same stored result."""
+    report = contract_report(contract=contract, year=year, actor=actor)
     priced_to = min(year.end_date, today)
     open_in_year = Case.objects.filter(
         Q(closed_on__isnull=True) | Q(closed_on__gt=year.start_date), contract=contract, opened_on__lte=priced_to

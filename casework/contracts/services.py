@@ -395,3 +395,34 @@ def contract_let_for_years(
         )
         year_start = year_end + timedelta(days=1)
     return contract
+
+
+@transaction.atomic
+def contract_year_recalculate(*, actor, contract: Contract, contract_year: ContractYear, quarter: int = 0):
+    """Work a settled period's figures out again from today's records: a new result after the one
+    standing, which is kept (the report lists both), audited with the number of measures changed.
+    Only the commissioner that let the contract, and only for a year that has ended (a year still
+    running is worked out afresh whenever its records change)."""
+    from casework.contracts import results
+
+    _require_commissioner(actor, contract, "its settled figures")
+    if contract_year.contract_id != contract.pk:
+        raise ValidationError("That contract year is not this contract's")
+    if not results.ended(contract_year, date.today()):
+        raise ValidationError(
+            "The contract year is still running: its figures are worked out again whenever the records change"
+        )
+    if quarter not in (0, 1, 2, 3, 4):
+        raise ValidationError({"quarter": "Choose the whole year or a quarter from 1 to 4"})
+    result = results.recalculate(contract=contract, year=contract_year, quarter=quarter, actor=actor)
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=result,
+        what="recalculation",
+        contract_year=contract_year.pk,
+        quarter=quarter,
+        recalculates=result.recalculates_id,
+        measures_changed=len(result.changed),
+    )
+    return result

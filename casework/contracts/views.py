@@ -7,7 +7,14 @@ from django.utils import timezone
 
 from casework.audit.services import audit_record
 from casework.contracts import reporting, rules, selectors, services, tables
-from casework.contracts.forms import ConfirmForm, ContractChangeForm, ContractLetForm, ContractRenewForm, MeasureForm
+from casework.contracts.forms import (
+    ConfirmForm,
+    ContractChangeForm,
+    ContractLetForm,
+    ContractRenewForm,
+    MeasureForm,
+    RecalculateForm,
+)
 from casework.core import access, downloads
 from casework.core.views import form_action, form_page, run_service
 
@@ -62,16 +69,21 @@ def contract_report_page(request, contract_id):
     if year is None:
         raise Http404("The contract has no contract years")
     quarter = _quarter(request)
-    report = reporting.contract_report(contract=contract, year=year, quarter=quarter)
+    report = reporting.contract_report(contract=contract, year=year, quarter=quarter, actor=request.user)
     download = request.GET.get("format")
     if download in ("csv", "xlsx"):
         suffix = f"-q{quarter}" if quarter else ""
         rows = reporting.export_rows(report)
         return _download(request, contract, year, download, reporting.EXPORT_COLUMNS, rows, "Outcomes", suffix)
     template = "contracts/report_print.html" if request.GET.get("print") else "contracts/report.html"
-    return render(
-        request, template, {"contract": contract, "years": years, "year": year, "quarter": quarter, "report": report}
+    context = {"contract": contract, "years": years, "year": year, "quarter": quarter, "report": report}
+    context["can_recalculate"] = (
+        access.can(request.user, "contract.manage")
+        and request.user.organisation_id == contract.commissioner_id
+        and report.result is not None
+        and report.result.settled
     )
+    return render(request, template, context)
 
 
 def contract_payments_page(request, contract_id):
@@ -82,7 +94,9 @@ def contract_payments_page(request, contract_id):
     years, year = _year(contract, request)
     if year is None:
         raise Http404("The contract has no contract years")
-    statement = reporting.payment_statement(contract=contract, year=year, today=timezone.localdate())
+    statement = reporting.payment_statement(
+        contract=contract, year=year, today=timezone.localdate(), actor=request.user
+    )
     download = request.GET.get("format")
     if download in ("csv", "xlsx"):
         rows = reporting.statement_rows(statement)
@@ -91,6 +105,44 @@ def contract_payments_page(request, contract_id):
         request,
         "contracts/payments.html",
         {"contract": contract, "years": years, "year": year, "statement": statement, "report": statement.report},
+    )
+
+
+def contract_year_recalculate(request, contract_id, contract_year_id):
+    """Work a settled contract year's figures out again from today's records (the commissioner, after
+    confirming): the earlier figures are kept and the report says what changed."""
+    contract = _managed(request, contract_id)
+    year = selectors.contract_year_get(contract=contract, contract_year_id=contract_year_id)
+    quarter = request.GET.get("quarter", "0")
+    form = RecalculateForm(request.POST or None, initial={"quarter": quarter if quarter in "01234" else "0"})
+    back = reverse("contract_report", args=[contract.pk]) + f"?year={year.pk}"
+
+    def done():
+        chosen = form.cleaned_data["quarter"]
+        return redirect(back + (f"&quarter={chosen}" if chosen != "0" else ""))
+
+    def said(result) -> str:
+        changed = result.changed
+        if not changed:
+            return "Figures recalculated: nothing changed"
+        return f"Figures recalculated: figures changed for {len(changed)} measure{'s' if len(changed) != 1 else ''}"
+
+    return form_action(
+        request,
+        form,
+        lambda: services.contract_year_recalculate(
+            actor=request.user, contract=contract, contract_year=year, quarter=int(form.cleaned_data["quarter"])
+        ),
+        done=done,
+        success=said,
+        title="Recalculate settled figures",
+        caption=f"{contract.reference}, contract year {year.start_date:%-d %b %Y} to {year.end_date:%-d %b %Y}",
+        intro=(
+            "These figures were settled when the year ended: they are what the contract was monitored and paid "
+            "against. Recalculating works them out again from the records as they are now. The settled figures "
+            "are kept, and the report shows both and which measures changed."
+        ),
+        back_url=back,
     )
 
 

@@ -465,6 +465,7 @@ NO_COUNTS = {
     "contract_measure_add": "a form",
     "contract_measure_change": "a form",
     "contract_measure_remove": "a form",
+    "contract_year_recalculate": "a form: the figures it works out again show on the report page, read above",
     "contract_children": (
         "each child's own status, by the authority's child identifier, for the authority responsible for "
         "them and the practice holding their cases: child-level data they are entitled to, no counts"
