@@ -12,8 +12,10 @@ Sizing for two cores (docs/benchmarks.md "Load test (gunicorn, locust)"): a requ
 of its time on the CPU (templates, the ORM) and some waiting on the database, which shares the
 same cores. Python runs one thread at a time per process, so the processes are what use both
 cores; a couple of threads in each keep a core busy while one request waits on the database or
-the client. 3 workers x 2 threads (``gthread``) was measured against 5 sync workers and
-2 workers x 4 threads.
+the client: 3 workers x 2 threads (``gthread``). One slow page then holds one thread of six, not a
+whole worker. ``bench/loadtest/run.py --workers N --threads M`` compares sizes on the machine at
+hand (the comparison could not be measured while this was written: the two cores were shared by
+several other jobs, docs/benchmarks.md "Load test (gunicorn, locust)").
 
 Long work (the 903 check, imports, reports) runs in the job worker, not here, so the timeout can
 stay short: a request still running after 30 s is a fault, and its worker is replaced.
