@@ -303,12 +303,15 @@ def main() -> None:
                 process.kill()
         log.close()
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    # the code measured is the work tree: say when it was not exactly the commit named
+    changed = subprocess.run(["git", "status", "--porcelain", "-uno"], cwd=ROOT, capture_output=True, text=True)
     out = RESULTS / f"loadtest-{args.database}.json"
     out.write_text(
         json.dumps(
             {
                 "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "commit": commit.stdout.strip(),
+                "files_changed_since_commit": len(changed.stdout.splitlines()),
                 "database": prepared["vendor"],
                 "people": prepared["people"],
                 "seed_seconds": prepared["seed_seconds"],
