@@ -44,6 +44,8 @@ class Kind:
     result_template: str = ""
     result_context: Callable | None = None
     start_again: str = ""
+    done_url: Callable | None = None
+    done_message: str = ""
 
 
 def register(
@@ -54,9 +56,24 @@ def register(
     result_template: str = "",
     result_context: Callable | None = None,
     start_again: str = "",
+    done_url: Callable | None = None,
+    done_message: str = "",
 ):
+    """``done_url(job) -> str``: where a done job's page sends the requester instead (with
+    ``done_message`` as the success banner), when the result is a page of its own ("" stays)."""
+
     def decorate(run: Callable) -> Callable:
-        KINDS[name] = Kind(name, title, tuple(capabilities), run, result_template, result_context, start_again)
+        KINDS[name] = Kind(
+            name,
+            title,
+            tuple(capabilities),
+            run,
+            result_template,
+            result_context,
+            start_again,
+            done_url,
+            done_message,
+        )
         return run
 
     return decorate

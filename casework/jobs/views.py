@@ -1,9 +1,10 @@
 """The job pages: one job (progress while it runs, its result or failure after), its file, and the
 requester's recent jobs. Each opens the job through ``selectors`` (the requester's alone: 404)."""
 
+from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
 from casework.audit.services import audit_record
@@ -24,6 +25,10 @@ def _start_again(kind: kinds.Kind) -> str:
 def job_detail(request, job_id: int):
     job = selectors.job_get(actor=request.user, job_id=job_id)
     kind = kinds.get(job.kind)
+    if job.status == Job.Status.DONE and kind.done_url and (address := kind.done_url(job)):
+        if kind.done_message:
+            messages.success(request, kind.done_message)
+        return redirect(address)
     context = {"job": job, "kind": kind, "start_again": _start_again(kind), "refresh": REFRESH_SECONDS}
     if job.status == Job.Status.DONE and kind.result_context:
         # what a result names is read again now, in the viewer's scope as it is today

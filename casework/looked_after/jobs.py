@@ -4,6 +4,7 @@ the same selectors the pages use, so the children it reads are the requester's s
 
 from dataclasses import asdict
 
+from django.urls import reverse
 from django.utils import timezone
 
 from casework.jobs import kinds
@@ -15,7 +16,7 @@ from casework.organisations import selectors as org_selectors
 def _our_commissioner(actor, commissioner_id: int):
     commissioner = org_selectors.our_commissioners(actor=actor).filter(pk=commissioner_id).first()
     if commissioner is None:
-        raise kinds.JobFailed("The practice no longer works for this local authority, so its return was not checked.")
+        raise kinds.JobFailed("The practice no longer works for this local authority, so nothing was done.")
     return commissioner
 
 
@@ -64,3 +65,40 @@ def download_return(context: kinds.Context) -> dict:
     ons = context.actor.organisation.ons_code
     # taking the file is the export the audit log records (jobs/views.py: job_file)
     return {"export": {"object_type": "ssda903", "object_id": f"{ons}/{year}", "detail": counts}, "rows": counts}
+
+
+def _preview_address(job) -> str:
+    batch_id = (job.result or {}).get("batch_id")
+    return reverse("return_903_import_batch", args=[batch_id]) if batch_id else ""
+
+
+def _import_problems(job, actor) -> dict:
+    return {"problems": job.result.get("problems", []), "total": job.result.get("total", 0)}
+
+
+@kinds.register(
+    "903_import",
+    title="Check an authority's 903 files",
+    capabilities=("looked_after.return_check", "case.manage"),
+    result_template="looked_after/_return_import_result.html",
+    result_context=_import_problems,
+    start_again="return_903_import",
+    done_url=_preview_address,
+    done_message="The files were read and checked: nothing is imported until you confirm below",
+)
+def import_check(context: kinds.Context) -> dict:
+    from casework.looked_after.imports import ReturnImportError, batches
+
+    commissioner = _our_commissioner(context.actor, context.parameters["commissioner_id"])
+    upload = context.upload
+    if upload is None:
+        raise kinds.JobFailed("The files are no longer kept. Upload them again.")
+    context.progress("Reading, checking and matching the files", 10)
+    try:
+        batch = batches.import_preview(actor=context.actor, commissioner=commissioner, years=batches.unpack(upload))
+    except ReturnImportError as refused:
+        # every problem with file, row, column and reason, shown to the requester alone
+        return {"problems": [asdict(p) for p in refused.problems], "total": refused.total}
+    except ValueError as refused:
+        raise kinds.JobFailed(str(refused)) from refused
+    return {"batch_id": batch.pk}

@@ -118,7 +118,6 @@ def _sign_in(page, url, db_path, username):
         page.click("#submit-id-submit")
 
 
-
 @pytest.fixture
 def page():
     from playwright.sync_api import sync_playwright
@@ -149,3 +148,27 @@ def sign_in(demo_server):
         _sign_in(page, url, db_path, username)
 
     return _do
+
+
+# Background jobs (brief A): the 903 check, import and download run in a worker beside the server.
+@pytest.fixture
+def jobs_worker(demo_server):
+    """A jobs worker against the demo server's database, started when the test says so."""
+    _, db_path = demo_server
+    started = []
+
+    def start():
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_path}", "DJANGO_DEBUG": "false"}
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), "jobs_worker", "--interval", "0.2"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        started.append(process)
+
+    yield start
+    for process in started:
+        process.terminate()
+        process.wait(timeout=30)

@@ -62,8 +62,9 @@ def _return_zip(tmp_path, db_path):
     return path
 
 
-def test_a_manager_previews_confirms_and_reverses_an_import(demo_server, page, sign_in, tmp_path):
+def test_a_manager_previews_confirms_and_reverses_an_import(demo_server, page, sign_in, tmp_path, jobs_worker):
     url, db_path = demo_server
+    jobs_worker()  # the files are checked by a background job
     authority_id, authority = _the_authority(db_path)
     upload = _return_zip(tmp_path, db_path)
 
@@ -74,7 +75,7 @@ def test_a_manager_previews_confirms_and_reverses_an_import(demo_server, page, s
     page.set_input_files("#id_files", str(upload))
     page.click("#submit-id-submit")
 
-    page.wait_for_selector("h1:has-text('Check what the import will do')")
+    page.wait_for_selector("h1:has-text('Check what the import will do')", timeout=60_000)
     assert "nothing is imported until you confirm" in page.inner_text(".govuk-notification-banner")
     assert page.locator("#created-table tbody tr").count() == 2
     assert "BT901" in page.inner_text("#created-table")

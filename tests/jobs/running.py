@@ -42,3 +42,13 @@ def start_and_run(client, url: str, data: dict):
     run_queued_jobs()
     job.refresh_from_db()
     return job, client.get(response["Location"])
+
+
+def post_and_run(client, url: str, data: dict):
+    """POST a form; if it started a job, run the worker and follow the job's page to where it leads
+    (the page itself, or the page of its result). A form refused on the spot comes back as it is."""
+    response = client.post(url, data)
+    if response.status_code != 302 or not response["Location"].startswith("/jobs/"):
+        return response
+    run_queued_jobs()
+    return client.get(response["Location"], follow=True)

@@ -55,7 +55,7 @@ class _Preview(Exception):
         self.plan = plan
 
 
-def _pack(years: dict[int, dict[str, bytes]]) -> bytes:
+def pack(years: dict[int, dict[str, bytes]]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for year, files in years.items():
@@ -64,7 +64,7 @@ def _pack(years: dict[int, dict[str, bytes]]) -> bytes:
     return buffer.getvalue()
 
 
-def _unpack(data: bytes) -> dict[int, dict[str, bytes]]:
+def unpack(data: bytes) -> dict[int, dict[str, bytes]]:
     years: dict[int, dict[str, bytes]] = defaultdict(dict)
     with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
         for member in archive.infolist():
@@ -141,7 +141,7 @@ def import_preview(*, actor, commissioner, years: dict[int, dict[str, bytes]], i
             organisation=prepared.practice,
             commissioner=commissioner,
             years=sorted(years),
-            files=_pack(years),
+            files=pack(years),
             preview=plan,
             previewed_by=actor,
         )
@@ -175,7 +175,7 @@ def import_confirm(*, actor, batch: ImportBatch) -> ImportBatch:
         batch.state = ImportBatch.State.CONFIRMED
         practice = batch.organisation if actor is None else None
         prepared = prepare(
-            actor=actor, commissioner=batch.commissioner, years=_unpack(batch.files), into_practice=practice
+            actor=actor, commissioner=batch.commissioner, years=unpack(batch.files), into_practice=practice
         )
         writers = write_years(prepared, actor=actor)
         plan = _plan(prepared, writers)

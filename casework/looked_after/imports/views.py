@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from casework.core import access
+from casework.jobs import selectors as job_selectors
+from casework.jobs import services as job_services
 from casework.looked_after.imports import ReturnImportError, batches, selectors
 from casework.looked_after.imports.forms import ConfirmImportForm, ReturnImportForm, ReverseImportForm
 from casework.looked_after.imports.models import ImportBatch
@@ -19,29 +21,30 @@ def _may_import(user) -> None:
 
 
 def return_import(request):
-    """Upload an authority's files: read, checked and matched (all or nothing, every problem listed
-    with file, row, column and reason), then the preview to confirm."""
+    """Upload an authority's files: the form checks their size here, then a background job reads,
+    checks and matches them (looked_after/jobs.py: import_check; all or nothing, every problem
+    listed with file, row, column and reason) and leads to the preview to confirm."""
     _may_import(request.user)
     form = ReturnImportForm(
         request.POST or None, request.FILES or None, commissioners=org_selectors.our_commissioners(actor=request.user)
     )
-    problems, total = [], 0
     if request.method == "POST" and form.is_valid():
         year = form.cleaned_data["year"]
         years = {year: {f.name: f.read() for f in form.cleaned_data["files"]}}
         if form.cleaned_data["earlier_files"]:
             years[year - 1] = {f.name: f.read() for f in form.cleaned_data["earlier_files"]}
-        try:
-            batch = batches.import_preview(
-                actor=request.user, commissioner=form.cleaned_data["commissioner"], years=dict(sorted(years.items()))
-            )
-        except ReturnImportError as refused:
-            problems, total = refused.problems, refused.total
-        except ValueError as refused:
-            form.add_error("commissioner", str(refused))
-        else:
-            messages.success(request, "The files were read and checked: nothing is imported until you confirm below")
-            return redirect("return_903_import_batch", import_batch_id=batch.pk)
+        job = job_services.job_start(
+            actor=request.user,
+            kind="903_import",
+            parameters={"commissioner_id": form.cleaned_data["commissioner"].pk, "year": year},
+            # the files themselves wait on the job (deleted when it ends), never in its parameters
+            upload=batches.pack(dict(sorted(years.items()))),
+        )
+        return redirect("job_detail", job_id=job.pk)
+    return _import_page(request, form)
+
+
+def _import_page(request, form, *, problems=(), total=0):
     return render(
         request,
         "looked_after/return_import.html",
@@ -51,6 +54,7 @@ def return_import(request):
             "total": total,
             "batches": selectors.import_batch_list(actor=request.user),
             "to_complete": selectors.details_to_complete(actor=request.user),
+            "recent_jobs": job_selectors.recent_jobs(actor=request.user, kind="903_import", limit=5),
         },
     )
 
