@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from casework.audit.models import AuditEvent
-from casework.core import access, downloads
+from casework.core import access, db_routers, downloads
 
 # What each page is, in words, by URL name (a page not listed shows its URL name).
 PAGES = {
@@ -185,6 +185,14 @@ def log_events(
     if person_id is not None:
         events = events.filter(person_id=person_id)
     return events.order_by("-occurred_at", "-id")
+
+
+def log_export(*, actor, **filters) -> QuerySet:
+    """The entries the audit log's CSV holds: ``log_events`` until now, read from the read
+    replica when there is one (``core/db_routers.py``; the file is streamed after the view
+    returns, so the queryset carries its database itself). The count the export's own entry
+    records is read from there too, so it matches the file."""
+    return db_routers.for_reports(log_events(actor=actor, until_now=True, **filters))
 
 
 def log_user_choices(*, actor) -> QuerySet:

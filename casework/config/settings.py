@@ -120,6 +120,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+# Daily pages (issue 14, docs/benchmarks.md "The daily page mix"): a connection is kept for a minute
+# rather than opened per request (a PostgreSQL backend costs a fork and an authentication), and
+# checked before reuse, so a restarted database costs a reconnect, not an error page.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -127,11 +132,6 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
-# Daily pages (issue 14, docs/benchmarks.md "The daily page mix"): a connection is kept for a minute
-# rather than opened per request (a PostgreSQL backend costs a fork and an authentication), and
-# checked before reuse, so a restarted database costs a reconnect, not an error page.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -319,3 +319,14 @@ SPECTACULAR_SETTINGS = {
 # was made (or when the requester makes a newer one of the same kind).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 CASEWORK_JOB_FILE_HOURS = env.int("CASEWORK_JOB_FILE_HOURS", default=24)
+
+# Read replica (brief F, docs/architecture.md "Scaling past one server"): with DATABASE_REPLICA_URL
+# set, the reports and exports that opt in (casework/core/db_routers.py) read from the replica;
+# every other read, every write and every migration uses default. Unset: everything uses default.
+# Leave it unset for the test suite: tests that need the alias add it themselves (tests/core/test_db_routers.py).
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["casework.core.db_routers.ReportsToReplicaRouter"]
