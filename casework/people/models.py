@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
 from casework.core.codes import Ethnicity, Sex
@@ -47,6 +48,13 @@ class Person(models.Model):
             models.Index(fields=["upn"]),
             models.Index(fields=["date_of_birth"]),
             models.Index(fields=["family_name", "given_name"]),
+            # The person search's name prefixes and preferred names, compared upper-cased as ranges
+            # (UPPER(family_name) >= 'SMI' AND < 'SMJ'), which these serve on both databases where
+            # LIKE on UPPER(...) is served by none. PostgreSQL also has trigram (GIN) indexes on the
+            # names: migration 0004_person_search_indexes, outside the model as SQLite has none.
+            models.Index(Upper("family_name"), name="person_family_name_upper"),
+            models.Index(Upper("given_name"), name="person_given_name_upper"),
+            models.Index(Upper("preferred_name"), name="person_preferred_upper"),
         ]
         constraints = [
             models.CheckConstraint(

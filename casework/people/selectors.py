@@ -3,7 +3,11 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.contrib.postgres.lookups import TrigramSimilar
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Greatest, Upper
 
 from casework.core import access, identifiers
 from casework.people import rules
@@ -12,6 +16,12 @@ from casework.people.models import HouseholdMembership, Person, PersonRestrictio
 # A misspelt name still scores around 0.85-0.95 against the right record; unrelated names fall
 # well below 0.75 (Jaro-Winkler), so this keeps near misses and drops noise.
 MATCH_THRESHOLD = 0.75
+# PostgreSQL ranks by trigram similarity instead: a misspelt name scores 0.25-0.5 against the right
+# one (Smiht/Smith 0.33, Jonh/Jonathan 0.27), a name that merely shares a Soundex key under 0.15
+# (Snead/Smith 0.09), so this keeps the first and drops the second, as the threshold above does.
+TRIGRAM_FLOOR = 0.2
+# SQLite ranks the candidates' names in Python: a bound on how many it reads; a search that finds
+# more says so ("more than") and asks for more to go on.
 MAX_CANDIDATES = 2000
 
 
@@ -21,17 +31,123 @@ class SearchResult:
     score: float
 
 
-def _name_score(tokens: list[str], person: Person) -> float:
+def _name_score(tokens: list[str], names: tuple[str, ...]) -> float:
     """Mean of each search word's best similarity to one of the person's names; 0 when any word
     matches none of them (so "Amara Okafro" does not bring back every Amara)."""
-    names = [n for n in (person.given_name, person.family_name, person.preferred_name) if n]
+    names = [n for n in names if n]
     if not tokens:
         return 1.0
     best = [max(rules.name_similarity(t, n) for n in names) for t in tokens]
     return 0.0 if min(best) < MATCH_THRESHOLD else sum(best) / len(best)
 
 
-def person_search(
+def _upper(token: str) -> str:
+    # SQLite's UPPER() changes ASCII letters only: compare with what it stores in its index
+    if connection.vendor == "sqlite":
+        return "".join(c.upper() if c.isascii() else c for c in token)
+    return token.upper()
+
+
+def _word(token: str) -> Q:
+    """The people a search word may be about: one of their names sounds like it (Soundex), starts
+    with its first three letters, or is their preferred name; each an indexed lookup (the names
+    compared upper-cased as ranges, which the expression indexes serve). On PostgreSQL also a name
+    trigram-similar to it (``%``, the GIN indexes), which finds a slip in the first letter."""
+    key = rules.name_key(token)
+    upper = _upper(token)
+    word = Q(given_name_key=key) | Q(family_name_key=key) | Q(preferred_upper=upper)
+    if len(upper) >= 3:
+        low = upper[:3]
+        high = low[:-1] + chr(ord(low[-1]) + 1)
+        word |= Q(family_upper__gte=low, family_upper__lt=high) | Q(given_upper__gte=low, given_upper__lt=high)
+    if connection.vendor == "postgresql":
+        word |= Q(TrigramSimilar(F("family_name"), token)) | Q(TrigramSimilar(F("given_name"), token))
+    return word
+
+
+class SearchMatches:
+    """The matches of one search, best first, as a paginator wants them: ``count()`` and a slice
+    load only what they need, so a broad surname renders one page whatever the number of matches.
+
+    PostgreSQL ranks in SQL (trigram similarity of each word to the best of the person's names,
+    averaged) and reads one page; SQLite reads the candidates' names only (at most
+    ``MAX_CANDIDATES``), ranks them in Python by Jaro-Winkler, then reads the page's people.
+    Either way, three queries a page: the count or the names, the page's people, and who among
+    them another practice holds now (``access.without_details_held_elsewhere``)."""
+
+    def __init__(self, actor, people: QuerySet, tokens: list[str], *, scope: QuerySet):
+        self.actor = actor
+        self.people = people
+        self.scope = scope  # the page's people, by id, without the search's conditions again
+        self.tokens = tokens
+        self.truncated = False  # SQLite read MAX_CANDIDATES names and there were more
+        self._ranked: list[tuple[float, int]] | None = None
+        self._count: int | None = None
+        self.in_sql = connection.vendor == "postgresql"
+        if self.in_sql:
+            self.people = self._ranked_in_sql(people, tokens)
+
+    @staticmethod
+    def _ranked_in_sql(people: QuerySet, tokens: list[str]) -> QuerySet:
+        if not tokens:
+            return people.annotate(score=Value(1.0)).order_by("family_name", "given_name", "pk")
+        best = {}
+        for i, token in enumerate(tokens):
+            best[f"word_{i}"] = Greatest(
+                TrigramSimilarity("given_name", token),
+                TrigramSimilarity("family_name", token),
+                TrigramSimilarity("preferred_name", token),
+            )
+        people = people.alias(**best).filter(**{f"{w}__gte": TRIGRAM_FLOOR for w in best})
+        score = sum((F(w) for w in best), Value(0.0)) / len(tokens)
+        return people.annotate(score=score).order_by("-score", "family_name", "given_name", "pk")
+
+    def _rank_in_python(self) -> list[tuple[float, int]]:
+        if self._ranked is None:
+            # unordered: an ORDER BY would sort every candidate, or tempt SQLite to walk a name index
+            names = self.people.order_by().values_list("pk", "given_name", "family_name", "preferred_name")
+            rows = list(names[: MAX_CANDIDATES + 1])
+            self.truncated = len(rows) > MAX_CANDIDATES
+            ranked = []
+            scores: dict[tuple[str, str, str], float] = {}  # names recur: Jaro-Winkler once per set of names
+            for pk, given, family, preferred in rows[:MAX_CANDIDATES]:
+                names = (given, family, preferred)
+                score = scores.get(names)
+                if score is None:
+                    score = scores[names] = _name_score(self.tokens, names)
+                if score >= MATCH_THRESHOLD or not self.tokens:
+                    ranked.append((-round(score, 3), family, given, pk))
+            ranked.sort()
+            self._ranked = [(-r[0], r[3]) for r in ranked]
+        return self._ranked
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.people.count() if self.in_sql else len(self._rank_in_python())
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        if self.in_sql:
+            people = list(self.people[index])
+            scores = {p.pk: p.score for p in people}
+        else:
+            page = self._rank_in_python()[index]
+            scores = {pk: score for score, pk in page}
+            found = {p.pk: p for p in self.scope.filter(pk__in=list(scores))}
+            people = [found[pk] for pk in scores]
+        access.without_details_held_elsewhere(self.actor, people)
+        return [SearchResult(p, float(scores[p.pk])) for p in people]
+
+    def __iter__(self):
+        return iter(self[0 : self.count()])
+
+
+def person_search_matches(
     *,
     actor,
     name: str = "",
@@ -39,25 +155,27 @@ def person_search(
     nhs_number: str = "",
     upn: str = "",
     near_date_of_birth: bool = False,
-) -> list[SearchResult]:
-    """People in the actor's scope matching every criterion given, best match first.
+) -> SearchMatches | list:
+    """People in the actor's scope matching every criterion given, best match first, to page through.
 
-    Names are matched tolerantly: the indexed Soundex keys and name prefixes pick candidates,
-    then Jaro-Winkler similarity ranks them, so "Jonh Smiht" finds John Smith. A person
-    restricted from the actor is found by name only (``is_restricted`` on the result): a match
-    on a date of birth or a number would tell the searcher that detail of the record.
+    Names are matched tolerantly: indexed Soundex keys, name prefixes and (PostgreSQL) trigrams
+    pick candidates, which are then ranked on their names only, so "Jonh Smiht" finds John Smith.
+    A person restricted from the actor is found by name only (``is_restricted`` on the result): a
+    match on a date of birth or a number would tell the searcher that detail of the record.
     ``near_date_of_birth`` also matches the dates a typing slip gives (``rules.likely_same_birth_dates``).
+    The scope is checked per candidate (``access.scoped(..., per_candidate=True)``): an indexed
+    EXISTS on the candidate's registrations, never the practice's whole list.
     """
     access.require(actor, "person.view")
-    people = access.scoped(actor, Person, restricted="mark")
     tokens = [t for t in name.replace(",", " ").split() if any(c.isalpha() for c in t)]
     if not (tokens or date_of_birth or nhs_number or upn):
         return []
+    people = scope = access.scoped(actor, Person, restricted="mark", per_candidate=True)
     if date_of_birth or nhs_number or upn:
         people = people.filter(is_restricted=False)
     if nhs_number or upn:
         # the numbers another practice holds now are not the searcher's to match against
-        people = people.exclude(pk__in=access.held_elsewhere(actor))
+        people = people.exclude(Exists(access.held_elsewhere(actor).filter(person_id=OuterRef("pk"))))
     if nhs_number:
         people = people.filter(nhs_number=identifiers.normalise_nhs_number(nhs_number))
     if upn:
@@ -66,20 +184,21 @@ def person_search(
         people = people.filter(date_of_birth__in=rules.likely_same_birth_dates(date_of_birth))
     elif date_of_birth:
         people = people.filter(date_of_birth=date_of_birth)
+    if tokens:
+        people = people.alias(
+            given_upper=Upper("given_name"), family_upper=Upper("family_name"), preferred_upper=Upper("preferred_name")
+        )
     for token in tokens:
-        # every word must sound like, or start like, one of the person's names
-        key = rules.name_key(token)
-        word = Q(given_name_key=key) | Q(family_name_key=key) | Q(preferred_name__iexact=token)
-        if len(token) >= 3:
-            word |= Q(family_name__istartswith=token[:3]) | Q(given_name__istartswith=token[:3])
-        people = people.filter(word)
-    candidates = access.without_details_held_elsewhere(
-        actor, list(people.order_by("family_name", "given_name", "pk")[:MAX_CANDIDATES])
-    )
-    scored = [SearchResult(p, _name_score(tokens, p)) for p in candidates]
-    scored = [r for r in scored if r.score >= MATCH_THRESHOLD]
-    scored.sort(key=lambda r: (-round(r.score, 3), r.person.family_name, r.person.given_name, r.person.pk))
-    return scored
+        # every word must sound like, start like or be similar to one of the person's names
+        people = people.filter(_word(token))
+    return SearchMatches(actor, people, tokens, scope=scope)
+
+
+def person_search(**criteria) -> list[SearchResult]:
+    """``person_search_matches`` as a list (at most ``MAX_CANDIDATES``), for the API, the duplicate
+    check and the pickers."""
+    matches = person_search_matches(**criteria)
+    return matches[0:MAX_CANDIDATES] if isinstance(matches, SearchMatches) else []
 
 
 def possible_duplicates(

@@ -31,7 +31,7 @@ def person_search(request):
     form = PersonSearchForm(request.GET or None)
     results = None
     if form.is_valid():
-        results = paginate(request, selectors.person_search(actor=request.user, **form.cleaned_data))
+        results = paginate(request, selectors.person_search_matches(actor=request.user, **form.cleaned_data))
     return render(request, "people/search.html", {"form": form, "results": results})
 
 
