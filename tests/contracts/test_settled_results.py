@@ -1,0 +1,170 @@
+"""Settled contract-year results and this year's cached figures (issue 14): an ended year's figures
+are stored on first view and stand when records change later (the page says so); this year's are
+worked out again when the data change; recalculating is the commissioner's explicit, audited action
+that keeps the earlier figures; the report page costs the same whatever the number of earlier years."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from casework.accounts.models import Role
+from casework.audit.models import AuditEvent
+from casework.contracts import services
+from casework.contracts.models import Contract, ContractYearResult, DelegatedFunction
+from casework.contracts.reporting import contract_report
+from casework.looked_after.models import HealthCheck, LookedAfterChild
+from tests.conftest import TODAY
+from tests.contracts.builders import children_in_care
+
+pytestmark = pytest.mark.django_db
+
+
+def _measure(year, indicator="health_assessment"):
+    # an ended year's terms are the system's to load (a commissioner cannot change them on a page)
+    return services.contract_measure_set(
+        actor=None, contract_year=year, indicator=indicator, target=Decimal("90"), payment_rule=""
+    )
+
+
+def _ended_year(world, assessed: int = 5, of: int = 6):
+    contract = Contract.objects.get(practice=world.a.org, commissioner=world.commissioner)
+    year = contract.years.filter(end_date__lt=TODAY).order_by("-start_date").first()
+    children_in_care(world, year, [(of, 10, assessed, 0)])
+    _measure(year)
+    return contract, year
+
+
+def _figures(report):
+    (row,) = report.rows
+    return row.numerator, row.denominator
+
+
+def test_an_ended_year_is_settled_on_first_view_and_stands_when_records_change(world, client):
+    contract, year = _ended_year(world)
+    officer = world.commissioner_users[Role.COMMISSIONER_OFFICER]
+    client.force_login(officer)
+    url = reverse("contract_report", args=[contract.pk])
+    page = client.get(url, {"year": year.pk}).content.decode()
+    assert "Figures from data as at" in page and "Settled: these are the figures" in page
+    assert 'id="data-changed"' not in page
+    settled = ContractYearResult.objects.get(contract_year=year, quarter=0, settled=True)
+    assert settled.data_version and settled.computed_by == officer
+    assert _figures(contract_report(contract=contract, year=year)) == (5, 6)
+
+    # a health assessment recorded late for the sixth child: the settled figures stand
+    child = LookedAfterChild.objects.get(child_id="R6")
+    HealthCheck.objects.create(
+        organisation=world.a.org, child=child, kind="health_assessment", check_date=year.end_date - timedelta(days=9)
+    )
+    report = contract_report(contract=contract, year=year)
+    assert _figures(report) == (5, 6) and report.data_changed
+    assert ContractYearResult.objects.filter(contract_year=year, quarter=0).count() == 1
+    page = client.get(url, {"year": year.pk}).content.decode()
+    assert 'id="data-changed"' in page and "Recalculate these figures" in page
+    # the CSV reads the same stored figures
+    csv = client.get(url, {"year": year.pk, "format": "csv"}).content.decode()
+    assert ",5,6," in csv
+
+
+def test_this_years_figures_are_cached_until_the_data_change(world):
+    contract = Contract.objects.get(practice=world.a.org, commissioner=world.commissioner)
+    year = contract.years.get(start_date__lte=TODAY, end_date__gte=TODAY)
+    _measure(year)
+    children_in_care(world, year, [(6, 10, 0, 0)])
+    first = contract_report(contract=contract, year=year)
+    assert not first.result.settled and first.rows[0].numerator == 0
+    with CaptureQueriesContext(connection) as cached:
+        again = contract_report(contract=contract, year=year)
+    assert again.result.pk == first.result.pk  # read, not worked out again
+    assert len(cached.captured_queries) <= 4
+
+    child = LookedAfterChild.objects.get(child_id="R1")
+    HealthCheck.objects.create(organisation=world.a.org, child=child, kind="health_assessment", check_date=TODAY)
+    changed = contract_report(contract=contract, year=year)
+    assert changed.rows[0].numerator == 1 and changed.result.data_version != first.result.data_version
+    assert ContractYearResult.objects.filter(contract_year=year, settled=False).count() == 1
+
+
+def test_recalculating_is_audited_and_keeps_the_earlier_figures(world, client):
+    contract, year = _ended_year(world)
+    officer = world.commissioner_users[Role.COMMISSIONER_OFFICER]
+    contract_report(contract=contract, year=year, actor=officer)
+    child = LookedAfterChild.objects.get(child_id="R6")
+    HealthCheck.objects.create(
+        organisation=world.a.org, child=child, kind="health_assessment", check_date=year.end_date - timedelta(days=9)
+    )
+    client.force_login(officer)
+    url = reverse("contract_year_recalculate", args=[contract.pk, year.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"quarter": "0"}, follow=True)
+    page = response.content.decode()
+    assert "Figures recalculated: figures changed for 1 measure" in page
+    assert "Settled: recalculated on" in page and "Earlier figures for this period" in page
+    first, second = ContractYearResult.objects.filter(contract_year=year, quarter=0).order_by("pk")
+    assert second.recalculates == first and second.changed == ["Annual health assessment"]
+    assert _figures(contract_report(contract=contract, year=year)) == (6, 6)
+    assert first.rows[0]["figures"]["numerator"] == 5  # kept as it was
+    event = AuditEvent.objects.get(object_type="contracts.contractyearresult", object_id=str(second.pk))
+    assert (event.action, event.actor_id) == ("create", officer.pk)
+    assert event.detail["measures_changed"] == 1 and event.detail["recalculates"] == first.pk
+
+    # the practice's manager reads the report but may not recalculate; a year still running is refused
+    client.force_login(world.a.users[Role.PRACTICE_MANAGER])
+    assert client.post(url, {"quarter": "0"}).status_code == 403
+    running = contract.years.get(start_date__lte=TODAY, end_date__gte=TODAY)
+    client.force_login(officer)
+    refused = client.post(reverse("contract_year_recalculate", args=[contract.pk, running.pk]), {"quarter": "0"})
+    assert "The contract year is still running" in refused.content.decode()
+
+
+def test_another_authoritys_officer_gets_404(world, client):
+    contract, year = _ended_year(world, 1, 2)
+    client.force_login(world.other_commissioner_users[Role.COMMISSIONER_OFFICER])
+    for url in (
+        reverse("contract_year_recalculate", args=[contract.pk, year.pk]),
+        reverse("contract_report", args=[contract.pk]),
+    ):
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"quarter": "0"}).status_code == 404
+    assert not ContractYearResult.objects.exists()
+
+
+def _contract_with_years(world, reference: str, started: int) -> tuple[Contract, object]:
+    contract = services.contract_let_for_years(
+        commissioner=world.commissioner,
+        practice=world.a.org,
+        reference=reference,
+        title="Looked-after children",
+        functions=[DelegatedFunction.LOOKED_AFTER_CASE_HOLDING],
+        cohort="Children the authority refers",
+        start_date=TODAY - timedelta(days=365 * (started - 1) + 100),
+        until=TODAY,
+        price_model="block",
+        price=Decimal("1000"),
+        caseload_cap_per_fte=Decimal("18"),
+    )
+    years = list(contract.years.order_by("start_date"))
+    for year in years:
+        _measure(year)
+        _measure(year, "dental_check")
+    return contract, years[-2]
+
+
+def test_the_report_page_costs_the_same_with_2_and_6_earlier_years(world, client):
+    client.force_login(world.commissioner_users[Role.COMMISSIONER_OFFICER])
+    counts = []
+    for reference, started in (("FEW-1", 3), ("MANY-1", 7)):
+        contract, year = _contract_with_years(world, reference, started)
+        url = reverse("contract_report", args=[contract.pk])
+        assert client.get(url, {"year": year.pk}).status_code == 200  # settles the ended years once
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url, {"year": year.pk})
+        assert page.status_code == 200
+        assert page.content.decode().count("<title>") == 1
+        counts.append(len(queries.captured_queries))
+        assert max(len(r.trend) for r in page.context["report"].rows) == started
+    assert counts[0] == counts[1], counts
