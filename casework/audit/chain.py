@@ -128,6 +128,7 @@ def verify(
     *,
     head: tuple[int | None, str] | None,
     anchors: Iterable[tuple[int, str]] = (),
+    start: tuple[int, str] | None = None,
 ) -> Verdict:
     """Walk the entries in id order and say what was done to the chain.
 
@@ -145,10 +146,14 @@ def verify(
     ``anchors`` are (entry id, entry hash) pairs an operator kept outside the database
     (``audit_anchor``): each entry must still be there with that hash ("anchor"), which catches a
     tail rewritten consistently from before the anchor, every hash recomputed.
+
+    ``start`` is (entry id, entry hash) of the last entry of months archived and detached
+    (docs/security.md "Audit"): the walk begins as if that entry had just been accepted, so the
+    first entry left must link to it.
     """
     verdict = Verdict()
     problems = verdict.problems
-    tip_id, tip_hash = None, GENESIS  # the last entry accepted into the chain
+    tip_id, tip_hash = start if start is not None else (None, GENESIS)  # the last entry accepted
     before_id, before_hash = None, None  # the accepted entry before it
     held: Entry | None = None
     # accepted entries written after the last one the chain head recorded (None: no head row)

@@ -30,7 +30,7 @@ def audit_record(
         if action == AuditEvent.Action.VIEW and opened:
             # the page logged this view itself: the middleware need not again
             opened[:] = [o for o in opened if o.refused or o.obj != obj]
-    event = _event(actor, timezone.now(), Entry(action, object_type, object_id, person_id, detail))
+    event = _event(actor, None, Entry(action, object_type, object_id, person_id, detail))
     _append([event])
     return event
 
@@ -49,8 +49,7 @@ class Entry(NamedTuple):
 def audit_record_many(*, actor, entries: list[Entry]) -> list[AuditEvent]:
     """Append several entries by one actor, chained in the order given, in a fixed number of
     queries whatever their number: lock the head, insert them together, move the head."""
-    now = timezone.now()
-    events = [_event(actor, now, entry) for entry in entries]
+    events = [_event(actor, None, entry) for entry in entries]
     if events:
         _append(events)
     return events
@@ -70,13 +69,19 @@ def _event(actor, occurred_at, entry: Entry) -> AuditEvent:
 
 
 def _append(events: list[AuditEvent]) -> None:
-    """Chain the events onto the head, in order, and insert them (ids follow the list's order)."""
+    """Chain the events onto the head, in order, and insert them (ids follow the list's order).
+    An event without a time gets the time the head's lock was taken."""
     # savepoint=False: inside the caller's transaction this adds no queries; alone it makes one,
     # which the head's lock needs. The lock is held to the end of the caller's transaction.
     with transaction.atomic(savepoint=False):
         head = _locked_head()
+        # taken under the lock, so the log's times rise with its ids: a month's partition holds
+        # one run of the chain, and detaching the oldest months cuts it cleanly at its start
+        now = timezone.now()
         previous = head.entry_hash
         for event in events:
+            if event.occurred_at is None:
+                event.occurred_at = now
             event.previous_hash = previous
             event.entry_hash = previous = chain.entry_hash(**{f: getattr(event, f) for f in chain.HASHED_FIELDS})
         if len(events) == 1:

@@ -3,6 +3,7 @@
 an entry with raw SQL (getting round the append-only triggers, as such a person could)."""
 
 import hashlib
+import io
 import threading
 from datetime import UTC
 
@@ -241,3 +242,40 @@ def test_the_chain_survives_a_rolled_back_write(world):
     after = audit_record(actor=None, action="create", object_type="synthetic.seed")
     assert after.previous_hash == before.entry_hash
     assert verify()[0] == 0
+
+
+@pytest.mark.django_db
+def test_an_entrys_time_is_taken_once_the_chain_head_is_locked(db, monkeypatch):
+    """So the log's times rise with its ids, whatever order writers reach the lock in, and a
+    month's partition (PostgreSQL) holds one run of the chain (issue 14)."""
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from casework.audit import services
+
+    steps = []
+    locked_head = services._locked_head
+    monkeypatch.setattr(services, "_locked_head", lambda: steps.append("lock") or locked_head())
+    monkeypatch.setattr(services, "timezone", SimpleNamespace(now=lambda: steps.append("time") or timezone.now()))
+    audit_record(actor=None, action="create", object_type="synthetic.seed")
+    services.audit_record_many(actor=None, entries=[services.Entry("view", "people.person", 1, 1, {})] * 2)
+    assert steps == ["lock", "time", "lock", "time"]
+    times = list(AuditEvent.objects.order_by("pk").values_list("occurred_at", flat=True))
+    assert times == sorted(times)
+
+
+@pytest.mark.django_db
+def test_audit_verify_from_starts_after_the_months_archived(world):
+    """``--from ID:HASH``: the last entry of the months archived and detached; the first entry
+    left must link to it (the entries up to it are not read, as if detached)."""
+    events = list(AuditEvent.objects.order_by("pk"))
+    cut = events[len(events) // 2]
+    out = io.StringIO()
+    call_command("audit_verify", "--from", f"{cut.pk}:{cut.entry_hash}", stdout=out)
+    assert f"{len(events) - len(events) // 2 - 1} entries checked" in out.getvalue()
+    with pytest.raises(CommandError) as refused:
+        call_command("audit_verify", "--from", f"{cut.pk}:{'0' * 64}", stdout=io.StringIO())
+    assert refused.value.returncode == 1
+    with pytest.raises(CommandError, match="--from 'last month'"):
+        call_command("audit_verify", "--from", "last month", stdout=io.StringIO())

@@ -154,3 +154,21 @@ def test_audit_verify_walks_the_chain_across_three_months_and_finds_tampering_in
         f"DELETED: the chain is broken between entry {events[3].pk} and entry {events[5].pk}: entries were deleted "
         f"there (or entry {events[3].pk} was rewritten together with its hash)",
     ]
+
+
+def test_the_oldest_month_detached_and_dropped_and_the_chain_checked_from_where_it_ends():
+    months = three_months()
+    events = append_at(*(mid(m) for m in months for _ in range(2)))
+    oldest = partitions.partition_name(months[0])
+    with connection.cursor() as cursor:
+        # docs/security.md "Audit": the last entry of the month, kept before it goes
+        cursor.execute(f"SELECT id, entry_hash FROM {oldest} ORDER BY id DESC LIMIT 1")  # noqa: S608
+        last_id, last_hash = cursor.fetchone()
+        cursor.execute(f"ALTER TABLE audit_auditevent DETACH PARTITION {oldest}")
+        cursor.execute(f"DROP TABLE {oldest}")
+    assert last_id == events[1].pk
+    code, problems, _ = verify()
+    assert code == 1 and problems[0].startswith("DELETED: the chain is broken before entry")
+    out = StringIO()
+    call_command("audit_verify", "--from", f"{last_id}:{last_hash}", stdout=out)
+    assert f"Audit log intact: {AuditEvent.objects.count()} entries checked" in out.getvalue()

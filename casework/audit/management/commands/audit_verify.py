@@ -1,6 +1,6 @@
 """Check the audit log's hash chain from the first entry to the last.
 
-    python manage.py audit_verify [--anchor ID:HASH ...] [--anchor-file FILE ...]
+    python manage.py audit_verify [--anchor ID:HASH ...] [--anchor-file FILE ...] [--from ID:HASH]
 
 Prints each entry found edited, inserted or deleted, a chain head that is missing or does not fit,
 and each anchor the log no longer matches, then how many entries were checked; exits 1 when there
@@ -11,6 +11,10 @@ An anchor is what ``audit_anchor`` printed earlier and the operator kept outside
 (``ID:HASH``, the first word of each of its lines; blank lines and lines starting with ``#`` in a
 file are skipped). The entry must still be there with that hash: this catches a tail rewritten
 consistently, every hash recomputed from some entry on, which the chain alone cannot show.
+
+``--from ID:HASH`` starts the walk after that entry, the last one of the oldest months once they
+are archived and their partitions detached (PostgreSQL, docs/security.md "Audit"): the first
+entry left must link to it, and entries up to it are not read.
 """
 
 from pathlib import Path
@@ -57,13 +61,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--anchor-file", action="append", default=[], metavar="FILE", help="a file of audit_anchor's lines"
         )
+        parser.add_argument(
+            "--from",
+            dest="start",
+            metavar="ID:HASH",
+            help="start after this entry: the last entry of the months archived (docs/security.md, 'Audit')",
+        )
 
     def handle(self, *args, **options):
         anchors = anchors_from(options["anchor"], options["anchor_file"])
+        start = None
+        if options["start"]:
+            try:
+                start = chain.parse_anchor(options["start"])
+            except ValueError as error:
+                raise CommandError(f"--from {options['start']!r}: {error}") from None
         head = AuditChainHead.objects.filter(pk=HEAD_ID).values_list("last_event_id", "entry_hash").first()
         rows = AuditEvent.objects.order_by("pk").values_list("id", *chain.HASHED_FIELDS, "entry_hash")
+        if start is not None:
+            rows = rows.filter(pk__gt=start[0])
         entries = (chain.Entry(*row) for row in rows.iterator(chunk_size=2000))
-        verdict = chain.verify(entries, head=head, anchors=anchors)
+        verdict = chain.verify(entries, head=head, anchors=anchors, start=start)
         for problem in verdict.problems:
             self.stdout.write(str(problem))
         if not verdict.intact:
