@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from casework.contracts.models import ContractYear
-from casework.contracts.reporting import child_outcomes
+from casework.contracts.reporting import child_outcomes_and_data
 from casework.looked_after.models import LookedAfterChild
-from casework.outcomes import data, facts
+from casework.outcomes import facts
 
 
 @dataclass(frozen=True)
@@ -19,13 +19,10 @@ class ChildOutcome:
 
 
 def child_outcome_facts(child: LookedAfterChild, on: date) -> tuple[ContractYear | None, list[ChildOutcome]]:
-    year, statuses = child_outcomes(child, on)
+    year, statuses, loaded = child_outcomes_and_data(child, on)
     counted = {indicator.id for indicator, _ in statuses if indicator.id in facts.COUNTED}
     found = {}
     if counted:
-        loaded = data.load(
-            LookedAfterChild.objects.filter(pk=child.pk), period_start=year.start_date, period_end=year.end_date
-        )
         found = {indicator_id: facts.counts(loaded, indicator_id).get(child.pk, 0) for indicator_id in counted}
     return year, [
         ChildOutcome(indicator, status, facts.fact(indicator.id, status, found.get(indicator.id)))

@@ -150,6 +150,8 @@ class ContractReport:
     data_changed: bool = False
     # the earlier results of the same period, newest first (recalculations keep them)
     earlier: list = field(default_factory=list)
+    # periods (contract year id, quarter) not stored yet or out of date: a job is working them out
+    pending: list = field(default_factory=list)
 
     @property
     def shown_children(self) -> str:
@@ -579,6 +581,13 @@ def _titled(indicator, measure):
 def child_outcomes(child: LookedAfterChild, on: date) -> tuple[ContractYear | None, list[tuple[object, str]]]:
     """A child's status on each per-child measure of the contract year their case is under today:
     what a practitioner sees on the child's page."""
+    year, statuses, _ = child_outcomes_and_data(child, on)
+    return year, statuses
+
+
+def child_outcomes_and_data(child: LookedAfterChild, on: date):
+    """``child_outcomes`` and the child's data for the year as loaded for it (None without a
+    year), so the child's page reads the child's records once (``child_facts.py``), not twice."""
     from casework.outcomes import compute, data
     from casework.outcomes.indicators import INDICATORS
 
@@ -589,10 +598,10 @@ def child_outcomes(child: LookedAfterChild, on: date) -> tuple[ContractYear | No
         .first()
     )
     if case is None:
-        return None, []
+        return None, [], None
     year = case.contract.years.filter(start_date__lte=on, end_date__gte=on).first()
     if year is None:
-        return None, []
+        return None, [], None
     measures = [
         m for m in year.measures.order_by("pk") if m.indicator in INDICATORS and INDICATORS[m.indicator].per_child
     ]
@@ -616,4 +625,4 @@ def child_outcomes(child: LookedAfterChild, on: date) -> tuple[ContractYear | No
                 ),
             )
         )
-    return year, statuses
+    return year, statuses, loaded
