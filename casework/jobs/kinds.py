@@ -45,7 +45,7 @@ class Kind:
     result_context: Callable | None = None
     start_again: str = ""
     done_url: Callable | None = None
-    done_message: str = ""
+    done_message: str | Callable = ""
 
 
 def register(
@@ -57,10 +57,11 @@ def register(
     result_context: Callable | None = None,
     start_again: str = "",
     done_url: Callable | None = None,
-    done_message: str = "",
+    done_message: str | Callable = "",
 ):
     """``done_url(job) -> str``: where a done job's page sends the requester instead (with
-    ``done_message`` as the success banner), when the result is a page of its own ("" stays)."""
+    ``done_message``, or ``done_message(job)``, as the success banner), when the result is a page of
+    its own ("" stays on the job's page)."""
 
     def decorate(run: Callable) -> Callable:
         KINDS[name] = Kind(

@@ -26,8 +26,8 @@ def job_detail(request, job_id: int):
     job = selectors.job_get(actor=request.user, job_id=job_id)
     kind = kinds.get(job.kind)
     if job.status == Job.Status.DONE and kind.done_url and (address := kind.done_url(job)):
-        if kind.done_message:
-            messages.success(request, kind.done_message)
+        if message := (kind.done_message(job) if callable(kind.done_message) else kind.done_message):
+            messages.success(request, message)
         return redirect(address)
     context = {"job": job, "kind": kind, "start_again": _start_again(kind), "refresh": REFRESH_SECONDS}
     if job.status == Job.Status.DONE and kind.result_context:

@@ -102,3 +102,50 @@ def import_check(context: kinds.Context) -> dict:
     except ValueError as refused:
         raise kinds.JobFailed(str(refused)) from refused
     return {"batch_id": batch.pk}
+
+
+def _imported(job) -> str:
+    if job.result.get("already"):
+        return "This import had been confirmed already: nothing more was written"
+    children = job.result["children"]
+    return f"Imported {children} child{'ren' if children != 1 else ''} from {job.result['authority']}'s 903 files"
+
+
+@kinds.register(
+    "903_import_confirm",
+    title="Import an authority's 903 files",
+    capabilities=("looked_after.return_check", "case.manage"),
+    result_template="looked_after/_return_import_result.html",
+    result_context=_import_problems,
+    start_again="return_903_import",
+    done_url=_preview_address,
+    done_message=_imported,
+)
+def import_write(context: kinds.Context) -> dict:
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+
+    from casework.looked_after.imports import ReturnImportError, batches
+    from casework.looked_after.imports import selectors as import_selectors
+    from casework.looked_after.imports.models import ImportBatch
+
+    try:
+        batch = import_selectors.import_batch_get(
+            actor=context.actor, import_batch_id=context.parameters["import_batch_id"]
+        )
+    except Http404 as gone:
+        raise kinds.JobFailed("This import is no longer yours to confirm.") from gone
+    already = batch.state != ImportBatch.State.PREVIEWED
+    context.progress("Writing the children, their episodes and their workers", 10)
+    try:
+        batch = batches.import_confirm(actor=context.actor, batch=batch)
+    except ReturnImportError as refused:
+        return {"problems": [asdict(p) for p in refused.problems], "total": refused.total}
+    except ValidationError as refused:
+        raise kinds.JobFailed(" ".join(refused.messages)) from refused
+    return {
+        "batch_id": batch.pk,
+        "already": already,
+        "children": len(batch.preview["children"]),
+        "authority": batch.commissioner.name,
+    }

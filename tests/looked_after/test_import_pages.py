@@ -91,14 +91,15 @@ def test_upload_preview_confirm_and_reverse_on_the_pages(world, client, manager)
     assert not MODEL_NAMES.search(preview), MODEL_NAMES.search(preview)
     assert Person.objects.count() == people  # nothing written yet
 
-    done = client.post(_button(preview, "Confirm and import"), follow=True).content.decode()
+    # confirming is a background job too: run here, its page leading back to the batch
+    done = post_and_run(client, _button(preview, "Confirm and import"), {}).content.decode()
     assert "Imported 2 children from Test Borough Council&#x27;s 903 files" in done
     assert "govuk-notification-banner--success" in done
     assert "created 2 social workers of the authority, 2 people, 2 children" in done
     assert not MODEL_NAMES.search(done)
     assert Person.objects.count() == people + 2
 
-    again = client.post(reverse("return_903_import_confirm", args=[batch.pk]), follow=True).content.decode()
+    again = post_and_run(client, reverse("return_903_import_confirm", args=[batch.pk]), {}).content.decode()
     assert "had been confirmed already: nothing more was written" in again
     assert Person.objects.count() == people + 2
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from casework.core import access
 from casework.jobs import selectors as job_selectors
 from casework.jobs import services as job_services
-from casework.looked_after.imports import ReturnImportError, batches, selectors
+from casework.looked_after.imports import batches, selectors
 from casework.looked_after.imports.forms import ConfirmImportForm, ReturnImportForm, ReverseImportForm
 from casework.looked_after.imports.models import ImportBatch
 from casework.organisations import selectors as org_selectors
@@ -86,28 +86,17 @@ def import_batch(request, import_batch_id: int):
 
 
 def import_batch_confirm(request, import_batch_id: int):
+    """Confirming writes every child, episode and allocation: the slower half of an import (about
+    twice the check: docs/benchmarks.md), so it runs as a background job too (looked_after/jobs.py:
+    import_write), whose page leads back to the batch with what was written."""
     batch = selectors.import_batch_get(actor=request.user, import_batch_id=import_batch_id)
     if request.method != "POST":
         return import_batch(request, import_batch_id)
-    form = ConfirmImportForm(request.POST, action=_address("confirm", batch))
-    already = batch.state != ImportBatch.State.PREVIEWED
-    try:
-        batch = batches.import_confirm(actor=request.user, batch=batch)
-    except ReturnImportError as refused:
-        return _batch_page(request, batch, problems=refused.problems, total=refused.total)
-    except ValidationError as refused:
-        form.is_valid()
-        form.add_service_error(refused)
-        return _batch_page(request, batch, confirm_form=form)
-    if already:
-        messages.success(request, "This import had been confirmed already: nothing more was written")
-    else:
-        children = len(batch.preview["children"])
-        messages.success(
-            request,
-            f"Imported {children} child{'ren' if children != 1 else ''} from {batch.commissioner.name}'s 903 files",
-        )
-    return redirect("return_903_import_batch", import_batch_id=batch.pk)
+    _may_import(request.user)
+    job = job_services.job_start(
+        actor=request.user, kind="903_import_confirm", parameters={"import_batch_id": batch.pk}
+    )
+    return redirect("job_detail", job_id=job.pk)
 
 
 def import_batch_reverse(request, import_batch_id: int):
