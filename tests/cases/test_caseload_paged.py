@@ -6,7 +6,7 @@ or joining every open allocation to its case."""
 import re
 
 import pytest
-from django.db import connection
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -84,3 +84,13 @@ def test_the_open_counts_search_the_partial_index_and_read_no_case(world):
         cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
     assert "INDEX allocation_open_caseload" in plan and "cases_case" not in plan, plan
+
+
+@pytest.mark.django_db
+def test_the_seed_copies_the_cases_service_type(db):
+    """The seed writes allocations in bulk, past the services."""
+    from django.core.management import call_command
+
+    call_command("seed", "--practices", "1", "--people", "60", "--seed", "3", stdout=open("/dev/null", "w"))
+    mismatched = Allocation.objects.exclude(service_type=models.F("case__service_type"))
+    assert Allocation.objects.count() > 10 and not mismatched.exists()
