@@ -172,3 +172,37 @@ def test_the_oldest_month_detached_and_dropped_and_the_chain_checked_from_where_
     out = StringIO()
     call_command("audit_verify", "--from", f"{last_id}:{last_hash}", stdout=out)
     assert f"Audit log intact: {AuditEvent.objects.count()} entries checked" in out.getvalue()
+
+
+def test_migration_0008_keeps_the_rows_ids_and_chain_both_ways():
+    """The migration on a log with entries (the test database's ran on an empty one): back to one
+    table and into partitions again, the rows, ids and hashes kept and the id sequence carrying on."""
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    migration = import_module("casework.audit.migrations.0008_partition_by_month")
+    editor = SimpleNamespace(connection=connection)
+    months = three_months()
+    append_at(*(mid(m) for m in months))
+
+    def rows():
+        return list(AuditEvent.objects.order_by("pk").values_list("pk", "occurred_at", "entry_hash"))
+
+    before = rows()
+    migration.unpartition(None, editor)
+    with connection.cursor() as cursor:
+        assert not partitions.is_partitioned(cursor)
+    assert rows() == before
+    (one_table,) = append_at(mid(THIS_MONTH))
+    assert one_table.pk == before[-1][0] + 1
+
+    migration.partition(None, editor)
+    with connection.cursor() as cursor:
+        assert partitions.is_partitioned(cursor)
+    assert rows() == [*before, (one_table.pk, one_table.occurred_at, one_table.entry_hash)]
+    assert [partition_of(pk) for pk, _, _ in before] == [partitions.partition_name(m) for m in months]
+    (partitioned,) = append_at(mid(THIS_MONTH))
+    assert partitioned.pk == one_table.pk + 1
+    assert verify()[0] == 0
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent")
