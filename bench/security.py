@@ -194,6 +194,13 @@ def _fill_worker(entries: int, target_views: int, seed: int) -> dict:
     step_us = (end - start) / timedelta(microseconds=1) / to_add
 
     postgres = connection.vendor == "postgresql"
+    if postgres:
+        # the log is partitioned by month there (audit migration 0008): the year's months, as
+        # audit_partitions would have made them month by month, not all in the default partition
+        from casework.audit import partitions
+
+        with connection.cursor() as cursor:
+            partitions.ensure(cursor, start.date(), end.date())
     columns = ", ".join(COLUMNS)
     hash_seconds = insert_seconds = 0.0
     written = 0
