@@ -319,6 +319,10 @@ SPECTACULAR_SETTINGS = {
 # was made (or when the requester makes a newer one of the same kind).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 CASEWORK_JOB_FILE_HOURS = env.int("CASEWORK_JOB_FILE_HOURS", default=24)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # the worker is a second writer beside the web server: a write waits for the other's
+    # transaction (an import's, say) rather than failing after SQLite's default 5 seconds
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 30)
 
 # Read replica (brief F, docs/architecture.md "Scaling past one server"): with DATABASE_REPLICA_URL
 # set, the reports and exports that opt in (casework/core/db_routers.py) read from the replica;

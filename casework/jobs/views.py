@@ -2,13 +2,14 @@
 requester's recent jobs. Each opens the job through ``selectors`` (the requester's alone: 404)."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
 from casework.audit.services import audit_record
-from casework.core import downloads
+from casework.core import access, downloads
 from casework.jobs import kinds, selectors
 from casework.jobs.models import Job
 
@@ -22,15 +23,21 @@ def _start_again(kind: kinds.Kind) -> str:
         return ""
 
 
+def _may(user, kind: kinds.Kind) -> bool:
+    """A result is shown, and a file given, only while the requester may still do what made it."""
+    return all(access.can(user, capability) for capability in kind.capabilities)
+
+
 def job_detail(request, job_id: int):
     job = selectors.job_get(actor=request.user, job_id=job_id)
     kind = kinds.get(job.kind)
-    if job.status == Job.Status.DONE and kind.done_url and (address := kind.done_url(job)):
+    if job.status == Job.Status.DONE and kind.done_url and _may(request.user, kind) and (address := kind.done_url(job)):
         if message := (kind.done_message(job) if callable(kind.done_message) else kind.done_message):
             messages.success(request, message)
         return redirect(address)
     context = {"job": job, "kind": kind, "start_again": _start_again(kind), "refresh": REFRESH_SECONDS}
-    if job.status == Job.Status.DONE and kind.result_context:
+    context["may_see_result"] = _may(request.user, kind)
+    if job.status == Job.Status.DONE and kind.result_context and context["may_see_result"]:
         # what a result names is read again now, in the viewer's scope as it is today
         context.update(kind.result_context(job, request.user))
     return render(request, "jobs/job.html", context)
@@ -39,6 +46,8 @@ def job_detail(request, job_id: int):
 def job_file(request, job_id: int):
     """The file a job made, to its requester only, while it is kept (audited as the export it is)."""
     job = selectors.job_file_get(actor=request.user, job_id=job_id)
+    if not _may(request.user, kinds.get(job.kind)):
+        raise PermissionDenied("no longer permitted")
     if job.status != Job.Status.DONE or not job.has_file:
         return render(request, "jobs/no_file.html", {"job": job, "kind": kinds.get(job.kind)})
     export = (job.result or {}).get("export", {})

@@ -20,7 +20,7 @@ from casework.audit.models import AuditEvent
 from casework.jobs import kinds, selectors, services
 from casework.jobs.models import Job
 from tests.conftest import make_user
-from tests.jobs.running import no_connection_closing, run_queued_jobs
+from tests.jobs.running import no_connection_closing, run_queued_jobs, start_and_run
 
 SEEN: list = []  # what the test kinds saw while they ran
 
@@ -146,6 +146,11 @@ def test_a_job_and_its_file_are_the_requesters_alone(world, client, manager):
     export = AuditEvent.objects.get(action="export")
     assert (export.actor_id, export.object_type, export.object_id) == (manager.pk, "test_export", "E1/2026")
     assert export.detail == {"job": job.pk, "rows": 1}
+    # a requester who may no longer do what made it sees neither the result nor the file
+    manager.role = Role.PRACTITIONER
+    manager.save()
+    assert client.get(f"/jobs/{job.pk}/file/").status_code == 403
+    assert 'id="job-not-permitted"' in client.get(f"/jobs/{job.pk}/").content.decode()
 
 
 @pytest.mark.parametrize("change", ["deactivated", "now a practitioner", "moved to another organisation"])
@@ -209,3 +214,20 @@ def test_the_worker_command_runs_what_is_queued_and_keeps_a_heartbeat(world, man
         call_command("jobs_worker", "--batch", stdout=io.StringIO())
     assert Job.objects.get(pk=job.pk).status == "done"
     assert selectors.last_worker_heartbeat() >= before
+
+
+def test_the_903_check_says_plainly_when_the_dfe_validator_cannot_run(world, client, manager, settings):
+    from casework.looked_after import codes
+    from tests.looked_after.builders import child_in_care
+
+    child_in_care(world, timezone.localdate() - timedelta(days=200))
+    settings.SSDA903_VALIDATOR_PYTHON = "/nowhere/python"
+    client.force_login(manager)
+    year = codes.collection_year_of(timezone.localdate())  # the year she is in care
+    job, page = start_and_run(client, "/returns/903/check/", {"commissioner": world.commissioner.pk, "year": year})
+    assert (job.status, job.failure) == (
+        "failed",
+        "The DfE validator could not run: The DfE validator is not installed at /nowhere/python: run `make setup`",
+    )
+    body = page.content.decode()
+    assert page.status_code == 200 and "govuk-error-summary" in body and "The DfE validator could not run" in body
