@@ -126,7 +126,7 @@ class _DatabaseCpu:
 
     @staticmethod
     def seconds(before, after) -> float:
-        if before[0] == after[0]:
+        if before[0] is not None and before[0] == after[0]:
             return (after[1] - before[1]) / TICK  # one backend throughout: its own CPU only
         # a connection closed in between: its CPU is in the postmaster's children's (with any other
         # client's backend that ended meanwhile: noise, so the run keeps connections for 10 minutes)
