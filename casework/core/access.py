@@ -157,18 +157,31 @@ def held_elsewhere(actor) -> QuerySet:
 CURRENT_DETAILS = ("nhs_number", "upn", "address_line_1", "address_line_2", "town", "postcode")
 
 
-def without_details_held_elsewhere(actor, people: list) -> list:
+def without_details_held_elsewhere(actor, people: list, *, read_with_them: bool = False) -> list:
     """``people`` (Person objects, loaded for a page), with the current details of anyone another
     practice holds now blanked on the objects themselves, so no template can show them; each is
-    marked ``held_elsewhere``. One query whatever the number of people."""
+    marked ``held_elsewhere``. One query whatever the number of people; none when the people were
+    read annotated with ``held_elsewhere_now`` (``read_with_them``, as the person search does)."""
     ids = [p.pk for p in people]
-    held = set(held_elsewhere(actor).filter(person_id__in=ids).values_list("person_id", flat=True)) if ids else set()
+    if read_with_them:
+        held = {p.pk for p in people if p.held_elsewhere_now}  # AttributeError: not read annotated
+    elif ids:
+        held = set(held_elsewhere(actor).filter(person_id__in=ids).values_list("person_id", flat=True))
+    else:
+        held = set()
     for person in people:
         person.held_elsewhere = person.pk in held
         if person.held_elsewhere:
             for detail in CURRENT_DETAILS:
                 setattr(person, detail, "")
     return people
+
+
+def held_elsewhere_now(actor) -> Exists:
+    """Whether another practice holds the person now, for ``annotate(held_elsewhere_now=...)`` on
+    people about to be shown (``without_details_held_elsewhere(..., read_with_them=True)``): an
+    EXISTS per person on the registrations' person index."""
+    return Exists(held_elsewhere(actor).filter(person_id=OuterRef("pk")))
 
 
 def held_by_another_practice(practice_id) -> QuerySet:

@@ -6,7 +6,7 @@ from datetime import date
 from django.contrib.postgres.lookups import TrigramSimilar
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, Window
 from django.db.models.functions import Greatest, Upper
 
 from casework.core import access, identifiers
@@ -72,35 +72,46 @@ class SearchMatches:
     PostgreSQL ranks in SQL (trigram similarity of each word to the best of the person's names,
     averaged) and reads one page; SQLite reads the candidates' names only (at most
     ``MAX_CANDIDATES``), ranks them in Python by Jaro-Winkler, then reads the page's people.
-    Either way, three queries a page: the count or the names, the page's people, and who among
-    them another practice holds now (``access.without_details_held_elsewhere``)."""
+    Either way a page is at most two queries: the names, or the count (skipped when the page
+    expected comes first: ``expect_page``), and the page's people, read with whether another
+    practice holds them now (``access.held_elsewhere_now``), whose current details are then blanked
+    (``access.without_details_held_elsewhere``)."""
 
-    def __init__(self, actor, people: QuerySet, tokens: list[str], *, scope: QuerySet):
+    def __init__(self, actor, scope: QuerySet, tokens: list[str], *, aliases: dict, conditions: list[Q]):
         self.actor = actor
-        self.people = people
-        self.scope = scope  # the page's people, by id, without the search's conditions again
         self.tokens = tokens
         self.truncated = False  # SQLite read MAX_CANDIDATES names and there were more
         self._ranked: list[tuple[float, int]] | None = None
         self._count: int | None = None
+        self._expected: slice | None = None
+        self._read: tuple[int, list[Person]] | None = None  # PostgreSQL: the expected page, read with the count
         self.in_sql = connection.vendor == "postgresql"
-        if self.in_sql:
-            self.people = self._ranked_in_sql(people, tokens)
-
-    @staticmethod
-    def _ranked_in_sql(people: QuerySet, tokens: list[str]) -> QuerySet:
-        if not tokens:
-            return people.annotate(score=Value(1.0)).order_by("family_name", "given_name", "pk")
-        best = {}
-        for i, token in enumerate(tokens):
-            best[f"word_{i}"] = Greatest(
-                TrigramSimilarity("given_name", token),
-                TrigramSimilarity("family_name", token),
-                TrigramSimilarity("preferred_name", token),
-            )
-        people = people.alias(**best).filter(**{f"{w}__gte": TRIGRAM_FLOOR for w in best})
-        score = sum((F(w) for w in best), Value(0.0)) / len(tokens)
-        return people.annotate(score=score).order_by("-score", "family_name", "given_name", "pk")
+        held = access.held_elsewhere_now(actor)
+        if not self.in_sql:
+            self.people = scope.alias(**aliases).filter(*conditions)
+            # the page's people, by id, without the search's conditions again
+            self.scope = scope.annotate(held_elsewhere_now=held)
+            return
+        if tokens:
+            best = {
+                f"word_{i}": Greatest(
+                    TrigramSimilarity("given_name", token),
+                    TrigramSimilarity("family_name", token),
+                    TrigramSimilarity("preferred_name", token),
+                )
+                for i, token in enumerate(tokens)
+            }
+            conditions = conditions + [Q(**{f"{word}__gte": TRIGRAM_FLOOR}) for word in best]
+            score = sum((F(word) for word in best), Value(0.0)) / len(tokens)
+            order = ("-score", "family_name", "given_name", "pk")
+        else:
+            best, score, order = {}, Value(1.0), ("family_name", "given_name", "pk")
+        self.people = (
+            scope.alias(**aliases, **best)
+            .filter(*conditions)
+            .annotate(score=score, held_elsewhere_now=held)
+            .order_by(*order)
+        )
 
     def _rank_in_python(self) -> list[tuple[float, int]]:
         if self._ranked is None:
@@ -121,10 +132,34 @@ class SearchMatches:
             self._ranked = [(-r[0], r[3]) for r in ranked]
         return self._ranked
 
+    def expect_page(self, number, per_page: int) -> "SearchMatches":
+        """Say which page will be asked for (the view's ``?page=``), so that on PostgreSQL the count
+        comes with that page's rows (``COUNT(*) OVER ()``) in one ranked query rather than two."""
+        try:
+            number = max(int(number), 1)
+        except (TypeError, ValueError):
+            number = 1
+        self._expected = slice((number - 1) * per_page, number * per_page)
+        return self
+
     def count(self) -> int:
+        if self._count is None and self.in_sql and self._expected is not None:
+            rows = list(self.people.annotate(matches=Window(Count("pk")))[self._expected])
+            if rows:  # else the page is past the end: count on its own
+                self._count = rows[0].matches
+                self._read = (self._expected.start, rows)
         if self._count is None:
             self._count = self.people.count() if self.in_sql else len(self._rank_in_python())
         return self._count
+
+    def _already_read(self, index: slice) -> list[Person] | None:
+        if self._read is None or index.step is not None:
+            return None
+        start, rows = self._read
+        stop = self.count() if index.stop is None else min(index.stop, self.count())
+        if (index.start or 0) == start and stop - start <= len(rows):
+            return rows[: stop - start]
+        return None
 
     def __len__(self) -> int:
         return self.count()
@@ -133,14 +168,16 @@ class SearchMatches:
         if isinstance(index, int):
             return self[index : index + 1][0]
         if self.in_sql:
-            people = list(self.people[index])
+            people = self._already_read(index)
+            if people is None:
+                people = list(self.people[index])
             scores = {p.pk: p.score for p in people}
         else:
             page = self._rank_in_python()[index]
             scores = {pk: score for score, pk in page}
             found = {p.pk: p for p in self.scope.filter(pk__in=list(scores))}
             people = [found[pk] for pk in scores]
-        access.without_details_held_elsewhere(self.actor, people)
+        access.without_details_held_elsewhere(self.actor, people, read_with_them=True)
         return [SearchResult(p, float(scores[p.pk])) for p in people]
 
     def __iter__(self):
@@ -170,28 +207,33 @@ def person_search_matches(
     tokens = [t for t in name.replace(",", " ").split() if any(c.isalpha() for c in t)]
     if not (tokens or date_of_birth or nhs_number or upn):
         return []
-    people = scope = access.scoped(actor, Person, restricted="mark", per_candidate=True)
+    # one filter of every condition, not one per criterion: each queryset step copies the query,
+    # which at a few milliseconds a search is what the ORM adds to the SQL itself
+    conditions: list[Q] = []
     if date_of_birth or nhs_number or upn:
-        people = people.filter(is_restricted=False)
+        conditions.append(Q(is_restricted=False))
     if nhs_number or upn:
         # the numbers another practice holds now are not the searcher's to match against
-        people = people.exclude(Exists(access.held_elsewhere(actor).filter(person_id=OuterRef("pk"))))
+        conditions.append(~Q(access.held_elsewhere_now(actor)))
     if nhs_number:
-        people = people.filter(nhs_number=identifiers.normalise_nhs_number(nhs_number))
+        conditions.append(Q(nhs_number=identifiers.normalise_nhs_number(nhs_number)))
     if upn:
-        people = people.filter(upn=upn.strip().upper())
+        conditions.append(Q(upn=upn.strip().upper()))
     if date_of_birth and near_date_of_birth:
-        people = people.filter(date_of_birth__in=rules.likely_same_birth_dates(date_of_birth))
+        conditions.append(Q(date_of_birth__in=rules.likely_same_birth_dates(date_of_birth)))
     elif date_of_birth:
-        people = people.filter(date_of_birth=date_of_birth)
+        conditions.append(Q(date_of_birth=date_of_birth))
+    aliases = {}
     if tokens:
-        people = people.alias(
-            given_upper=Upper("given_name"), family_upper=Upper("family_name"), preferred_upper=Upper("preferred_name")
-        )
-    for token in tokens:
+        aliases = {
+            "given_upper": Upper("given_name"),
+            "family_upper": Upper("family_name"),
+            "preferred_upper": Upper("preferred_name"),
+        }
         # every word must sound like, start like or be similar to one of the person's names
-        people = people.filter(_word(token))
-    return SearchMatches(actor, people, tokens, scope=scope)
+        conditions += [_word(token) for token in tokens]
+    scope = access.scoped(actor, Person, restricted="mark", per_candidate=True)
+    return SearchMatches(actor, scope, tokens, aliases=aliases, conditions=conditions)
 
 
 def person_search(**criteria) -> list[SearchResult]:

@@ -7,7 +7,7 @@ from casework.cases import selectors as case_selectors
 from casework.cases.forms import CaseNoteForm
 from casework.cases.services import case_note_is_editable
 from casework.core import access, chronology
-from casework.core.views import form_action, form_page, not_a_read, paginate, run_service
+from casework.core.views import PAGE_SIZE, form_action, form_page, not_a_read, paginate, run_service
 from casework.looked_after import selectors as looked_after_selectors
 from casework.people import selectors, services
 from casework.people.forms import (
@@ -31,7 +31,10 @@ def person_search(request):
     form = PersonSearchForm(request.GET or None)
     results = None
     if form.is_valid():
-        results = paginate(request, selectors.person_search_matches(actor=request.user, **form.cleaned_data))
+        matches = selectors.person_search_matches(actor=request.user, **form.cleaned_data)
+        if isinstance(matches, selectors.SearchMatches):
+            matches.expect_page(request.GET.get("page"), PAGE_SIZE)
+        results = paginate(request, matches)
     return render(request, "people/search.html", {"form": form, "results": results})
 
 

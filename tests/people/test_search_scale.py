@@ -124,3 +124,16 @@ def test_postgresql_finds_candidates_by_index_and_checks_scope_per_candidate(wor
     assert "Index Cond: (person_id = people_person.id)" in plan
     assert "registration_registration_practice" not in plan and "registratio_practic" not in plan
     assert "Seq Scan on registration_registration" not in plan
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigrams are PostgreSQL's")
+def test_postgresql_finds_a_slip_in_the_first_letter_and_ranks_the_exact_name_first(world):
+    from tests.conftest import add_person
+
+    add_person(world.a, world.commissioner, given="Jonathon", family="Smyth", service=None)
+    results = selectors.person_search(actor=world.a.users[Role.PRACTITIONER], name="Jonathan Kmith")
+    assert [r.person.full_name for r in results][:1] == ["Jonathan Smith"]  # K530 is not S530: trigrams
+    exact = selectors.person_search(actor=world.a.users[Role.PRACTITIONER], name="Jonathan Smith")
+    assert [r.person.full_name for r in exact][:2] == ["Jonathan Smith", "Jonathon Smyth"]
+    assert exact[0].score == 1.0 > exact[1].score
