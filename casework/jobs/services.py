@@ -128,6 +128,31 @@ def _finish(job: Job, *, status: str, failure: str = "", result=None, **progress
     )
 
 
+# a worker that has shown no sign of life for this long has stopped (killed, or its machine gone)
+ABANDONED_AFTER = timedelta(minutes=15)
+WORKER_STOPPED = "The worker running this stopped before it finished, so it did not finish. Start it again."
+
+
+def jobs_fail_abandoned(*, now=None) -> int:
+    """Fail the running jobs whose worker has stopped (no heartbeat for ``ABANDONED_AFTER``), so
+    their pages stop waiting and say to start again. Each worker calls this between passes."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    running = dict(Job.objects.filter(status=Job.Status.RUNNING).values_list("pk", "task_id"))
+    if not running:
+        return 0
+    claimed_by = {
+        str(task_id): worker_ids[-1] if worker_ids else ""
+        for task_id, worker_ids in DBTaskResult.objects.filter(id__in=running.values()).values_list("id", "worker_ids")
+    }
+    alive = set(WorkerHeartbeat.objects.filter(seen_at__gt=now - ABANDONED_AFTER).values_list("worker_id", flat=True))
+    abandoned = [pk for pk, task_id in running.items() if claimed_by.get(task_id, "") not in alive]
+    return Job.objects.filter(pk__in=abandoned, status=Job.Status.RUNNING).update(
+        status=Job.Status.FAILED, failure=WORKER_STOPPED, finished_at=now, upload=None
+    )
+
+
 def jobs_clear_expired_files(*, now=None) -> int:
     """Delete the files (and any upload left) of jobs past their time; the job's record stays."""
     now = now or timezone.now()

@@ -231,3 +231,23 @@ def test_the_903_check_says_plainly_when_the_dfe_validator_cannot_run(world, cli
     )
     body = page.content.decode()
     assert page.status_code == 200 and "govuk-error-summary" in body and "The DfE validator could not run" in body
+
+
+def test_a_job_left_running_by_a_worker_that_stopped_fails_with_a_message(world, client, manager):
+    from casework.jobs.models import WorkerHeartbeat
+
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(worker_id="gone:1", seen_at=now - timedelta(minutes=16))
+    WorkerHeartbeat.objects.create(worker_id="busy:2", seen_at=now - timedelta(minutes=1))
+    jobs = {}
+    for worker_id in ("gone:1", "busy:2"):
+        job = services.job_start(actor=manager, kind="test_steps", parameters={})
+        Job.objects.filter(pk=job.pk).update(status="running", started_at=now)
+        DBTaskResult.objects.filter(id=job.task_id).update(status="RUNNING", worker_ids=[worker_id])
+        jobs[worker_id] = job
+    assert services.jobs_fail_abandoned(now=now) == 1
+    gone, busy = (Job.objects.get(pk=jobs[w].pk) for w in ("gone:1", "busy:2"))
+    assert (gone.status, gone.failure) == ("failed", services.WORKER_STOPPED) and busy.status == "running"
+    client.force_login(manager)
+    page = client.get(f"/jobs/{gone.pk}/").content.decode()
+    assert "stopped before it finished" in page and 'http-equiv="refresh"' not in page

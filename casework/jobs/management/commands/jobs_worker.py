@@ -4,7 +4,9 @@ It is django-tasks-db's own worker (``Worker`` from its ``db_worker`` command, w
 task in a locked transaction so two workers never run one job), run in batch mode in a loop: each
 pass runs every job ready, then the heartbeat is touched and expired files cleared, then it waits
 ``--interval`` seconds. Ctrl-C (or SIGTERM) lets a running job finish, then stops; a second one
-stops at once.
+stops at once. A job left running by a worker that stopped (no heartbeat for 15 minutes) is
+failed with a message to start it again (``services.jobs_fail_abandoned``). Run this command, not
+the library's ``db_worker``: only this one keeps a heartbeat.
 
     python manage.py jobs_worker             # in production, as its own process
     python manage.py jobs_worker --batch     # run what is queued, then exit
@@ -48,6 +50,7 @@ class Command(BaseCommand):
                 close_old_connections()
                 services.worker_beat()
                 services.jobs_clear_expired_files()
+                services.jobs_fail_abandoned()
                 worker.run()  # every job ready now, then back here
                 if batch:
                     break
