@@ -257,21 +257,57 @@ def _current(found: list[ContractYearResult], year, today) -> ContractYearResult
     return next((r for r in found if r.settled == settled), None)
 
 
-def result_for(contract, year, quarter: int, version: DataVersion, actor, found, today) -> ContractYearResult:
-    standing = _current(found, year, today)
+@dataclass
+class Work:
+    """What a report asks for that is not stored yet: with ``compute`` false, the periods are only
+    listed (the page then starts a job, ``contracts/jobs.py``); with it, each is worked out, saying how
+    far it has got through ``progress``."""
+
+    compute: bool = True
+    progress: object = None
+    total: int = 0
+    pending: list = None
+
+    def __post_init__(self):
+        self.pending = []
+
+
+def _needs_work(standing, year, version: DataVersion, today) -> bool:
     if ended(year, today):
-        if standing is None:
-            cached = next((r for r in found if not r.settled), None)
-            standing = _settle(contract, year, quarter, version, actor, cached)
+        return standing is None
+    return standing is None or standing.data_version != version.version
+
+
+def result_for(
+    contract, year, quarter: int, version: DataVersion, actor, found, today, work: Work | None = None
+) -> ContractYearResult | None:
+    """The period's standing result, worked out first when missing (or, for a year still running, out
+    of date); with ``work.compute`` false, the standing one as it is (None if none) and the period
+    noted in ``work.pending``."""
+    standing = _current(found, year, today)
+    if not _needs_work(standing, year, version, today):
         return standing
-    if standing is None or standing.data_version != version.version:
-        standing = _refresh(contract, year, quarter, version, actor, standing)
-    return standing
+    if work is not None and not work.compute:
+        work.pending.append((year.pk, quarter))
+        return standing
+    if work is not None and work.progress is not None:
+        done = len(work.pending)
+        work.pending.append((year.pk, quarter))
+        percent = 5 + int(90 * done / max(work.total, 1))
+        work.progress(f"Working out the figures for {year.start_date:%Y}/{year.end_date:%y}", min(percent, 95))
+    if ended(year, today):
+        cached = next((r for r in found if not r.settled), None)
+        return _settle(contract, year, quarter, version, actor, cached)
+    return _refresh(contract, year, quarter, version, actor, standing)
 
 
-def report(*, contract: Contract, year: ContractYear, quarter: int | None, actor=None) -> reporting.ContractReport:
+def report(
+    *, contract: Contract, year: ContractYear, quarter: int | None, actor=None, compute: bool = True, progress=None
+) -> reporting.ContractReport | None:
     """The report from stored results: the period shown and each year started so far (its trend
-    point), each read once; what is missing or out of date is worked out and stored first."""
+    point), each read once; what is missing or out of date is worked out and stored first. With
+    ``compute`` false nothing is worked out: the report is made of what is stored (None when the
+    period shown has nothing stored yet) and says which periods wait (``pending``)."""
     today = timezone.localdate()
     quarter = quarter or 0
     version = data_version(year)
@@ -280,10 +316,18 @@ def report(*, contract: Contract, year: ContractYear, quarter: int | None, actor
         Q(quarter=0, contract_year__start_date__lte=today) | Q(contract_year=year, quarter=quarter)
     )
     periods = _by_period(stored.select_related("computed_by"))
-    shown = result_for(contract, year, quarter, version, actor, periods.get((year.pk, quarter), []), today)
+    work = Work(compute=compute, progress=progress)
+    if progress is not None:
+        needed = {(y.pk, 0): y for y in years} | {(year.pk, quarter): year}
+        work.total = sum(
+            _needs_work(_current(periods.get(key, []), y, today), y, version, today) for key, y in needed.items()
+        )
+    shown = result_for(contract, year, quarter, version, actor, periods.get((year.pk, quarter), []), today, work)
+    if shown is None:
+        return None
     rows = measure_rows(shown, year)
     children_withheld = reporting._withhold(rows, shown.children)
-    trends = _trends(contract, years, rows, version, actor, periods, today, shown if not quarter else None)
+    trends = _trends(contract, years, rows, version, actor, periods, today, shown if not quarter else None, work)
     for row in rows:
         row.trend = trends.get((row.measure.indicator, row.measure.age_band), [])
     return reporting.ContractReport(
@@ -296,10 +340,11 @@ def report(*, contract: Contract, year: ContractYear, quarter: int | None, actor
         result=shown,
         data_changed=shown.data_version != version.version,
         earlier=[r for r in periods.get((year.pk, quarter), []) if r.settled and r.pk != shown.pk],
+        pending=work.pending if not compute else [],
     )
 
 
-def _trends(contract, years, rows, version, actor, periods, today, shown) -> dict[tuple[str, str], list]:
+def _trends(contract, years, rows, version, actor, periods, today, shown, work) -> dict[tuple[str, str], list]:
     """Each measure's value in every contract year started so far, from each year's stored whole-year
     result, withheld where that year's report withholds it. A year that did not select the measure
     has no point (no figure was monitored)."""
@@ -308,7 +353,9 @@ def _trends(contract, years, rows, version, actor, periods, today, shown) -> dic
         if shown is not None and shown.contract_year_id == year.pk:
             result = shown
         else:
-            result = result_for(contract, year, 0, version, actor, periods.get((year.pk, 0), []), today)
+            result = result_for(contract, year, 0, version, actor, periods.get((year.pk, 0), []), today, work)
+        if result is None:  # not worked out yet (the job will)
+            continue
         year_rows = measure_rows(result, year)
         reporting._withhold(year_rows, result.children)
         figures = {(r.measure.indicator, r.measure.age_band): r for r in year_rows}

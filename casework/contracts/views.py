@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework.audit.services import audit_record
-from casework.contracts import reporting, rules, selectors, services, tables
+from casework.contracts import jobs, reporting, results, rules, selectors, services, tables
 from casework.contracts.forms import (
     ConfirmForm,
     ContractChangeForm,
@@ -69,18 +69,28 @@ def contract_report_page(request, contract_id):
     if year is None:
         raise Http404("The contract has no contract years")
     quarter = _quarter(request)
-    report = reporting.contract_report(contract=contract, year=year, quarter=quarter, actor=request.user)
     download = request.GET.get("format")
+    printing = bool(request.GET.get("print"))
+    job = None
+    if download in ("csv", "xlsx") or printing:
+        # a file or a printout needs every figure now: what is not stored yet is worked out here
+        report = reporting.contract_report(contract=contract, year=year, quarter=quarter, actor=request.user)
+    else:
+        # the page works nothing out: what is missing or out of date is a job, its progress shown here
+        report = results.report(contract=contract, year=year, quarter=quarter, actor=request.user, compute=False)
+        if report is None or report.pending:
+            job = jobs.report_job(actor=request.user, contract=contract, year=year, quarter=quarter or 0)
     if download in ("csv", "xlsx"):
         suffix = f"-q{quarter}" if quarter else ""
         rows = reporting.export_rows(report)
         return _download(request, contract, year, download, reporting.EXPORT_COLUMNS, rows, "Outcomes", suffix)
-    template = "contracts/report_print.html" if request.GET.get("print") else "contracts/report.html"
-    context = {"contract": contract, "years": years, "year": year, "quarter": quarter, "report": report}
+    template = "contracts/report_print.html" if printing else "contracts/report.html"
+    context = {"contract": contract, "years": years, "year": year, "quarter": quarter, "report": report, "job": job}
+    context["today"] = timezone.localdate()
     context["can_recalculate"] = (
         access.can(request.user, "contract.manage")
         and request.user.organisation_id == contract.commissioner_id
-        and report.result is not None
+        and report is not None
         and report.result.settled
     )
     return render(request, template, context)

@@ -16,9 +16,11 @@ from casework.audit.models import AuditEvent
 from casework.contracts import services
 from casework.contracts.models import Contract, ContractYearResult, DelegatedFunction
 from casework.contracts.reporting import contract_report
+from casework.jobs.models import Job
 from casework.looked_after.models import HealthCheck, LookedAfterChild
 from tests.conftest import TODAY
 from tests.contracts.builders import children_in_care
+from tests.jobs.running import run_queued_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +50,17 @@ def test_an_ended_year_is_settled_on_first_view_and_stands_when_records_change(w
     officer = world.commissioner_users[Role.COMMISSIONER_OFFICER]
     client.force_login(officer)
     url = reverse("contract_report", args=[contract.pk])
+    # the first view works nothing out: a job does, its progress on the page, which refreshes itself
+    page = client.get(url, {"year": year.pk}).content.decode()
+    assert "Working out the figures: 0%" in page and 'http-equiv="refresh"' in page
+    assert not ContractYearResult.objects.exists()
+    client.get(url, {"year": year.pk})  # a second look while it waits starts no second job
+    assert Job.objects.filter(kind="contract_report").count() == 1
+    run_queued_jobs()
+    assert Job.objects.get(kind="contract_report").status == "done"
     page = client.get(url, {"year": year.pk}).content.decode()
     assert "Figures from data as at" in page and "Settled: these are the figures" in page
+    assert 'http-equiv="refresh"' not in page
     assert 'id="data-changed"' not in page
     settled = ContractYearResult.objects.get(contract_year=year, quarter=0, settled=True)
     assert settled.data_version and settled.computed_by == officer
@@ -68,6 +79,24 @@ def test_an_ended_year_is_settled_on_first_view_and_stands_when_records_change(w
     # the CSV reads the same stored figures
     csv = client.get(url, {"year": year.pk, "format": "csv"}).content.decode()
     assert ",5,6," in csv
+
+
+def test_this_years_page_works_out_changed_figures_in_a_job_showing_the_last_ones_meanwhile(world, client):
+    contract = Contract.objects.get(practice=world.a.org, commissioner=world.commissioner)
+    year = contract.years.get(start_date__lte=TODAY, end_date__gte=TODAY)
+    _measure(year)
+    children_in_care(world, year, [(6, 10, 0, 0)])
+    contract_report(contract=contract, year=year)  # every year worked out and stored
+    for child in LookedAfterChild.objects.filter(child_id__in=["R1", "R2", "R3", "R4", "R5"]):
+        HealthCheck.objects.create(organisation=world.a.org, child=child, kind="health_assessment", check_date=TODAY)
+    client.force_login(world.a.users[Role.PRACTICE_MANAGER])
+    url = reverse("contract_report", args=[contract.pk])
+    page = client.get(url).content.decode()
+    assert "Working out this year's figures: 0%" in page and "the figures last worked out" in page
+    assert "0 / 6" in page  # the last figures, shown while the job runs
+    run_queued_jobs()
+    page = client.get(url).content.decode()
+    assert "5 / 6" in page and "Working out" not in page
 
 
 def test_this_years_figures_are_cached_until_the_data_change(world):
@@ -160,7 +189,8 @@ def test_the_report_page_costs_the_same_with_2_and_6_earlier_years(world, client
     for reference, started in (("FEW-1", 3), ("MANY-1", 7)):
         contract, year = _contract_with_years(world, reference, started)
         url = reverse("contract_report", args=[contract.pk])
-        assert client.get(url, {"year": year.pk}).status_code == 200  # settles the ended years once
+        assert client.get(url, {"year": year.pk}).status_code == 200  # starts the job settling the years
+        run_queued_jobs()
         with CaptureQueriesContext(connection) as queries:
             page = client.get(url, {"year": year.pk})
         assert page.status_code == 200
