@@ -1,8 +1,8 @@
 """The daily page mix under load, for locust (started by bench/loadtest/run.py, which says how).
 
-Simulated staff of both practices sign in with the demo's one-click sign-in (a seeded demo
-database only, CASEWORK_DEMO_SIGN_IN on: docs/security.md) and then, with LOADTEST_THINK_SECONDS
-between pages, ask for the daily pages:
+Simulated staff of both practices are signed in as the demo users (the demo's one-click sign-in,
+once per demo user before the users start: a seeded demo database only, CASEWORK_DEMO_SIGN_IN on:
+docs/security.md) and then, with LOADTEST_THINK_SECONDS between pages, ask for the daily pages:
 
 * practitioners (4 in 5 users): their home (own caseload), a person search by name, a person's
   page, a looked-after child's page, in equal shares;
@@ -14,31 +14,32 @@ The ids and names asked for come from LOADTEST_TARGETS (a JSON file the runner w
 seeded database). Only 127.0.0.1 is ever asked. Every page must answer 200 with no redirect (a
 redirect to the sign-in page would otherwise count as a fast success).
 
-Figures: the sign-ins (a password hash each, deliberately slow) are not the page mix, so the
-figures count only page requests started once every user has signed in plus LOADTEST_WARM_UP
-seconds. They go to LOADTEST_SUMMARY as JSON: requests, errors, p50, p95, p99, throughput.
+Figures count only page requests started LOADTEST_WARM_UP seconds after every user has started
+(the sign-ins, made before, are not counted). They go to LOADTEST_SUMMARY as JSON: requests,
+errors, p50, p95, p99, throughput.
 """
 
+import http.cookiejar
 import itertools
 import json
 import os
 import random
 import statistics
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 
-from gevent.lock import Semaphore
 from locust import events, task
 from locust.contrib.fasthttp import FastHttpUser
 
 THINK_SECONDS = float(os.environ.get("LOADTEST_THINK_SECONDS", "0"))
 WARM_UP = float(os.environ.get("LOADTEST_WARM_UP", "3"))
-SIGN_IN = "sign in (not counted)"
 
 with open(os.environ["LOADTEST_TARGETS"], encoding="utf-8") as targets_file:
     TARGETS = json.load(targets_file)  # {"practices": [{"practitioner", "team_manager", "people", ...}]}
 
 _practice_turn = itertools.count()
-_sign_in_lock = Semaphore()
 _sessions: dict[str, str] = {}  # demo username -> its session's Cookie header
 _state = {"signed_in": 0, "measure_from": None, "samples": [], "errors": 0, "last": 0.0, "failures": {}}
 
@@ -50,10 +51,49 @@ def _loopback_only(environment, **kwargs):
         raise SystemExit(f"The load test asks 127.0.0.1 only, not {host!r}")
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _sign_in(host: str, username: str) -> str:
+    """The demo's one-click sign-in for one demo user; their session's Cookie header."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirects)
+    opener.open(f"{host}/accounts/login/", timeout=120).read()
+    token = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
+    form = urllib.parse.urlencode({"username": username, "csrfmiddlewaretoken": token}).encode()
+    try:
+        opener.open(f"{host}/accounts/demo-sign-in/", data=form, timeout=120)
+    except urllib.error.HTTPError as answer:  # the 302 that signing in answers, not followed
+        if answer.code != 302:
+            raise SystemExit(f"The demo sign-in answered {answer.code}: is it on, on a seeded database?") from None
+    else:
+        raise SystemExit("The demo sign-in was refused: is CASEWORK_DEMO_SIGN_IN on, on a seeded database?")
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
+
+
+@events.test_start.add_listener
+def _sign_in_each_demo_user_once(environment, **kwargs):
+    """Before any user starts: one sign-in per demo user, its session shared by every simulated
+    user signed in as them (as one person with several tabs). A sign-in checks a password hash,
+    hundreds of milliseconds of CPU on purpose: 40 users signing in at once spent most of a run on
+    it, and a sign-in queued behind slow pages delayed the measured window."""
+    for practice in TARGETS["practices"]:
+        for role in ("practitioner", "team_manager"):
+            _sessions[practice[role]] = _sign_in(environment.host, practice[role])
+
+
+@events.spawning_complete.add_listener
+def _measure_from_now(user_count, **kwargs):
+    _state["signed_in"] = user_count
+    _state["measure_from"] = time.time() + WARM_UP
+
+
 @events.request.add_listener
 def _record(request_type, name, response_time, exception, start_time=None, **kwargs):
     measure_from = _state["measure_from"]
-    if name == SIGN_IN or measure_from is None or (start_time or 0) < measure_from:
+    if measure_from is None or (start_time or 0) < measure_from:
         return
     _state["samples"].append(response_time)
     _state["last"] = time.time()
@@ -99,32 +139,7 @@ class Staff(FastHttpUser):
 
     def on_start(self):
         self.practice = TARGETS["practices"][next(_practice_turn) % len(TARGETS["practices"])]
-        username = self.practice[self.role]
-        # One sign-in per demo user, its session shared by every simulated user signed in as them
-        # (as one person with several tabs): a sign-in checks a password hash, hundreds of
-        # milliseconds of CPU on purpose, which 40 users at once would spend before the first page.
-        with _sign_in_lock:
-            if username not in _sessions:
-                _sessions[username] = self._sign_in(username)
-        self.cookie = _sessions[username]
-        _state["signed_in"] += 1
-        if _state["signed_in"] == self.environment.parsed_options.num_users:
-            _state["measure_from"] = time.time() + WARM_UP
-
-    def _sign_in(self, username: str) -> str:
-        self.client.get("/accounts/login/", name=SIGN_IN)
-        token = next(cookie.value for cookie in self.client.cookiejar if cookie.name == "csrftoken")
-        with self.client.post(
-            "/accounts/demo-sign-in/",
-            data={"username": username, "csrfmiddlewaretoken": token},
-            name=SIGN_IN,
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            if response.status_code != 302:
-                response.failure(f"demo sign-in answered {response.status_code}")
-                raise SystemExit("The demo sign-in was refused: is CASEWORK_DEMO_SIGN_IN on, on a seeded database?")
-        return "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.client.cookiejar)
+        self.cookie = _sessions[self.practice[self.role]]
 
     def page(self, url: str, name: str):
         with self.client.get(
