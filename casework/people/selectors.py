@@ -214,7 +214,7 @@ def person_search_matches(
         conditions.append(Q(is_restricted=False))
     if nhs_number or upn:
         # the numbers another practice holds now are not the searcher's to match against
-        conditions.append(~Q(access.held_elsewhere_now(actor)))
+        conditions.append(~Q(Exists(access.held_elsewhere(actor).filter(person_id=OuterRef("pk")))))
     if nhs_number:
         conditions.append(Q(nhs_number=identifiers.normalise_nhs_number(nhs_number)))
     if upn:
