@@ -97,3 +97,19 @@ def test_readyz_is_open_to_a_signed_in_user_who_has_not_passed_mfa(client, world
     force_login_password_only(client, world.a.users[Role.PRACTITIONER])
     with _heartbeat(5):
         assert client.get("/readyz").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_worker_busy_with_a_long_job_step_is_not_taken_for_dead(client, settings):
+    """It beats between steps only: a job running for less than the longest step keeps it ready."""
+    settings.CASEWORK_WORKER_HEARTBEAT_MAX_AGE_SECONDS = 60
+    settings.SSDA903_VALIDATOR_TIMEOUT = 1800
+    assert readiness.running_job_started_at() is None  # the real query, on no jobs
+    started = timezone.now() - timedelta(seconds=600)
+    with _heartbeat(600), mock.patch.object(readiness, "running_job_started_at", return_value=started):
+        assert _readyz(client)[0] == 200
+    stuck = timezone.now() - timedelta(hours=2)  # longer than any step: the worker died mid-job
+    with _heartbeat(7200), mock.patch.object(readiness, "running_job_started_at", return_value=stuck):
+        status, body = _readyz(client)
+    assert status == 503 and body["checks"]["worker"] == "last heartbeat 7200 s ago (more than 60 s)"
+
