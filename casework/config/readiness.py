@@ -31,21 +31,20 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from casework.jobs import selectors as jobs_selectors
+from casework.jobs.models import Job
+
 OK = "ok"
 _migrations_seen_applied = False
 
 
 def last_worker_heartbeat() -> datetime | None:
     """When the job worker last said it was alive; None if it never has."""
-    from casework.jobs.selectors import last_worker_heartbeat as from_the_job_runner
-
-    return from_the_job_runner()
+    return jobs_selectors.last_worker_heartbeat()
 
 
 def running_job_started_at() -> datetime | None:
     """When the most recently started job still running started; None if none is running."""
-    from casework.jobs.models import Job
-
     return Job.objects.filter(status=Job.Status.RUNNING).aggregate(latest=Max("started_at"))["latest"]
 
 
@@ -73,10 +72,7 @@ def _migrations() -> str:
 
 def _worker() -> str:
     limit = settings.CASEWORK_WORKER_HEARTBEAT_MAX_AGE_SECONDS
-    try:
-        heartbeat = last_worker_heartbeat()
-    except ImportError:
-        return "the job runner (casework.jobs) is not installed"
+    heartbeat = last_worker_heartbeat()
     if heartbeat is None:
         return "no heartbeat from the job worker yet (is it running?)"
     now = timezone.now()
