@@ -77,6 +77,8 @@ MIDDLEWARE = [
     # Cache-Control: no-store on everything after static files: pages, downloads, the API (docs/security.md)
     "casework.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # writes a signed-in session at most once a minute (docs/security.md "Sessions end after inactivity")
+    "casework.accounts.middleware.SessionKeptAliveMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -84,8 +86,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "casework.accounts.middleware.KeepDraftMiddleware",
-    # writes a signed-in session at most once a minute (docs/security.md "Sessions end after inactivity")
-    "casework.accounts.middleware.SessionKeptAliveMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "casework.accounts.middleware.MfaRequiredMiddleware",
     # logs every person record a page opens, and answers "This record is restricted" (docs/security.md)
