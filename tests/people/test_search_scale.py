@@ -55,6 +55,9 @@ def test_a_broad_surname_reads_one_page_of_records_in_the_same_queries_however_m
     assert "Page 1 of 3" in body and 'rel="next"' in body
     second = client.get("/people/?name=Smith&page=2").content.decode()
     assert 'rel="prev"' in second and "Page 2 of 3" in second
+    # past the end, or not a number: the last page, or the first, as Django's paginator answers
+    assert "Page 3 of 3" in client.get("/people/?name=Smith&page=99").content.decode()
+    assert "Page 1 of 3" in client.get("/people/?name=Smith&page=last%27").content.decode()
 
 
 @pytest.mark.django_db
