@@ -30,6 +30,7 @@ SHARED_WITH_COMMISSIONER = {
     "contract_measure_add",
     "contract_measure_change",
     "contract_measure_remove",
+    "contract_year_recalculate",
     # the API's contract and its monitoring report
     "api_contract_detail",
     "api_contract_report",
