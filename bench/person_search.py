@@ -110,11 +110,11 @@ def _word_sql(i: int, vendor: str) -> str:
     return word + ")"
 
 
-# As access.scoped(..., per_candidate=True) has it: a count per candidate, since PostgreSQL turns an
-# EXISTS under OR into the practice's whole list, hashed, for a broad surname.
+# As access.scoped(..., per_candidate=True) has it: a scalar subquery per candidate, since PostgreSQL
+# turns an EXISTS under OR into the practice's whole list, hashed, for a broad surname.
 SCOPE_SQL = (
-    "(p.organisation_id = %(org)s OR (SELECT count(*) FROM registration_registration r"
-    " WHERE r.person_id = p.id AND r.practice_id + 0 = %(org)s) > 0)"
+    "(p.organisation_id = %(org)s OR (SELECT r.id FROM registration_registration r"
+    " WHERE r.person_id = p.id AND r.practice_id + 0 = %(org)s LIMIT 1) IS NOT NULL)"
 )
 RESTRICTED_SQL = (
     "EXISTS (SELECT 1 FROM people_personrestriction pr WHERE pr.person_id = p.id"

@@ -55,7 +55,7 @@ from contextvars import ContextVar
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Count, Exists, F, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Exists, F, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.http import Http404
 
@@ -179,18 +179,11 @@ def without_details_held_elsewhere(actor, people: list, *, read_with_them: bool 
 
 def held_elsewhere_now(actor) -> Subquery:
     """Whether another practice holds the person now, for ``annotate(held_elsewhere_now=...)`` on
-    people about to be shown (``without_details_held_elsewhere(..., read_with_them=True)``): 1, or
-    None when no other practice does. A count per person on the registrations' person index, not
-    EXISTS, which PostgreSQL answers by hashing every current registration of the other practices
-    (47,000 rows at 100,000 people) for a page of 25."""
-    per_person = (
-        held_elsewhere(actor)
-        .filter(person_id=OuterRef("pk"))
-        .order_by()
-        .values("person_id")
-        .annotate(registrations=Count("pk"))
-        .values("registrations")
-    )
+    people about to be shown (``without_details_held_elsewhere(..., read_with_them=True)``): the
+    person's id, or None when no other practice does. A scalar subquery per person on the
+    registrations' person index, not EXISTS, which PostgreSQL answers by hashing every current
+    registration of the other practices (47,000 rows at 100,000 people) for a page of 25."""
+    per_person = held_elsewhere(actor).filter(person_id=OuterRef("pk")).order_by()[:1]
     return Subquery(per_person)
 
 
@@ -351,25 +344,23 @@ def _practice_people(org_id, *, per_candidate: bool = False) -> QuerySet:
     from casework.registration.models import Registration
 
     if per_candidate:
-        # For a query an index has narrowed to a few candidates first (the person search): the
-        # practice's registrations of each candidate counted, served by the registrations' person
-        # index, where the IN below builds the practice's whole list (51,000 rows at 100,000 people)
-        # on every search. A count, not EXISTS: PostgreSQL turns an EXISTS under OR back into that
-        # whole list, hashed, once it expects a few thousand candidates (a broad surname); a
-        # scalar subquery it runs per candidate. The practice compared as practice_id + 0, which no
-        # index serves, so a planner without statistics (a new SQLite database) cannot walk the
-        # practice's index per candidate instead of the person's.
+        # For a query an index has narrowed to a few candidates first (the person search): each
+        # candidate's registrations with the practice looked up by the registrations' person
+        # index, where the IN below builds the practice's whole list (51,000 rows at 100,000
+        # people) on every search. A scalar subquery (the first such registration's id, or NULL),
+        # not EXISTS: PostgreSQL turns an EXISTS under OR back into that whole list, hashed, once
+        # it expects a few thousand candidates (a broad surname); a scalar subquery it runs per
+        # candidate. The practice compared as practice_id + 0, which no index serves, so a planner
+        # without statistics (a new SQLite database) cannot walk the practice's index per
+        # candidate instead of the person's.
         registered_here = (
-            Registration.objects.filter(person_id=OuterRef("pk"))
-            .alias(practice_plus_zero=F("practice_id") + 0)
-            .filter(practice_plus_zero=org_id)
+            Registration.objects.alias(practice_plus_zero=F("practice_id") + 0)
+            .filter(person_id=OuterRef("pk"), practice_plus_zero=org_id)
             .order_by()
-            .values("person_id")
-            .annotate(registrations=Count("pk"))
-            .values("registrations")
+            .values("pk")[:1]
         )
-        return Person.objects.alias(registrations_here=Subquery(registered_here)).filter(
-            Q(organisation_id=org_id) | Q(registrations_here__gt=0)
+        return Person.objects.alias(registered_here=Subquery(registered_here)).filter(
+            Q(organisation_id=org_id) | Q(registered_here__isnull=False)
         )
 
     # An uncorrelated IN: both databases build the set of the practice's people once, where a
