@@ -54,11 +54,14 @@ def team_caseload(request, team_id):
     teams, page, _ = selectors.team_caseloads_page(
         actor=request.user, team_id=team.pk, page_number=request.GET.get("page")
     )
-    due_work = looked_after_selectors.team_due_work(actor=request.user, team_id=team.pk)
+    # the team's looked-after children a page at a time, most overdue first, counts for them all
+    due = looked_after_selectors.team_due_page(
+        actor=request.user, team_id=team.pk, page_number=request.GET.get("due_page")
+    )
     return render(
         request,
         "cases/caseload.html",
-        {"teams": teams, "page": page, "title": f"{team.name}: caseload", "due_work": due_work},
+        {"teams": teams, "page": page, "title": f"{team.name}: caseload", "due": due},
     )
 
 

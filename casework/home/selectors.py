@@ -53,17 +53,17 @@ def unallocated_cases(*, actor) -> QuerySet:
 
 def overdue_by_team(*, actor, teams, team_ids: set[int] | None) -> tuple[list[TeamOverdue], TeamOverdue]:
     """Per team (in the order of ``teams``) and in total: how many looked-after children have each
-    kind of statutory work overdue today."""
-    today = timezone.localdate()
+    kind of statutory work overdue today, from the stored dues (one grouped query)."""
     rows = {t.team.pk if t.team else None: TeamOverdue(team=t.team) for t in teams}
     total = TeamOverdue(team=None)
-    for row in looked_after_selectors.teams_due_work(actor=actor, team_ids=team_ids):
-        late = row.overdue_kinds(today)
-        for counted in (rows.setdefault(row.team_id, TeamOverdue(team=None)), total):
-            counted.children += 1
-            counted.with_overdue += any(kind in late for kind, _ in OVERDUE_KINDS)
-            for kind, _ in OVERDUE_KINDS:
-                counted.overdue[kind] += kind in late
+    kinds = tuple(kind for kind, _ in OVERDUE_KINDS)
+    counted_by_team = looked_after_selectors.overdue_counts_by_team(actor=actor, team_ids=team_ids, with_overdue=kinds)
+    for team_id, counts in counted_by_team.items():
+        for counted in (rows.setdefault(team_id, TeamOverdue(team=None)), total):
+            counted.children += counts["children"]
+            counted.with_overdue += counts["with_overdue"]
+            for kind in kinds:
+                counted.overdue[kind] += counts[kind]
     return list(rows.values()), total
 
 

@@ -291,3 +291,37 @@ class DeprivationOfLiberty(ChildRecord):
     class Meta:
         ordering = ["start_date"]
         constraints = [_dates_in_order("dolo_dates_in_order")]
+
+
+class StoredDues(models.Model):
+    """A child's next statutory due dates as ``looked_after/dues.py`` worked them out with the pure
+    rules (``timescales``): kept by every recording service, the 903 import and the seed in the same
+    transaction as what changed them, so trays and the manager's counts read them with an index
+    instead of working out thousands of children on every view. What only the passing of time
+    changes (a planned placement starting, the 18th birthday coming within six months, a new
+    collection year retiring a placement code) is redone on ``recompute_on`` by the daily refresh."""
+
+    child = models.OneToOneField(LookedAfterChild, on_delete=models.CASCADE, primary_key=True, related_name="dues")
+    # due_for's "looked after": an open episode that has started; the others have no dues to show
+    in_care = models.BooleanField(default=False)
+    next_due_on = models.DateField(null=True, blank=True)
+    review_on = models.DateField(null=True, blank=True)
+    visit_on = models.DateField(null=True, blank=True)
+    health_assessment_on = models.DateField(null=True, blank=True)
+    dental_check_on = models.DateField(null=True, blank=True)
+    sdq_on = models.DateField(null=True, blank=True)
+    care_ends_on = models.DateField(null=True, blank=True)
+    placement_code_on = models.DateField(null=True, blank=True)
+    # every due as shown: [kind, label, ISO date], soonest first
+    shown = models.JSONField(default=list)
+    computed_on = models.DateField()
+    recompute_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["in_care", "next_due_on"], name="dues_in_care_next_due"),
+            models.Index(fields=["recompute_on"], name="dues_recompute_on"),
+        ]
+
+    def __str__(self):
+        return f"Dues for looked-after child {self.child_id}"

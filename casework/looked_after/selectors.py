@@ -5,17 +5,17 @@ Every read starts from ``access.scoped`` (practice staff) or ``access.return_chi
 children in the tray, then the pure due-date rules per child (``looked_after/timescales.py``).
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from django.db.models import Q
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from casework.cases.models import Allocation
 from casework.core import access
 from casework.core.codes import ServiceType
-from casework.looked_after import codes, rules, timescales
+from casework.looked_after import dues, rules, timescales
 from casework.looked_after.models import (
     Adoption,
     AdoptionDecision,
@@ -33,16 +33,8 @@ from casework.looked_after.models import (
     Visit,
 )
 
-EPISODE_FIELDS = (
-    "child_id",
-    "start_date",
-    "end_date",
-    "reason_new_episode",
-    "reason_ceased",
-    "legal_status",
-    "placement_type",
-    "intended_until_18",
-)
+EPISODE_FIELDS = dues.EPISODE_FIELDS
+placement_code_ending = dues.placement_code_ending
 
 
 def child_get(*, actor, looked_after_child_id) -> LookedAfterChild:
@@ -124,8 +116,9 @@ class ChildDue:
 
 
 def due_for(children, *, today: date | None = None) -> list[ChildDue]:
-    """Next due dates for every child in ``children`` (a scoped queryset) who is looked after today:
-    seven queries whatever the number of children, then the pure rules per child in memory.
+    """Next due dates for every child in ``children`` (a scoped queryset) who is looked after today,
+    worked out now (``dues.work_out``: the same rules the stored dues come from). For one child's
+    page; trays and counts read the stored dues (``team_due_page``, ``overdue_counts_by_team``).
 
     A child restricted from the actor (marked ``is_restricted``) has their dues worked out too, so
     a manager's counts include them, but trays show them by name only and list them last."""
@@ -134,40 +127,12 @@ def due_for(children, *, today: date | None = None) -> list[ChildDue]:
     by_id = {c.pk: c for c in in_care.select_related("person")}
     if not by_id:
         return []
-    ids = list(by_id)
-    episodes, dates = defaultdict(list), defaultdict(lambda: defaultdict(list))
-    for row in Episode.objects.filter(child_id__in=ids).order_by("start_date").values(*EPISODE_FIELDS):
-        episodes[row["child_id"]].append(row)
-    for kind, model, date_field, extra in (
-        ("reviews", Review, "review_date", Q()),
-        ("visits", Visit, "visit_date", Q()),
-        ("health_assessments", HealthCheck, "check_date", Q(kind=HealthCheck.Kind.HEALTH_ASSESSMENT)),
-        ("dental_checks", HealthCheck, "check_date", Q(kind=HealthCheck.Kind.DENTAL_CHECK)),
-        ("sdqs", StrengthsDifficulties, "assessed_on", Q()),
-    ):
-        for child_id, day in model.objects.filter(extra, child_id__in=ids).values_list("child_id", date_field):
-            dates[child_id][kind].append(day)
     workers = _current_workers(by_id.values())
     found = []
-    for child_id, child in by_id.items():
-        dues = timescales.due_dates(
-            date_of_birth=child.person.date_of_birth,
-            episodes=episodes[child_id],
-            reviews=dates[child_id]["reviews"],
-            visits=dates[child_id]["visits"],
-            health_assessments=dates[child_id]["health_assessments"],
-            dental_checks=dates[child_id]["dental_checks"],
-            sdqs=dates[child_id]["sdqs"],
-            today=today,
-        )
-        eighteenth = rules.birthday(child.person.date_of_birth, 18)
-        if eighteenth <= today + timedelta(days=183):
-            dues = [*dues, timescales.Due(kind="care_ends", label="18th birthday: care ends", due_on=eighteenth)]
-        recode = placement_code_ending(episodes[child_id], today)
-        if recode is not None:
-            dues = [*dues, recode]
+    for child_id, (_, worked, _) in dues.work_out(by_id.values(), today).items():
+        child = by_id[child_id]
         worker, team_id = workers.get(child.person_id, ("", None))
-        found.append(ChildDue(child=child, dues=sorted(dues, key=lambda d: d.due_on), worker=worker, team_id=team_id))
+        found.append(ChildDue(child=child, dues=worked, worker=worker, team_id=team_id))
     return sorted(found, key=_tray_order)
 
 
@@ -176,22 +141,6 @@ def _tray_order(row: ChildDue):
     if getattr(row.child, "is_restricted", False):
         return (1, date.max, row.child.child_id)
     return (0, row.first.due_on if row.first else date.max, row.child.child_id)
-
-
-def placement_code_ending(episodes, today: date) -> timescales.Due | None:
-    """A current placement whose code the DfE retires (H5, P2, Z1) must be recoded from the first
-    day of the year it is no longer valid in: shown from the autumn before, overdue after."""
-    current = next((e for e in episodes if e["end_date"] is None), None)
-    if current is None:
-        return None
-    entry = codes.PLACEMENT_TYPE.codes.get(current["placement_type"])
-    if entry is None or entry.last_year >= codes.collection_year_of(today) + 1:
-        return None
-    return timescales.Due(
-        kind="placement_code",
-        label=f"Placement code {entry.code} is not used after {codes.year_label(entry.last_year)}: record the new code",
-        due_on=codes.collection_start(entry.last_year + 1),
-    )
 
 
 def _current_workers(children) -> dict[int, tuple[str, int | None]]:
@@ -209,22 +158,114 @@ def _current_workers(children) -> dict[int, tuple[str, int | None]]:
 
 
 def my_due_work(*, actor) -> list[ChildDue]:
-    """Children on my open looked-after-child cases."""
+    """Children on my open looked-after-child cases, with their stored dues, soonest first."""
     worker = getattr(actor, "worker", None)
     if worker is None:
         return []
-    return due_for(_children_allocated_to(actor, Q(worker_id=worker.pk)))
+    return _with_stored_dues(_in_tray_order(_children_allocated_to(actor, Q(worker_id=worker.pk))))
 
 
-def team_due_work(*, actor, team_id: int) -> list[ChildDue]:
-    return due_for(_children_allocated_to(actor, Q(worker__team_id=team_id)))
+def _in_tray_order(children):
+    """Children looked after now, most overdue first; a restricted child last (see ``_tray_order``)."""
+    return (
+        children.filter(dues__in_care=True)
+        .select_related("person", "dues")
+        .order_by("is_restricted", "dues__next_due_on", "child_id")
+    )
 
 
-def teams_due_work(*, actor, team_ids: set[int] | None) -> list[ChildDue]:
-    """Children on the open looked-after-child cases of the workers in ``team_ids`` (None: the
-    whole practice), each with their team: the manager's home counts what is overdue per team."""
+def _with_stored_dues(children) -> list[ChildDue]:
+    workers = _current_workers(children)
+    rows = []
+    for child in children:
+        worker, worker_team = workers.get(child.person_id, ("", None))
+        rows.append(ChildDue(child=child, dues=dues.shown_dues(child.dues), worker=worker, team_id=worker_team))
+    return rows
+
+
+KIND_LABELS = (
+    ("review", "Reviews"),
+    ("visit", "Visits"),
+    ("health_assessment", "Health assessments"),
+    ("dental_check", "Dental checks"),
+    ("sdq", "SDQs"),
+    ("care_ends", "18th birthdays (care ends)"),
+    ("placement_code", "Placement codes to record again"),
+)
+
+
+def _overdue_counts(today: date, with_overdue: tuple[str, ...] = dues.KINDS) -> dict:
+    """Overdue today, per kind, counted from the stored dues (one aggregate whatever the team's size);
+    ``with_overdue``: the children with any of these kinds overdue."""
+    any_of = Q()
+    for kind in with_overdue:
+        any_of |= Q(**{f"dues__{kind}_on__lt": today})
+    return {kind: Count("pk", filter=Q(**{f"dues__{kind}_on__lt": today})) for kind in dues.KINDS} | {
+        "children": Count("pk"),
+        "with_overdue": Count("pk", filter=any_of),
+    }
+
+
+@dataclass
+class DuePage:
+    rows: list[ChildDue]
+    page: object  # a django Page of the rows
+    overdue: dict[str, int]  # the whole team's children in care ("children"), any overdue, and per kind
+
+    @property
+    def overdue_by_kind(self) -> list[tuple[str, int]]:
+        return [(label, self.overdue[kind]) for kind, label in KIND_LABELS]
+
+
+def team_due_page(*, actor, team_id: int, page_number=None, per_page: int = 25) -> DuePage:
+    """One page of the team's looked-after children with their stored dues, most overdue first
+    (restricted children last, by name only), and the team's counts from one aggregate: the same
+    few queries whatever the size of the team."""
+    today = timezone.localdate()
+    children = _children_allocated_to(actor, Q(worker__team_id=team_id)).filter(dues__in_care=True)
+    counts = children.aggregate(**_overdue_counts(today))
+    paginator = Paginator(_in_tray_order(children), per_page)
+    paginator.count = counts["children"]  # known already: no COUNT query
+    page = paginator.get_page(page_number)
+    rows = _with_stored_dues(page.object_list)
+    return DuePage(rows=rows, page=page, overdue=counts)
+
+
+def overdue_counts_by_team(
+    *, actor, team_ids: set[int] | None, with_overdue: tuple[str, ...] = dues.KINDS
+) -> dict[int | None, dict[str, int]]:
+    """Per team (the allocated worker's; None for workers in no team): the looked-after children on
+    its caseloads and how many have each kind of work overdue today, from the stored dues in one
+    grouped query. Restricted children are counted: nothing about any one child is shown."""
+    today = timezone.localdate()
     who = Q() if team_ids is None else Q(worker__team_id__in=team_ids)
-    return due_for(_children_allocated_to(actor, who))
+    team_of = (
+        access.scoped(actor, Allocation, restricted="include")
+        .filter(
+            who,
+            case__person_id=OuterRef("person_id"),
+            end_date__isnull=True,
+            case__service_type=ServiceType.LOOKED_AFTER_CHILD,
+            case__closed_on__isnull=True,
+        )
+        .values("worker__team_id")[:1]
+    )
+    allocated = (
+        access.scoped(actor, Allocation, restricted="include")
+        .filter(
+            who, end_date__isnull=True, case__service_type=ServiceType.LOOKED_AFTER_CHILD, case__closed_on__isnull=True
+        )
+        .values("case__person_id")
+    )
+    rows = (
+        access.scoped(actor, LookedAfterChild, restricted="include")
+        .filter(person_id__in=allocated, dues__in_care=True)
+        .annotate(team_id=Subquery(team_of))
+        .values("team_id")
+        .annotate(**_overdue_counts(today, with_overdue))
+        .order_by()
+    )
+    return {row.pop("team_id"): row for row in rows}
 
 
 def _children_allocated_to(actor, who: Q):

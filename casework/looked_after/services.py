@@ -24,7 +24,7 @@ from casework.core import access, concurrency, identifiers
 from casework.core.codes import ServiceType
 from casework.core.persistence import clean_and_save
 from casework.core.postcodes import authority_of
-from casework.looked_after import codes, rules
+from casework.looked_after import codes, dues, rules
 from casework.looked_after.models import (
     Adoption,
     AdoptionDecision,
@@ -67,7 +67,10 @@ def _recording(service):
             )
             access.require_changeable(actor, child)
             child = LookedAfterChild.objects.select_related("person").get(pk=child.pk)
-            return service(actor=actor, child=child, **kwargs)
+            done = service(actor=actor, child=child, **kwargs)
+            # the stored due dates change with what was recorded, in the same transaction
+            dues.refresh([child.pk])
+            return done
 
     return checked
 
@@ -234,6 +237,7 @@ def looked_after_child_create(*, actor, person, commissioner, child_id: str) -> 
         actor=actor,
     )
     audit_record(actor=actor, action="create", obj=child)
+    dues.refresh([child.pk])
     return child
 
 

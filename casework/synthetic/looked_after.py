@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from casework.looked_after import codes, rules
+from casework.looked_after import codes, dues, rules
 from casework.looked_after.timescales import add_working_days
 from casework.people.models import Person
 from casework.synthetic.chance import weighted
@@ -578,5 +578,7 @@ class LookedAfterWriter:
             rows["DeprivationOfLiberty"] += [m.DeprivationOfLiberty(**common, **d) for d in h.deprivations]
         for name, objects in rows.items():
             getattr(m, name).objects.bulk_create(objects, batch_size=2000)
+        # the stored due dates, by the same function the services use
+        dues.refresh([child.pk for child in children])
         self.g.summary.looked_after_children = len(children)
         self.g.summary.episodes = len(rows["Episode"])

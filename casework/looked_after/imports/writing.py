@@ -16,7 +16,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from casework.cases.models import Allocation, Case
 from casework.core import identifiers
 from casework.core.codes import ServiceType
-from casework.looked_after import codes, rules
+from casework.looked_after import codes, dues, rules
 from casework.looked_after.export import fmt
 from casework.looked_after.imports.problems import Problem, ReturnImportError
 from casework.looked_after.imports.reading import ParsedYear
@@ -686,6 +686,8 @@ class YearWriter:
                 bulk_create_with_history(created, model, **history)
             result.created[model.__name__] = len(created)
             result.updated[model.__name__] = len(changed)
+        # the authority's children's stored due dates, from what was just written (same transaction)
+        dues.refresh([child.pk for child in self.child.values()])
         return result
 
     @staticmethod
