@@ -11,6 +11,7 @@ from casework.accounts.models import Role
 from casework.cases import services as case_services
 from casework.core import chronology
 from casework.core.codes import ServiceType
+from casework.looked_after import chronology as looked_after_chronology
 from casework.looked_after import services as looked_after_services
 from casework.looked_after.models import LookedAfterChild
 from casework.organisations import services as org_services
@@ -98,8 +99,14 @@ def test_person_page_costs_the_same_with_10_and_200_allocations_and_notes(world,
     assert small == large
     # includes the view entry in the audit log (lock the chain head, insert, move the head), the MFA
     # device and the session saved on every request (savepoint, update, release); one query per kind
-    # of chronology entry (core/chronology.py) and one for a child missing now
-    assert large <= 22 + len(chronology.kinds())
+    # of model in the chronology (core/chronology.py) and one for a child missing now
+    assert large <= 22 + len(chronology.registered_models())
+    # someone never looked after: their looked-after chronology is the one query finding no
+    # child record, not one query per looked-after model (13 more before issue 14)
+    never_looked_after = practice.people[1]
+    assert not LookedAfterChild.objects.filter(person=never_looked_after).exists()
+    plain = _queries(client, f"/people/{never_looked_after.pk}/")
+    assert plain <= large - len(looked_after_chronology.SOURCES)
 
 
 @pytest.mark.django_db

@@ -16,8 +16,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils.module_loading import autodiscover_modules
+
+from casework.core import access
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,16 @@ def kinds() -> list[Kind]:
 
 def registered_models() -> set[type[Model]]:
     return {model for kind in kinds() for model in kind.models}
+
+
+def scoped_about(actor, person, model: type[Model]) -> QuerySet:
+    """``access.scoped(actor, model)`` for a kind's rows, which the kind then narrows to rows about
+    ``person`` alone. A person opened for the page by ``access.open_record`` (``is_restricted`` read
+    False) is not restricted from the actor, so rows about them alone need not be checked against
+    the restricted people again: that subquery, built and compiled into each kind's query, was a
+    third of the person page's CPU (issue 14). A person not opened that way is checked as usual."""
+    opened = getattr(person, "is_restricted", None) is False
+    return access.scoped(actor, model, restricted="include" if opened else "exclude")
 
 
 def for_person(*, actor, person) -> list[Entry]:

@@ -1,13 +1,13 @@
 """The registration app's chronology entries: joining and leaving a practice's list."""
 
-from casework.core import access, chronology
-from casework.core.chronology import Entry
+from casework.core import chronology
+from casework.core.chronology import Entry, scoped_about
 from casework.registration.models import Registration
 
 
 def registration_entries(*, actor, person) -> list[Entry]:
     entries = []
-    for r in access.scoped(actor, Registration).filter(person=person).select_related("practice", "named_worker"):
+    for r in scoped_about(actor, person, Registration).filter(person=person).select_related("practice", "named_worker"):
         worker = f" with {r.named_worker}" if r.named_worker else ""
         title = f"Registered with {r.practice}{worker}"
         entries.append(Entry(r.start_date, "registration", title, r.get_route_display(), (0, r.pk)))
