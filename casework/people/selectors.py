@@ -116,18 +116,21 @@ class SearchMatches:
     def _rank_in_python(self) -> list[tuple[float, int]]:
         if self._ranked is None:
             # unordered: an ORDER BY would sort every candidate, or tempt SQLite to walk a name index
-            names = self.people.order_by().values_list("pk", "given_name", "family_name", "preferred_name")
-            rows = list(names[: MAX_CANDIDATES + 1])
+            candidates = self.people.order_by().values_list("pk", "given_name", "family_name", "preferred_name")
+            rows = list(candidates[: MAX_CANDIDATES + 1])
             self.truncated = len(rows) > MAX_CANDIDATES
             ranked = []
-            scores: dict[tuple[str, str, str], float] = {}  # names recur: Jaro-Winkler once per set of names
+            # names recur (a surname, a given name): Jaro-Winkler once per set of names, kept as
+            # the sort key (best first), or None below the threshold
+            keys: dict[tuple[str, str, str], float | None] = {}
             for pk, given, family, preferred in rows[:MAX_CANDIDATES]:
                 names = (given, family, preferred)
-                score = scores.get(names)
-                if score is None:
-                    score = scores[names] = _name_score(self.tokens, names)
-                if score >= MATCH_THRESHOLD or not self.tokens:
-                    ranked.append((-round(score, 3), family, given, pk))
+                if names not in keys:
+                    score = _name_score(self.tokens, names)
+                    keys[names] = -round(score, 3) if score >= MATCH_THRESHOLD or not self.tokens else None
+                key = keys[names]
+                if key is not None:
+                    ranked.append((key, family, given, pk))
             ranked.sort()
             self._ranked = [(-r[0], r[3]) for r in ranked]
         return self._ranked
