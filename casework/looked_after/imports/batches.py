@@ -32,11 +32,12 @@ from simple_history.utils import bulk_update_with_history
 
 from casework.audit.services import audit_record
 from casework.core import access
+from casework.looked_after import dues
 from casework.looked_after.imports import audit_years, prepare, write_years
 from casework.looked_after.imports.matching import BY_CHILD_ID, BY_UPN, HOW
 from casework.looked_after.imports.models import ImportBatch
 from casework.looked_after.imports.writing import RECORD_WORDS, WRITE_ORDER
-from casework.looked_after.models import LookedAfterChild
+from casework.looked_after.models import LookedAfterChild, StoredDues
 from casework.people.models import Person
 
 REVERSED_REASON = "SSDA903 import reversed"
@@ -235,6 +236,8 @@ def _reversal_problems(batch: ImportBatch) -> list[str]:
                 continue
             if relation.on_delete.__name__ == "DO_NOTHING" or related.__name__.startswith("Historical"):
                 continue
+            if related is StoredDues:  # worked out from the records, not recorded on them
+                continue
             recorded = related._default_manager.filter(**{f"{relation.field.name}__in": pks}).exclude(
                 pk__in=created.get(related, set())
             )
@@ -252,6 +255,18 @@ def _reversal_problems(batch: ImportBatch) -> list[str]:
     if built_on:
         problems.insert(0, f"{' and '.join(sorted(built_on))} have been recorded on what it created")
     return list(dict.fromkeys(problems))
+
+
+def _children_touched(batch: ImportBatch) -> set[int]:
+    touched = set()
+    for label, pks in [*batch.created_records.items(), *((k, list(v)) for k, v in batch.updated_records.items())]:
+        model = _MODELS[label]
+        ids = [int(pk) for pk in pks]
+        if model is LookedAfterChild:
+            touched.update(ids)
+        elif any(f.name == "child" for f in model._meta.concrete_fields):
+            touched.update(model._default_manager.filter(pk__in=ids).values_list("child_id", flat=True))
+    return touched
 
 
 def import_reverse(*, actor, batch: ImportBatch) -> ImportBatch:
@@ -281,10 +296,13 @@ def import_reverse(*, actor, batch: ImportBatch) -> ImportBatch:
                 bulk_update_with_history(
                     objects, model, sorted(names), default_user=actor, default_change_reason=REVERSED_REASON
                 )
+        touched = _children_touched(batch)
         for model in reversed(WRITE_ORDER):
             pks = batch.created_records.get(model._meta.label)
             if pks:
                 model._default_manager.filter(pk__in=pks).delete()
+        # the due dates of the children it leaves, from their records as they are again
+        dues.refresh(LookedAfterChild.objects.filter(pk__in=touched).values_list("pk", flat=True))
         batch.state, batch.reversed_by, batch.reversed_at = ImportBatch.State.REVERSED, actor, timezone.now()
         batch.save(update_fields=["state", "reversed_by", "reversed_at"])
         audit_record(
