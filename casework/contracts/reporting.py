@@ -588,7 +588,16 @@ def child_outcomes(child: LookedAfterChild, on: date) -> tuple[ContractYear | No
 def child_outcomes_and_data(child: LookedAfterChild, on: date):
     """``child_outcomes`` and the child's data for the year as loaded for it (None without a
     year), so the child's page reads the child's records once (``child_facts.py``), not twice."""
-    from casework.outcomes import compute, data
+    year, measures = child_year_and_measures(child, on)
+    if year is None:
+        return None, [], None
+    loaded = child_data(child, year)
+    return year, child_statuses(child, loaded, year, measures, on), loaded
+
+
+def child_year_and_measures(child: LookedAfterChild, on: date) -> tuple[ContractYear | None, list[ContractMeasure]]:
+    """The contract year the child's case is under on ``on`` and its per-child measures that apply
+    to the child (a measure with an age band only when the child is of that age at the year's end)."""
     from casework.outcomes.indicators import INDICATORS
 
     case = (
@@ -598,31 +607,52 @@ def child_outcomes_and_data(child: LookedAfterChild, on: date):
         .first()
     )
     if case is None:
-        return None, [], None
+        return None, []
     year = case.contract.years.filter(start_date__lte=on, end_date__gte=on).first()
     if year is None:
-        return None, [], None
+        return None, []
     measures = [
         m for m in year.measures.order_by("pk") if m.indicator in INDICATORS and INDICATORS[m.indicator].per_child
     ]
-    loaded = data.load(
+    # one lookup for this child, not the contract's whole age band read to find them in it
+    return year, [
+        m
+        for m in measures
+        if not m.age_band
+        or children_under(case.contract, year.start_date, year.end_date, m.age_band).filter(pk=child.pk).exists()
+    ]
+
+
+def child_data(child: LookedAfterChild, year: ContractYear):
+    """The child's own rows for the year, as the indicators read them (``outcomes/data.py``)."""
+    from casework.outcomes import data
+
+    return data.load(
         LookedAfterChild.objects.filter(pk=child.pk), period_start=year.start_date, period_end=year.end_date
     )
-    statuses = []
-    for measure in measures:
-        if measure.age_band and child.pk not in {
-            c.pk for c in children_under(case.contract, year.start_date, year.end_date, measure.age_band)
-        }:
-            continue
-        statuses.append(
-            (
-                _titled(INDICATORS[measure.indicator], measure),
-                _as_of(
-                    compute.per_child(loaded, measure.indicator).get(child.pk, "not_applicable"),
-                    INDICATORS[measure.indicator],
-                    year,
-                    on,
-                ),
-            )
+
+
+def child_statuses(child, loaded, year: ContractYear, measures: list[ContractMeasure], on: date):
+    """The child's status on each of ``measures``, worked out from ``loaded`` (``child_data``)."""
+    from casework.outcomes import compute
+    from casework.outcomes.indicators import INDICATORS
+
+    return [
+        (
+            indicator,
+            _as_of(
+                compute.per_child(loaded, measure.indicator).get(child.pk, "not_applicable"),
+                INDICATORS[measure.indicator],
+                year,
+                on,
+            ),
         )
-    return year, statuses, loaded
+        for measure, indicator in zip(measures, child_measure_indicators(measures), strict=True)
+    ]
+
+
+def child_measure_indicators(measures: list[ContractMeasure]) -> list:
+    """Each measure's indicator as the child's page titles it (with its age band, if any)."""
+    from casework.outcomes.indicators import INDICATORS
+
+    return [_titled(INDICATORS[measure.indicator], measure) for measure in measures]
