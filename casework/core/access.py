@@ -290,14 +290,14 @@ def _practice_scope(actor, model: type[Model], *, per_candidate: bool = False) -
         return manager.none()
     org_id = actor.organisation_id
 
+    if model._meta.label == "jobs.Job":
+        # a background job is its requester's alone (casework/jobs/selectors.py says why)
+        return manager.filter(requested_by_id=actor.pk, organisation_id=org_id)
     if model is Organisation:
         if actor.role == Role.COMMISSIONER_OFFICER:
             commissioned = Commissioning.objects.filter(commissioner_id=org_id).values("practice_id")
             return manager.filter(Q(pk=org_id) | Q(pk__in=commissioned))
         return manager.filter(pk=org_id)
-    if model._meta.label == "jobs.Job":
-        # a background job is its requester's alone (casework/jobs/selectors.py says why)
-        return manager.filter(requested_by_id=actor.pk, organisation_id=org_id)
     if model is Commissioning:
         return manager.filter(Q(commissioner_id=org_id) | Q(practice_id=org_id))
     if model._meta.app_label == "contracts":
