@@ -142,12 +142,14 @@ def _worker(repeats: int, rounds: int) -> dict:
     from django.conf import settings
     from django.core.handlers.wsgi import WSGIHandler
     from django.db import connection
+    from django.db.models import Count
     from django.test import Client, RequestFactory
     from django.test.utils import CaptureQueriesContext
 
     from casework.accounts.models import User
     from casework.accounts.testing import force_login_verified
     from casework.cases.models import Allocation, Case
+    from casework.core.codes import ServiceType
     from casework.looked_after.models import LookedAfterChild
     from casework.people.models import Person
 
@@ -165,6 +167,15 @@ def _worker(repeats: int, rounds: int) -> dict:
         .order_by("pk")
         .first()
     )
+    busiest_team = (
+        Allocation.objects.filter(
+            organisation_id=manager.organisation_id, end_date=None, service_type=ServiceType.LOOKED_AFTER_CHILD
+        )
+        .values("worker__team_id")
+        .annotate(children=Count("pk"))
+        .order_by("-children")
+        .first()["worker__team_id"]
+    )
     family = child.family_name
     misspelt = family[:3] + family[4] + family[3] + family[5:] if len(family) >= 5 else family
     pages = [
@@ -175,6 +186,8 @@ def _worker(repeats: int, rounds: int) -> dict:
         ("team caseloads", manager, "/caseloads/"),
         ("home (manager)", manager, "/"),
         ("practice list", manager, "/practice/list/?sort=worker&page=3"),
+        # outside the mix: the team with the most looked-after children, its page with their due work
+        ("team caseload", manager, f"/teams/{busiest_team}/caseload/"),
     ]
     cookies = {}
     for user in (practitioner, manager):
