@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -145,3 +146,20 @@ def test_the_team_caseload_shows_a_page_of_children_most_overdue_first_in_the_sa
     assert counts[0] == counts[1], counts
     second = client.get(url, {"due_page": 2}).content.decode()
     assert len(re.findall(r"DUE(\d+), Test", second[second.index('id="team-due"') :])) == 8
+
+
+def test_the_managers_counts_per_team_equal_what_the_rules_work_out(world):
+    _children_in_care(world, 4, 0)
+    manager = world.a.users[Role.PRACTICE_MANAGER]
+    counted = selectors.overdue_counts_by_team(actor=manager, team_ids=None)
+    live = selectors.due_for(selectors._children_allocated_to(manager, Q()), today=TODAY)
+    expected = {}
+    for row in live:
+        team = expected.setdefault(row.team_id, {"children": 0, "with_overdue": 0} | {k: 0 for k in dues.KINDS})
+        late = row.overdue_kinds(TODAY)
+        team["children"] += 1
+        team["with_overdue"] += bool(late)
+        for kind in late:
+            team[kind] += 1
+    assert counted == expected
+    assert sum(team["review"] for team in counted.values()) >= 4  # first reviews long overdue
