@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from casework.cases.models import Allocation
@@ -238,30 +238,17 @@ def overdue_counts_by_team(
     its caseloads and how many have each kind of work overdue today, from the stored dues in one
     grouped query. Restricted children are counted: nothing about any one child is shown."""
     today = timezone.localdate()
-    who = Q() if team_ids is None else Q(worker__team_id__in=team_ids)
-    team_of = (
-        access.scoped(actor, Allocation, restricted="include")
-        .filter(
-            who,
-            case__person_id=OuterRef("person_id"),
-            end_date__isnull=True,
-            case__service_type=ServiceType.LOOKED_AFTER_CHILD,
-            case__closed_on__isnull=True,
-        )
-        .values("worker__team_id")[:1]
+    # one join from each child to their open allocation (one open looked-after-child case a person,
+    # one open allocation a case), grouped by its worker's team: no per-child subquery
+    open_allocations = access.scoped(actor, Allocation, restricted="include").filter(
+        end_date__isnull=True, case__service_type=ServiceType.LOOKED_AFTER_CHILD, case__closed_on__isnull=True
     )
-    allocated = (
-        access.scoped(actor, Allocation, restricted="include")
-        .filter(
-            who, end_date__isnull=True, case__service_type=ServiceType.LOOKED_AFTER_CHILD, case__closed_on__isnull=True
-        )
-        .values("case__person_id")
-    )
+    if team_ids is not None:
+        open_allocations = open_allocations.filter(worker__team_id__in=team_ids)
     rows = (
         access.scoped(actor, LookedAfterChild, restricted="include")
-        .filter(person_id__in=allocated, dues__in_care=True)
-        .annotate(team_id=Subquery(team_of))
-        .values("team_id")
+        .filter(dues__in_care=True, person__cases__allocations__in=open_allocations)
+        .values(team_id=F("person__cases__allocations__worker__team_id"))
         .annotate(**_overdue_counts(today, with_overdue))
         .order_by()
     )
