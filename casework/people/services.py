@@ -126,7 +126,18 @@ def person_update(*, actor, person: Person, version: int | None = None, **fields
         concurrency.bump(person)
         clean_and_save(person, actor=actor)
         audit_record(actor=actor, action="update", obj=person, fields=sorted(changed))
+        if "date_of_birth" in changed:
+            _refresh_dues_that_follow_age(person)
     return person
+
+
+def _refresh_dues_that_follow_age(person: Person) -> None:
+    # A looked-after child's SDQ, health assessment interval and 18th birthday follow their age, and
+    # the trays read the stored due dates: a corrected date of birth must move them now, in the same
+    # transaction, like any recording does (looked_after/dues.py).
+    from casework.looked_after import dues
+
+    dues.refresh(person.looked_after_records.values_list("pk", flat=True))
 
 
 @transaction.atomic

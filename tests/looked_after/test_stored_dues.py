@@ -15,6 +15,7 @@ from django.urls import reverse
 from casework.accounts.models import Role
 from casework.looked_after import dues, selectors, services
 from casework.looked_after.models import LookedAfterChild, StoredDues
+from casework.people import services as people_services
 from casework.synthetic.generate import seed
 from tests.conftest import TODAY, add_person
 from tests.looked_after.builders import child_in_care
@@ -163,3 +164,17 @@ def test_the_managers_counts_per_team_equal_what_the_rules_work_out(world):
             team[kind] += 1
     assert counted == expected
     assert sum(team["review"] for team in counted.values()) >= 4  # first reviews long overdue
+
+
+def test_a_corrected_date_of_birth_moves_the_dues_that_follow_age(world):
+    # an SDQ is due from 4, a health assessment twice a year under 5: a child recorded as 10 who is 3
+    manager = world.a.users[Role.PRACTICE_MANAGER]
+    child = child_in_care(world, TODAY - timedelta(days=400))
+    one = LookedAfterChild.objects.filter(pk=child.pk)
+    before = StoredDues.objects.get(child=child).shown
+    person = child.person
+    people_services.person_update(
+        actor=manager, person=person, version=person.version, date_of_birth=TODAY - timedelta(days=3 * 365)
+    )
+    _assert_stored_as_worked_out(one)
+    assert StoredDues.objects.get(child=child).shown != before
