@@ -125,3 +125,20 @@ def ahead_of(today: date) -> tuple[date, date]:
     for _ in range(MONTHS_AHEAD):
         last = next_month(last)
     return first, last
+
+
+def make_ahead(today: date) -> Outcome | None:
+    """The worker's daily task (``jobs/housekeeping.py``): this month's and the next months'
+    partitions, as ``manage.py audit_partitions`` makes them; nothing on SQLite. A month that could
+    not be made (its entries are in the default already) is an error for an operator to look at."""
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        return None
+    with transaction.atomic(), connection.cursor() as cursor:
+        if not is_partitioned(cursor):
+            return None
+        outcome = ensure(cursor, *ahead_of(today))
+    if outcome.refused:
+        raise RuntimeError(f"{len(outcome.refused)} audit partition month(s) could not be made")
+    return outcome

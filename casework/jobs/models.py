@@ -67,3 +67,14 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return self.worker_id
+
+
+class HousekeepingRun(models.Model):
+    """When each of the worker's calendar tasks (``housekeeping.py``) last ran: locked while one runs,
+    so it runs once a day however many workers there are."""
+
+    name = models.CharField(max_length=60, unique=True)
+    last_run_on = models.DateField(null=True, blank=True)
+
+    def __str__(self):
+        return self.name

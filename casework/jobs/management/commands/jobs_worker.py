@@ -5,7 +5,9 @@ task in a locked transaction so two workers never run one job), run in batch mod
 pass runs every job ready, then the heartbeat is touched and expired files cleared, then it waits
 ``--interval`` seconds. Ctrl-C (or SIGTERM) lets a running job finish, then stops; a second one
 stops at once. A job left running by a worker that stopped (no heartbeat for 15 minutes) is
-failed with a message to start it again (``services.jobs_fail_abandoned``). Run this command, not
+failed with a message to start it again (``services.jobs_fail_abandoned``). Once a day it
+also runs the product's calendar tasks (``housekeeping.py``: stored due dates, audit
+partitions). Run this command, not
 the library's ``db_worker``: only this one keeps a heartbeat.
 
     python manage.py jobs_worker             # in production, as its own process
@@ -15,12 +17,21 @@ the library's ``db_worker``: only this one keeps a heartbeat.
 import os
 import socket
 import time
+from datetime import datetime, timedelta
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
+from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 
-from casework.jobs import services
+from casework.jobs import housekeeping, services
+
+
+def _next_look(outcome) -> datetime:
+    if outcome.failed:
+        return timezone.now() + timedelta(minutes=10)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(tomorrow, datetime.min.time()))
 
 
 class Command(BaseCommand):
@@ -45,12 +56,15 @@ class Command(BaseCommand):
         )
         worker.configure_signals()
         self.stdout.write(f"Jobs worker {worker_id} started")
+        look_again_at = timezone.now()  # the calendar tasks: at start, then daily (or soon after a failure)
         try:
             while worker.running:
                 close_old_connections()
                 services.worker_beat()
                 services.jobs_clear_expired_files()
                 services.jobs_fail_abandoned()
+                if timezone.now() >= look_again_at:
+                    look_again_at = _next_look(housekeeping.run_due())
                 worker.run()  # every job ready now, then back here
                 if batch:
                     break
