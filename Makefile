@@ -81,7 +81,7 @@ test-postgres:
 bench: setup
 	$(PY) bench/foundation.py
 
-# --- Serving (brief E; README.md "Running in production", docs/architecture.md "Serving") ---
+# --- Serving (README.md "Running in production", docs/architecture.md "Serving") ---
 # The web server (gunicorn, casework/config/gunicorn.py) and the job worker, as production runs them
 # on one machine, debug off; Ctrl-C stops both. On plain HTTP (trying it on 127.0.0.1:8000) add
 # DJANGO_SECURE_COOKIES=false, or the browser never sends the secure session cookie back.

@@ -229,7 +229,7 @@ AXES_VERBOSE = False
 # How long an author may still correct a case note before it is locked for good.
 CASE_NOTE_EDIT_WINDOW_HOURS = env("CASE_NOTE_EDIT_WINDOW_HOURS")
 
-# Serving (brief E, docs/architecture.md "Serving"). Logs: one JSON object a line on stderr, each
+# Serving (docs/architecture.md "Serving"). Logs: one JSON object a line on stderr, each
 # with the request's id; query strings cut and exceptions logged as type and frames only, so no
 # personal data reaches a log (casework/core/logs.py). DJANGO_LOG_LEVEL=INFO shows more.
 LOGGING = {
@@ -313,7 +313,7 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# Background jobs (brief A, docs/architecture.md "Background jobs"): django-tasks with its database
+# Background jobs (docs/architecture.md "Background jobs"): django-tasks with its database
 # backend, so the queue is a table in the same database (SQLite or PostgreSQL) and needs no other
 # server; the worker is `manage.py jobs_worker`. A job's file is deleted this many hours after it
 # was made (or when the requester makes a newer one of the same kind).
@@ -324,7 +324,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # transaction (an import's, say) rather than failing after SQLite's default 5 seconds
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 30)
 
-# Read replica (brief F, docs/architecture.md "Scaling past one server"): with DATABASE_REPLICA_URL
+# Read replica (docs/architecture.md "Scaling past one server"): with DATABASE_REPLICA_URL
 # set, the reports and exports that opt in (casework/core/db_routers.py) read from the replica;
 # every other read, every write and every migration uses default. Unset: everything uses default.
 # Leave it unset for the test suite: tests that need the alias add it themselves (tests/core/test_db_routers.py).

@@ -119,7 +119,7 @@ urlpatterns = [
     ),
     path("contracts/<int:contract_id>/report/", contracts.contract_report_page, name="contract_report"),
     path("contracts/<int:contract_id>/payments/", contracts.contract_payments_page, name="contract_payments"),
-    # brief B (issue 14): recalculating a settled contract year's figures
+    # recalculating a settled contract year's figures
     path(
         "contracts/<int:contract_id>/years/<int:contract_year_id>/recalculate/",
         contracts.contract_year_recalculate,

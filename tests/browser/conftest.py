@@ -150,7 +150,7 @@ def sign_in(demo_server):
     return _do
 
 
-# Background jobs (brief A): the 903 check, import and download run in a worker beside the server.
+# Background jobs: the 903 check, import and download run in a worker beside the server.
 @pytest.fixture
 def jobs_worker(demo_server):
     """A jobs worker against the demo server's database, started when the test says so."""
