@@ -34,6 +34,7 @@ OTHER_COMMANDS = {
     "demo_logins",  # prints the demo's usernames
     "demo_code",  # prints a demo user's current sign-in code
     "validate_903",  # reports on 903 files the operator already holds
+    "looked_after_dues",  # works out the stored due dates again from records already in the database
     "jobs_worker",  # runs queued jobs: starting one and taking its file are audited by the pages
     "api_token_create",  # API tokens: account administration
     "api_token_list",
