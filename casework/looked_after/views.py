@@ -265,6 +265,7 @@ def return_check_result(job, actor) -> dict:
     return {
         "result": result,
         "commissioner_name": commissioner.name if commissioner else "the authority",
+        "children_checked": result.rows.get("Header", 0),  # the return's one row per child
         "by_child": _by_child(result.errors, known),
         "due_by_child": _by_child(result.due_by_year_end, known),
     }

@@ -78,6 +78,7 @@ def test_a_manager_previews_confirms_and_reverses_an_import(demo_server, page, s
     page.wait_for_selector("h1:has-text('Check what the import will do')", timeout=60_000)
     assert "nothing is imported until you confirm" in page.inner_text(".govuk-notification-banner")
     assert page.locator("#created-table tbody tr").count() == 2
+    assert "will create 2 social workers of the authority" in page.inner_text("#import-results")
     assert "BT901" in page.inner_text("#created-table")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "import-903-preview.png"), full_page=True)
@@ -95,7 +96,12 @@ def test_a_manager_previews_confirms_and_reverses_an_import(demo_server, page, s
     page.screenshot(path=str(ARTIFACTS / "import-903-details-to-complete.png"), full_page=True)
     page.click("#batch-table a >> nth=0")
 
-    page.click("text=Reverse this import")
+    page.click("a.govuk-button--warning:has-text('Reverse this import')")
+    page.wait_for_selector("h1:has-text('Reverse this import?')")
+    assert "This removes the 2 children" in page.inner_text("#reverse-what")
+    page.screenshot(path=str(ARTIFACTS / "import-903-reverse-asked.png"), full_page=True)
+    assert _count(db_path, IMPORTED) == 2  # asking removes nothing
+    page.click("form .govuk-button--warning")
     page.wait_for_selector("h1#batch-state:has-text('Import reversed')")
     assert "The import was reversed" in page.inner_text(".govuk-notification-banner")
     page.screenshot(path=str(ARTIFACTS / "import-903-reversed.png"), full_page=True)

@@ -30,7 +30,8 @@ from casework.looked_after.imports import (
     import_903,
     import_903_years,
 )
-from casework.looked_after.imports.writing import WRITE_ORDER
+from casework.looked_after.imports.reading import read_return
+from casework.looked_after.imports.writing import WRITE_ORDER, year_in_words
 from casework.organisations import services as org_services
 from casework.organisations.models import Organisation, Worker
 from casework.people.models import Person
@@ -442,6 +443,22 @@ def test_import_results_name_records_in_words_never_models():
 
     assert not [name for name in every if name in summary], summary
     assert "people, 2 children, 2 cases, 2 episodes of care, 2 social worker allocations" in summary
+
+
+def test_one_of_a_kind_is_said_in_the_singular_and_the_preview_says_what_will_be_done():
+    one = {"year": 2026, "children": 1, "rows": 1, "created": {"Person": 1, "StrengthsDifficulties": 1}, "updated": {}}
+
+    assert year_in_words(one, done=False) == (
+        "2025/26: 1 child, 1 row read; will create 1 person, 1 strengths and difficulties score; will update nothing"
+    )
+    done = year_in_words(one, done=True)
+    assert done.endswith("; created 1 person, 1 strengths and difficulties score; updated nothing")
+
+
+def test_a_missing_episodes_table_is_named_in_plain_english():
+    _parsed, problems = read_return(2026, {"header.csv": small_return()["header.csv"].encode()})
+
+    assert [p.reason for p in problems] == ["missing: every return has an Episodes table"]
 
 
 def test_every_exported_column_is_read_in_the_exporters_order():

@@ -10,8 +10,9 @@ from casework.audit.models import AuditEvent
 from casework.cases import services as case_services
 from casework.cases.models import Case
 from casework.looked_after import models as la
-from casework.looked_after.imports.batches import import_confirm, import_preview, import_reverse
+from casework.looked_after.imports.batches import NO_CHILDREN, import_confirm, import_preview, import_reverse
 from casework.looked_after.imports.models import ImportBatch
+from casework.looked_after.imports.writing import year_in_words
 from tests.looked_after.test_import import (
     _counts,
     _encoded,
@@ -82,9 +83,9 @@ def test_a_preview_says_who_is_created_matched_and_changed_and_writes_nothing(ta
             "why": "not recorded yet: a new person, their names and address to complete",
         },
     ]
-    assert batch.preview["years"] == [
-        "2025/26: 3 children, 14 rows read; created 1 people, 1 children, 1 cases, 1 episodes of care; "
-        "updated 1 people"
+    assert [year_in_words(year, done=False) for year in batch.preview["years"]] == [
+        "2025/26: 3 children, 14 rows read; will create 1 person, 1 child, 1 case, 1 episode of care; "
+        "will update 1 person"
     ]
     assert _batch_events(batch) == [("import", "previewed")]
 
@@ -170,3 +171,18 @@ def test_an_import_whose_allocation_was_changed_since_cannot_be_reversed(taking_
 
     assert la.LookedAfterChild.objects.filter(child_id="C002").exists()
 
+
+
+def test_files_with_no_children_are_never_previewed_nor_confirmed(taking_on):
+    with pytest.raises(ValueError, match="No 903 files were given"):
+        import_preview(actor=taking_on.actor, commissioner=taking_on.authority, years={})
+    # a batch of no one, whoever made it, is refused by the service, not only by the page's button
+    batch = _preview(taking_on)
+    ImportBatch.objects.filter(pk=batch.pk).update(preview={"years": [], "notes": [], "children": []})
+    before = _counts()
+
+    with pytest.raises(ValidationError) as refused:
+        import_confirm(actor=taking_on.actor, batch=batch)
+
+    assert refused.value.messages == [NO_CHILDREN]
+    assert ImportBatch.objects.get(pk=batch.pk).state == ImportBatch.State.PREVIEWED and _counts() == before

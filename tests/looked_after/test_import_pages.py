@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from casework.accounts.models import Role
+from casework.jobs.models import Job
 from casework.looked_after.imports.models import ImportBatch
 from casework.looked_after.imports.writing import RECORD_WORDS
 from casework.looked_after.models import LookedAfterChild
@@ -86,6 +87,9 @@ def test_upload_preview_confirm_and_reverse_on_the_pages(world, client, manager)
     assert response.redirect_chain[-1] == (reverse("return_903_import_batch", args=[batch.pk]), 302)
     preview = response.content.decode()
     assert "Check what the import will do" in preview and "nothing is imported until you confirm" in preview
+    # nothing is written yet, so the preview says what the import will do, never what it did
+    assert "will create 2 social workers of the authority, 2 people, 2 children" in preview
+    assert "created 2" not in preview
     assert "Test Borough Council, 2025/26<" in preview
     assert "2 new children" in preview and "C001" in preview and "Confirm and import" in preview
     assert not MODEL_NAMES.search(preview), MODEL_NAMES.search(preview)
@@ -107,10 +111,44 @@ def test_upload_preview_confirm_and_reverse_on_the_pages(world, client, manager)
     page = client.get(reverse("return_903_import")).content.decode()
     assert 'id="to-complete-table"' in page and "Child C001" in page and "names, address" in page
 
+    # reversing removes records: a red button leads to a page that asks first, and only that page reverses
     result = client.get(reverse("return_903_import_batch", args=[batch.pk])).content.decode()
-    undone = client.post(_button(result, "Reverse this import"), follow=True).content.decode()
+    warning_link = r'<a class="govuk-button govuk-button--warning"[^>]*href="([^"]+)"[^>]*>Reverse this import</a>'
+    link = re.search(warning_link, result)
+    assert link, "the batch page's reverse button is a red link to the question, never a form that reverses"
+    assert "Reverse this import" not in "".join(re.findall(r"<form[^>]*>.*?</form>", result, flags=re.S))
+    asked = client.get(link[1]).content.decode()
+    assert LookedAfterChild.objects.count() == 2  # asking removes nothing
+    assert "Reverse this import?" in asked
+    assert re.search(r"This removes the 2 children and \d+ records it created", asked)
+    assert "govuk-button--warning" in "".join(re.findall(r"<form[^>]*>.*?</form>", asked, flags=re.S))
+    undone = client.post(_button(asked, "Reverse this import"), follow=True).content.decode()
     assert "The import was reversed" in undone and "Import reversed" in undone
     assert Person.objects.count() == people and not LookedAfterChild.objects.exists()
+
+
+def test_checking_with_no_file_chosen_is_refused_on_the_form_and_nothing_is_queued(world, client, manager):
+    response = client.post(reverse("return_903_import"), {"commissioner": world.commissioner.pk, "year": "2026"})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in body and "Choose the 903 files for the year" in body
+    assert not Job.objects.exists() and not ImportBatch.objects.exists()
+
+
+def test_a_batch_with_no_children_offers_no_confirm_button(world, client, manager):
+    batch = ImportBatch.objects.create(
+        organisation=world.a.org,
+        commissioner=world.commissioner,
+        years=[2026],
+        files=b"",
+        preview={"years": [], "notes": [], "children": []},
+        previewed_by=manager,
+    )
+
+    page = client.get(reverse("return_903_import_batch", args=[batch.pk])).content.decode()
+
+    assert "Confirm and import" not in page
 
 
 def test_a_refused_reversal_is_shown_in_the_error_summary(world, client, manager):

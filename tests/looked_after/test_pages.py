@@ -2,6 +2,7 @@
 check and the commissioner's download, each with who may and may not see it."""
 
 import io
+import re
 import zipfile
 from datetime import date, timedelta
 
@@ -10,7 +11,7 @@ from django.urls import reverse
 
 from casework.accounts.models import Role
 from casework.audit.models import AuditEvent
-from casework.looked_after import services
+from casework.looked_after import codes, services
 from casework.looked_after.models import Episode, LookedAfterChild
 from tests.conftest import TODAY, add_person
 from tests.jobs.running import start_and_run
@@ -115,6 +116,8 @@ def test_the_commissioner_downloads_only_their_own_children_and_the_download_is_
     year = 2027 if TODAY >= date(2026, 4, 1) else 2026
     job, page = start_and_run(client, reverse("return_903_download"), {"year": str(year)})
     assert job.status == "done" and f'href="/jobs/{job.pk}/file/"' in page.content.decode()
+    # the year as the form offered it (2026 is "2025/26"), never the year's number
+    assert f"The {codes.year_label(year)} return is ready" in page.content.decode()
     assert not AuditEvent.objects.filter(action="export", object_type="ssda903").exists()  # not taken yet
     response = client.get(f"/jobs/{job.pk}/file/")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
@@ -145,6 +148,11 @@ def test_the_managers_return_check_lists_each_dfe_error_linked_to_the_record(wor
     assert response.status_code == 200 and job.status == "done"
     link = reverse("looked_after_child", args=[child.pk]) + "#reviews"
     assert "Child T0001" in body and link in body
+    # the year as the form offered it, and the checks in words, never the DfE's table codes
+    checked = re.search(r'<p class="govuk-body" id="checked">(.*?)</p>', body, flags=re.S)[1]
+    assert checked.startswith(f"The {codes.year_label(year)} return for Test Borough Council: ")
+    assert re.search(r"\d+ of the DfE's \d+ checks ran over 1 child's records\.", checked), checked
+    assert not re.search(r"\b(Header|Episodes|AD1|rules)\b", checked), checked
     client.force_login(world.a.users[Role.PRACTITIONER])
     assert client.get(reverse("return_903_check")).status_code == 403
 

@@ -103,6 +103,8 @@ def _practice_of(actor, into_practice: Organisation | None) -> Organisation:
 
 
 def _check_arguments(practice: Organisation, commissioner: Organisation, years) -> None:
+    if not years:
+        raise ValueError("No 903 files were given: choose the year's files and check them again.")
     if not practice.is_practice:
         raise ValueError(f"{practice} is not a practice")
     if commissioner.commissioner_type != Organisation.CommissionerType.LOCAL_AUTHORITY or not commissioner.ons_code:

@@ -41,6 +41,7 @@ from casework.looked_after.models import LookedAfterChild, StoredDues
 from casework.people.models import Person
 
 REVERSED_REASON = "SSDA903 import reversed"
+NO_CHILDREN = "The files hold no children, so there is nothing to import. Check you chose the right files."
 # What the preview names when it changes on a child already recorded.
 SHOWN_FIELDS = {
     Person: ("sex", "date_of_birth", "ethnicity", "upn"),
@@ -112,7 +113,7 @@ def _plan(prepared, writers) -> dict:
             entry["why"] = "not recorded yet: a new person, their names and address to complete"
         children.append(entry)
     return {
-        "years": [writer.result.summary() for writer in writers],
+        "years": [writer.result.counts() for writer in writers],
         "notes": [note for writer in writers for note in writer.result.notes],
         "children": children,
     }
@@ -137,6 +138,8 @@ def import_preview(*, actor, commissioner, years: dict[int, dict[str, bytes]], i
     """Check, match and try the files; keep them for confirming. Raises ReturnImportError (nothing kept)."""
     prepared = prepare(actor=actor, commissioner=commissioner, years=years, into_practice=into_practice)
     plan = _try(prepared, actor=actor)
+    if not plan["children"]:
+        raise ValueError(NO_CHILDREN)
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             organisation=prepared.practice,
@@ -168,6 +171,9 @@ def import_confirm(*, actor, batch: ImportBatch) -> ImportBatch:
     _require(actor)
     with transaction.atomic():
         batch = _locked(actor, batch)
+        if not batch.preview.get("children"):
+            # whoever calls: an import of no one would only leave an empty entry in the imports list
+            raise ValidationError(NO_CHILDREN)
         moved = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.PREVIEWED).update(
             state=ImportBatch.State.CONFIRMED
         )
@@ -267,6 +273,16 @@ def _children_touched(batch: ImportBatch) -> set[int]:
         elif any(f.name == "child" for f in model._meta.concrete_fields):
             touched.update(model._default_manager.filter(pk__in=ids).values_list("child_id", flat=True))
     return touched
+
+
+def reversal_counts(batch: ImportBatch) -> dict[str, int]:
+    """What reversing would undo, from what the batch recorded (reads nothing more): the children and
+    all the records it created, and the records it changed."""
+    return {
+        "children": len(batch.created_records.get(LookedAfterChild._meta.label, [])),
+        "created": sum(len(pks) for pks in batch.created_records.values()),
+        "changed": sum(len(rows) for rows in batch.updated_records.values()),
+    }
 
 
 def import_reverse(*, actor, batch: ImportBatch) -> ImportBatch:

@@ -1,6 +1,8 @@
 """The import page's forms: the files to upload, and the buttons that confirm or reverse an import."""
 
+from crispy_forms_gds.layout import Button
 from django import forms
+from django.core.exceptions import ValidationError
 
 from casework.core import uploads
 from casework.core.forms import GdsForm
@@ -21,7 +23,10 @@ class MultipleFileField(forms.FileField):
         self.size_name = size_name  # the field in the message about size
 
     def clean(self, data, initial=None):
-        if not data and not self.required:
+        if not data:
+            # Django's required check lets an empty list through: no file chosen must be refused here
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
             return []
         single = super().clean
         files = [single(item, initial) for item in data] if isinstance(data, list | tuple) else [single(data, initial)]
@@ -36,6 +41,7 @@ class ReturnImportForm(GdsForm):
     files = MultipleFileField(
         label="The year's 903 files",
         size_name="The year's 903 files",
+        error_messages={"required": "Choose the 903 files for the year"},
         help_text="The zip the authority's commissioners download, or its CSV files (header.csv, episodes.csv, ...)",
     )
     earlier_files = MultipleFileField(
@@ -62,4 +68,10 @@ class ConfirmImportForm(_BatchActionForm):
 
 
 class ReverseImportForm(_BatchActionForm):
+    """The button on the page that asks "Reverse this import?": red, as it removes records."""
+
     submit_label = "Reverse this import"
+
+    def build_helper(self) -> None:
+        super().build_helper()
+        self.helper.inputs = [Button.warning("submit", self.submit_label)]

@@ -442,7 +442,9 @@ def read_return(year: int, files: dict[str, bytes]) -> tuple[ParsedYear, list[Pr
             tables[table.name] = table
     for required in REQUIRED_TABLES:
         if required not in claimed:
-            problems.append(Problem(FILE_NAMES[required], 0, "", f"missing: every return has a {required} table"))
+            article = "an" if required[0] in "AEIOU" else "a"
+            missing = f"missing: every return has {article} {required} table"
+            problems.append(Problem(FILE_NAMES[required], 0, "", missing))
     for table in COLUMNS:
         if table not in claimed and table not in REQUIRED_TABLES and year >= FIRST_YEAR_OF_TABLE.get(table, 0):
             notes.append(f"no {table} table ({FILE_NAMES[table]}): nothing of it imported")

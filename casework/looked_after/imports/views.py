@@ -12,6 +12,7 @@ from casework.jobs import services as job_services
 from casework.looked_after.imports import batches, selectors
 from casework.looked_after.imports.forms import ConfirmImportForm, ReturnImportForm, ReverseImportForm
 from casework.looked_after.imports.models import ImportBatch
+from casework.looked_after.imports.writing import year_in_words
 from casework.organisations import selectors as org_selectors
 
 
@@ -73,6 +74,10 @@ def _batch_page(request, batch: ImportBatch, *, confirm_form=None, reverse_form=
             "reverse_form": reverse_form or ReverseImportForm(action=_address("reverse", batch)),
             "created": [c for c in batch.preview.get("children", []) if c["how"] == "new"],
             "matched": [c for c in batch.preview.get("children", []) if c["how"] != "new"],
+            "year_lines": [
+                year_in_words(year, done=batch.state != ImportBatch.State.PREVIEWED)
+                for year in batch.preview.get("years", [])
+            ],
             "problems": problems,
             "total": total,
         },
@@ -100,9 +105,23 @@ def import_batch_confirm(request, import_batch_id: int):
 
 
 def import_batch_reverse(request, import_batch_id: int):
+    """Reversing removes records, so the batch page's button leads here first: "Reverse this import?"
+    with what it removes, and only this page's button posts."""
     batch = selectors.import_batch_get(actor=request.user, import_batch_id=import_batch_id)
     if request.method != "POST":
-        return import_batch(request, import_batch_id)
+        _may_import(request.user)
+        if batch.state != ImportBatch.State.CONFIRMED:
+            return redirect("return_903_import_batch", import_batch_id=batch.pk)
+        return render(
+            request,
+            "looked_after/import_reverse.html",
+            {
+                "batch": batch,
+                "form": ReverseImportForm(action=_address("reverse", batch)),
+                "counts": batches.reversal_counts(batch),
+                "back_url": _address("batch", batch),
+            },
+        )
     form = ReverseImportForm(request.POST, action=_address("reverse", batch))
     try:
         batch = batches.import_reverse(actor=request.user, batch=batch)

@@ -58,13 +58,18 @@ class ImportResult:
     def changed(self) -> int:
         return sum(self.created.values()) + sum(self.updated.values())
 
+    def counts(self) -> dict:
+        """What the year's files did, as the import's preview keeps it (worded by ``year_in_words``)."""
+        return {
+            "year": self.year,
+            "children": self.children,
+            "rows": self.rows,
+            "created": dict(self.created),
+            "updated": dict(self.updated),
+        }
+
     def summary(self) -> str:
-        created = _in_words(self.created)
-        updated = _in_words(self.updated)
-        return (
-            f"{codes.year_label(self.year)}: {self.children} children, {self.rows} rows read; "
-            f"created {created}; updated {updated}"
-        )
+        return year_in_words(self.counts(), done=True)
 
 
 
@@ -203,11 +208,48 @@ RECORD_WORDS = {
     PreviousPermanence: "previous permanence records",
     DeprivationOfLiberty: "deprivation of liberty orders",
 }
-_WORDS_BY_NAME = {model.__name__: words for model, words in RECORD_WORDS.items()}
+# One of each, for a count of 1 ("1 person", never "1 people").
+RECORD_WORD = {
+    Worker: "social worker of the authority",
+    Person: "person",
+    LookedAfterChild: "child",
+    Case: "case",
+    Episode: "episode of care",
+    Allocation: "social worker allocation",
+    Review: "review",
+    MissingEpisode: "missing episode",
+    HealthCheck: "health check",
+    StrengthsDifficulties: "strengths and difficulties score",
+    Conviction: "conviction",
+    SubstanceMisuse: "substance misuse record",
+    CareLeaverContact: "care leaver contact",
+    Adoption: "adoption",
+    AdoptionDecision: "decision to place for adoption",
+    PreviousPermanence: "previous permanence record",
+    DeprivationOfLiberty: "deprivation of liberty order",
+}
+_WORDS_BY_NAME = {model.__name__: (RECORD_WORD[model], words) for model, words in RECORD_WORDS.items()}
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _in_words(counts: dict[str, int]) -> str:
-    return ", ".join(f"{n} {_WORDS_BY_NAME[name]}" for name, n in counts.items() if n) or "nothing"
+    return ", ".join(_count(n, *_WORDS_BY_NAME[name]) for name, n in counts.items() if n) or "nothing"
+
+
+def year_in_words(year: dict | str, *, done: bool) -> str:
+    """One year of an import in words: what it will do (``done`` false: the preview, before anything
+    is written) or what it did. A preview kept before the counts were (a line of words) is shown as it is."""
+    if isinstance(year, str):
+        return year
+    created, updated = _in_words(year["created"]), _in_words(year["updated"])
+    return (
+        f"{codes.year_label(year['year'])}: {_count(year['children'], 'child', 'children')}, "
+        f"{_count(year['rows'], 'row', 'rows')} read; "
+        + (f"created {created}; updated {updated}" if done else f"will create {created}; will update {updated}")
+    )
 
 
 # Why the case closes, from how the child's care ended.

@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from casework.looked_after.imports import ReturnImportError
 from casework.looked_after.imports.batches import import_confirm, import_dry_run, import_preview
+from casework.looked_after.imports.writing import year_in_words
 from casework.organisations.models import Organisation
 
 _YEAR_AT_END = re.compile(r"(20\d\d)$")
@@ -96,8 +97,8 @@ class Command(BaseCommand):
             raise CommandError(str(error), returncode=1) from None
         if dry_run:
             self.stdout.write("Dry run: nothing was written. The import would do this:")
-        for summary in plan["years"]:
-            self.stdout.write(f"{authority.name} {summary}")
+        for year in plan["years"]:
+            self.stdout.write(f"{authority.name} {year_in_words(year, done=not dry_run)}")
         for note in plan["notes"]:
             self.stdout.write(f"  note: {note}")
         for child in plan["children"]:
