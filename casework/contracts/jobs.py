@@ -3,13 +3,22 @@ finds missing or out of date (this year's figures after the records changed, an 
 settled) is computed by the worker, as the requester, while the page shows how far it has got."""
 
 from django.http import Http404
+from django.urls import reverse
 
 from casework.jobs import kinds
 
 KIND = "contract_report"
 
 
-@kinds.register(KIND, title="Work out the contract report's figures", capabilities=("contract.view",))
+def _report_address(job) -> tuple[str, str]:
+    p = job.parameters
+    address = f"{reverse('contract_report', args=[p['contract_id']])}?year={p['contract_year_id']}"
+    return "View the report", address + (f"&quarter={p['quarter']}" if p.get("quarter") else "")
+
+
+@kinds.register(
+    KIND, title="Work out the contract report's figures", capabilities=("contract.view",), result_link=_report_address
+)
 def work_out_report(context: kinds.Context) -> dict:
     from casework.contracts import results, selectors
 

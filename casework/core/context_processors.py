@@ -26,6 +26,9 @@ def navigation(request):
         links.append(("contract_list", "Contracts"))
     if access.can(user, "looked_after.return_download"):
         links.append(("return_903_download", "903 return"))
+    # the roles that can start background jobs (903 check, import and download; contract reports)
+    if any(access.can(user, c) for c in ("looked_after.return_check", "looked_after.return_download", "contract.view")):
+        links.append(("job_list", "Your requests"))
     if access.can(user, "audit.who_viewed"):
         links.append(("who_viewed_lookup", "Who viewed a record"))
     if access.can(user, "audit.log"):

@@ -46,6 +46,7 @@ class Kind:
     start_again: str = ""
     done_url: Callable | None = None
     done_message: str | Callable = ""
+    result_link: Callable | None = None
 
 
 def register(
@@ -58,10 +59,12 @@ def register(
     start_again: str = "",
     done_url: Callable | None = None,
     done_message: str | Callable = "",
+    result_link: Callable | None = None,
 ):
     """``done_url(job) -> str``: where a done job's page sends the requester instead (with
     ``done_message``, or ``done_message(job)``, as the success banner), when the result is a page of
-    its own ("" stays on the job's page)."""
+    its own ("" stays on the job's page). ``result_link(job) -> (words, address)``: a link a done
+    job's page shows to where its result is used (the contract report's "View the report")."""
 
     def decorate(run: Callable) -> Callable:
         KINDS[name] = Kind(
@@ -74,6 +77,7 @@ def register(
             start_again,
             done_url,
             done_message,
+            result_link,
         )
         return run
 

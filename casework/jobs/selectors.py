@@ -4,8 +4,10 @@ requester's scope (restricted records they are named on, say), which is not ever
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Max
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from casework.core import access
 from casework.jobs.models import Job, WorkerHeartbeat
@@ -20,13 +22,33 @@ def job_file_get(*, actor, job_id: int) -> Job:
 
 
 def recent_jobs(*, actor, kind: str | None = None, limit: int = 10) -> list[Job]:
+    return list(requested_jobs(actor=actor, kind=kind)[:limit])
+
+
+def requested_jobs(*, actor, kind: str | None = None):
+    """The actor's jobs, newest first (a query set: /jobs/ pages it)."""
     rows = access.scoped(actor, Job).defer("file", "upload", "result").order_by("-created_at", "-pk")
     if kind:
         rows = rows.filter(kind=kind)
-    return list(rows[:limit])
+    return rows
 
 
 def last_worker_heartbeat() -> datetime | None:
     """When a worker last showed it was alive (its start, each idle poll, each job's steps), or None
     if no worker has ever run. /readyz calls this."""
     return WorkerHeartbeat.objects.aggregate(last=Max("seen_at"))["last"]
+
+
+def background_processing_running(*, now=None) -> bool:
+    """Whether a worker is alive by /readyz's rule (``config/readiness.py``): a heartbeat within
+    ``CASEWORK_WORKER_HEARTBEAT_MAX_AGE_SECONDS``, or a job still running that started no longer ago
+    than one step may take (a worker beats only between steps). The job pages warn when not."""
+    limit = settings.CASEWORK_WORKER_HEARTBEAT_MAX_AGE_SECONDS
+    now = now or timezone.now()
+    heartbeat = last_worker_heartbeat()
+    if heartbeat is not None and (now - heartbeat).total_seconds() <= limit:
+        return True
+    if heartbeat is None:
+        return False
+    running = Job.objects.filter(status=Job.Status.RUNNING).aggregate(latest=Max("started_at"))["latest"]
+    return running is not None and (now - running).total_seconds() <= settings.SSDA903_VALIDATOR_TIMEOUT + limit

@@ -46,7 +46,7 @@ def job_start(*, actor, kind: str, parameters: dict, upload: bytes | None = None
             kind=kind,
             parameters=parameters,
             upload=upload,
-            step="Waiting for the worker to start it",
+            step="Waiting to start",
         )
         audit_record(actor=actor, action="create", obj=job, kind=kind, **_audit_detail(parameters))
         job.task_id = str(run_job.enqueue(job.pk).id)
@@ -130,7 +130,7 @@ def _finish(job: Job, *, status: str, failure: str = "", result=None, **progress
 
 # a worker that has shown no sign of life for this long has stopped (killed, or its machine gone)
 ABANDONED_AFTER = timedelta(minutes=15)
-WORKER_STOPPED = "The worker running this stopped before it finished, so it did not finish. Start it again."
+WORKER_STOPPED = "Background processing stopped before this finished, so it did not finish. Start it again."
 
 
 def jobs_fail_abandoned(*, now=None) -> int:

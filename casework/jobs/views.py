@@ -10,7 +10,8 @@ from django.urls import NoReverseMatch, reverse
 
 from casework.audit.services import audit_record
 from casework.core import access, downloads
-from casework.jobs import kinds, selectors
+from casework.core.views import paginate
+from casework.jobs import describing, kinds, selectors
 from casework.jobs.models import Job
 
 REFRESH_SECONDS = 2
@@ -37,6 +38,8 @@ def job_detail(request, job_id: int):
         return redirect(address)
     context = {"job": job, "kind": kind, "start_again": _start_again(kind), "refresh": REFRESH_SECONDS}
     context["may_see_result"] = _may(request.user, kind)
+    if job.status == Job.Status.DONE and kind.result_link and context["may_see_result"]:
+        context["result_link"] = kind.result_link(job)
     if job.status == Job.Status.DONE and kind.result_context and context["may_see_result"]:
         # what a result names is read again now, in the viewer's scope as it is today
         context.update(kind.result_context(job, request.user))
@@ -64,6 +67,13 @@ def job_file(request, job_id: int):
     return downloads.attachment(response, job.file_name)
 
 
+JOBS_PER_PAGE = 25
+
+
 def job_list(request):
-    jobs = selectors.recent_jobs(actor=request.user, limit=20)
-    return render(request, "jobs/job_list.html", {"jobs": [(job, kinds.KINDS.get(job.kind)) for job in jobs]})
+    page = paginate(request, selectors.requested_jobs(actor=request.user), JOBS_PER_PAGE)
+    jobs = list(page.object_list)
+    about = describing.describe(jobs)
+    rows = [(job, kinds.KINDS.get(job.kind), about.get(job.pk, "")) for job in jobs]
+    waiting = any(not job.is_finished for job in jobs)
+    return render(request, "jobs/job_list.html", {"jobs": rows, "page": page, "waiting": waiting})

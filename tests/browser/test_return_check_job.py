@@ -26,13 +26,13 @@ def test_a_manager_starts_the_903_check_and_sees_its_progress_then_the_result(de
     page.wait_for_url(f"{url}/jobs/*/")
     job_url = page.url
     assert page.inner_text("h1") == "Check the 903 return"
-    assert page.inner_text("#job-step") == "Waiting for the worker to start it"
+    assert page.inner_text("#job-step") == "Waiting to start"
     assert page.inner_text("#job-percent") == "0% done"
     assert page.get_attribute("#job-progress", "max") == "100"
     assert page.get_attribute("#job-progress", "aria-labelledby") == "job-step"
     page.screenshot(path=str(ARTIFACTS / "return-check-job-waiting.png"), full_page=True)
     page.reload()
-    assert page.url == job_url and page.inner_text("#job-step") == "Waiting for the worker to start it"
+    assert page.url == job_url and page.inner_text("#job-step") == "Waiting to start"
 
     jobs_worker()
     steps, deadline = [], time.monotonic() + 180
@@ -44,7 +44,7 @@ def test_a_manager_starts_the_903_check_and_sees_its_progress_then_the_result(de
                 seen = (page.inner_text("#job-step"), page.inner_text("#job-percent"))
                 if seen not in steps:
                     steps.append(seen)
-                    if seen[0] != "Waiting for the worker to start it":
+                    if seen[0] != "Waiting to start":
                         page.screenshot(path=str(ARTIFACTS / "return-check-job-running.png"), full_page=True)
         except PlaywrightError:
             continue  # the page refreshed under us: look again

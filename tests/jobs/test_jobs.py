@@ -72,7 +72,7 @@ def test_a_job_goes_through_the_queue_and_shows_its_progress_then_its_result(wor
     job = services.job_start(actor=manager, kind="test_steps", parameters={"year": 2026})
     assert DBTaskResult.objects.get(id=job.task_id).status == "READY"
     waiting = client.get(f"/jobs/{job.pk}/").content.decode()
-    assert 'http-equiv="refresh"' in waiting and "<progress" in waiting and "Waiting for the worker" in waiting
+    assert 'http-equiv="refresh"' in waiting and "<progress" in waiting and "Waiting to start" in waiting
     audit = AuditEvent.objects.get(action="create", object_type="jobs.job", object_id=str(job.pk))
     assert audit.actor_id == manager.pk and audit.detail == {"kind": "test_steps", "year": 2026}
 
@@ -250,4 +250,4 @@ def test_a_job_left_running_by_a_worker_that_stopped_fails_with_a_message(world,
     assert (gone.status, gone.failure) == ("failed", services.WORKER_STOPPED) and busy.status == "running"
     client.force_login(manager)
     page = client.get(f"/jobs/{gone.pk}/").content.decode()
-    assert "stopped before it finished" in page and 'http-equiv="refresh"' not in page
+    assert "Background processing stopped before this finished" in page and 'http-equiv="refresh"' not in page
