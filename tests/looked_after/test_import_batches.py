@@ -173,7 +173,7 @@ def test_an_import_whose_allocation_was_changed_since_cannot_be_reversed(taking_
 
 
 
-def test_files_with_no_children_are_never_previewed_nor_confirmed(taking_on):
+def test_no_files_are_never_previewed_and_an_import_of_no_children_never_confirmed(taking_on):
     with pytest.raises(ValueError, match="No 903 files were given"):
         import_preview(actor=taking_on.actor, commissioner=taking_on.authority, years={})
     # a batch of no one, whoever made it, is refused by the service, not only by the page's button

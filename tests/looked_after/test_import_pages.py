@@ -148,7 +148,7 @@ def test_a_batch_with_no_children_offers_no_confirm_button(world, client, manage
 
     page = client.get(reverse("return_903_import_batch", args=[batch.pk])).content.decode()
 
-    assert "Confirm and import" not in page
+    assert "Confirm and import" not in page and "The files hold no children, so there is nothing to import" in page
 
 
 def test_a_refused_reversal_is_shown_in_the_error_summary(world, client, manager):

@@ -138,8 +138,6 @@ def import_preview(*, actor, commissioner, years: dict[int, dict[str, bytes]], i
     """Check, match and try the files; keep them for confirming. Raises ReturnImportError (nothing kept)."""
     prepared = prepare(actor=actor, commissioner=commissioner, years=years, into_practice=into_practice)
     plan = _try(prepared, actor=actor)
-    if not plan["children"]:
-        raise ValueError(NO_CHILDREN)
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             organisation=prepared.practice,

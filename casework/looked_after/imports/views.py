@@ -80,6 +80,7 @@ def _batch_page(request, batch: ImportBatch, *, confirm_form=None, reverse_form=
             ],
             "problems": problems,
             "total": total,
+            "no_children": batches.NO_CHILDREN,
         },
     )
 
@@ -110,8 +111,8 @@ def import_batch_reverse(request, import_batch_id: int):
     batch = selectors.import_batch_get(actor=request.user, import_batch_id=import_batch_id)
     if request.method != "POST":
         _may_import(request.user)
-        if batch.state != ImportBatch.State.CONFIRMED:
-            return redirect("return_903_import_batch", import_batch_id=batch.pk)
+        if batch.state != ImportBatch.State.CONFIRMED:  # nothing to reverse: the batch as it is
+            return _batch_page(request, batch)
         return render(
             request,
             "looked_after/import_reverse.html",
