@@ -274,11 +274,12 @@ def _children_touched(batch: ImportBatch) -> set[int]:
 
 
 def reversal_counts(batch: ImportBatch) -> dict[str, int]:
-    """What reversing would undo, from what the batch recorded (reads nothing more): the children and
-    all the records it created, and the records it changed."""
+    """What reversing would undo, from what the batch recorded (reads nothing more): the children it
+    created, the other records it created (their people, cases, episodes ...), and the records it changed."""
+    children = len(batch.created_records.get(LookedAfterChild._meta.label, []))
     return {
-        "children": len(batch.created_records.get(LookedAfterChild._meta.label, [])),
-        "created": sum(len(pks) for pks in batch.created_records.values()),
+        "children": children,
+        "other_created": sum(len(pks) for pks in batch.created_records.values()) - children,
         "changed": sum(len(rows) for rows in batch.updated_records.values()),
     }
 

@@ -1,6 +1,6 @@
 """The import page's forms: the files to upload, and the buttons that confirm or reverse an import."""
 
-from crispy_forms_gds.layout import Button
+from crispy_forms_gds.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -74,4 +74,5 @@ class ReverseImportForm(_BatchActionForm):
 
     def build_helper(self) -> None:
         super().build_helper()
-        self.helper.inputs = [Button.warning("submit", self.submit_label)]
+        # Submit, not crispy-forms-gds's Button.warning: as a helper input that renders as <input type="">
+        self.helper.inputs = [Submit("submit", self.submit_label, css_class="govuk-button--warning")]
