@@ -55,7 +55,7 @@ def test_a_manager_starts_the_903_check_and_sees_its_progress_then_the_result(de
     heading = page.inner_text("#result")
     assert heading == "No DfE errors" or " error" in heading, heading
     body = page.inner_text("main")
-    assert "rules ran on" in body and "<progress" not in page.content()
+    assert "checks ran over" in body and "<progress" not in page.content()
     # each step seen said where it was, with its percentage
     for step, percent in steps:
         assert step and percent.endswith("% done"), steps
