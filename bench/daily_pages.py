@@ -25,73 +25,18 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from io import BytesIO
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-AS_OF = "2026-11-01"
+import seeded
+
+ROOT = seeded.ROOT
+RESULTS = seeded.RESULTS
 # The five pages issue 14 names; the others are printed beside them, not in the mix's mean.
 MIX = ("home (practitioner)", "person search", "person page", "looked-after child", "team caseloads")
 TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _manage(env, *args):
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, check=True)
-
-
-def _prepare(database: str, people: int, reuse: bool) -> dict | None:
-    env = {**os.environ, "DJANGO_SECURE_COOKIES": "false", "DJANGO_DEBUG": "false"}
-    # One connection for the run (the setting's 60 s would end it mid-run, and a backend's CPU can
-    # only be read while it lives); DJANGO_CONN_MAX_AGE=0 measures a connection per request.
-    env.setdefault("DJANGO_CONN_MAX_AGE", "600")
-    if database == "sqlite":
-        path = RESULTS / f"daily-{people}.sqlite3"
-        env["DATABASE_URL"] = f"sqlite:///{path}"
-        if reuse and path.exists():
-            _manage(env, "migrate", "--noinput", "-v0")  # migrations added since it was seeded
-            return {"env": env, "seed_seconds": None}
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    else:
-        import psycopg
-
-        name = f"casework_daily_{people}"
-        env["DATABASE_URL"] = f"{PG_SERVER}/{name}"
-        try:
-            with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=3) as conn:
-                exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-                reused = bool(reuse and exists)
-                if not reused:
-                    conn.execute(f"DROP DATABASE IF EXISTS {name}")
-                    conn.execute(f"CREATE DATABASE {name}")
-        except psycopg.OperationalError:
-            print("PostgreSQL does not answer at 127.0.0.1:5432: skipping it")
-            return None
-        if reused:
-            _manage(env, "migrate", "--noinput", "-v0")
-            _vacuum(env["DATABASE_URL"])
-            return {"env": env, "seed_seconds": None}
-    _manage(env, "migrate", "--noinput", "-v0")
-    started = time.perf_counter()
-    _manage(env, "seed", "--practices", "2", "--people", str(people), "--seed", "7", "--as-of", AS_OF)
-    seconds = round(time.perf_counter() - started, 1)
-    if database != "sqlite":
-        _vacuum(env["DATABASE_URL"])
-    return {"env": env, "seed_seconds": seconds}
-
-
-def _vacuum(url: str) -> None:
-    """What autovacuum does to a database in use: statistics, and the visibility map an index-only
-    scan needs (a bulk load or a migration's UPDATE leaves every page to be checked in the table)."""
-    import psycopg
-
-    with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE")
 
 
 def _proc_ticks(pid: int, children: bool = False) -> int:
@@ -313,18 +258,16 @@ def main():
         return
     RESULTS.mkdir(parents=True, exist_ok=True)
     for database in args.databases.split(","):  # one after the other: never two heavy jobs at once
-        prepared = _prepare(database, args.people, args.reuse)
+        # One connection for the run (the setting's 60 s would end it mid-run, and a backend's CPU can
+        # only be read while it lives); DJANGO_CONN_MAX_AGE=0 measures a connection per request.
+        env = {"DJANGO_DEBUG": "false", "DJANGO_CONN_MAX_AGE": os.environ.get("DJANGO_CONN_MAX_AGE", "600")}
+        name = f"daily-{args.people}" if database == "sqlite" else f"casework_daily_{args.people}"
+        prepared = seeded.prepare(database, args.people, name=name, reuse=args.reuse, env=env)
         if prepared is None:
             continue
-        out = subprocess.run(
-            [sys.executable, __file__, "--worker", "--repeats", str(args.repeats), "--rounds", str(args.rounds)],
-            env=prepared["env"],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
+        measured = seeded.measure(
+            __file__, prepared["env"], "--repeats", str(args.repeats), "--rounds", str(args.rounds)
         )
-        measured = json.loads(out.stdout.strip().splitlines()[-1])
         measured["seed_seconds"] = prepared["seed_seconds"]
         (RESULTS / f"daily_pages-{database}-{args.people}.json").write_text(json.dumps(measured, indent=2))
         _print(database, prepared, measured)

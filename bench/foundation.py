@@ -13,50 +13,14 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-PG_DB = "casework_bench"
-AS_OF = "2026-11-01"
+import seeded
 
-
-def _manage(env, *args, quiet=True):
-    return subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        stdout=subprocess.DEVNULL if quiet else None,
-    )
-
-
-def _prepare(database: str, people: int) -> dict | None:
-    env = {**os.environ, "DJANGO_SECURE_COOKIES": "false"}
-    if database == "sqlite":
-        path = RESULTS / "bench.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        env["DATABASE_URL"] = f"sqlite:///{path}"
-    else:
-        import psycopg
-
-        try:
-            with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=3) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
-                conn.execute(f"CREATE DATABASE {PG_DB}")
-        except psycopg.OperationalError:
-            print("PostgreSQL does not answer at 127.0.0.1:5432: skipping it")
-            return None
-        env["DATABASE_URL"] = f"{PG_SERVER}/{PG_DB}"
-    _manage(env, "migrate", "--noinput", "-v0")
-    started = time.perf_counter()
-    _manage(env, "seed", "--practices", "2", "--people", str(people), "--seed", "7", "--as-of", AS_OF)
-    return {"env": env, "seed_seconds": round(time.perf_counter() - started, 1)}
+ROOT = seeded.ROOT
+RESULTS = seeded.RESULTS
+AS_OF = seeded.AS_OF
 
 
 def _worker(repeats: int) -> dict:
@@ -167,18 +131,11 @@ def main():
         return
     RESULTS.mkdir(parents=True, exist_ok=True)
     for database in args.databases.split(","):
-        prepared = _prepare(database, args.people)
+        name = "bench" if database == "sqlite" else "casework_bench"
+        prepared = seeded.prepare(database, args.people, name=name, reuse=False)
         if prepared is None:
             continue
-        out = subprocess.run(
-            [sys.executable, __file__, "--worker", "--repeats", str(args.repeats)],
-            env=prepared["env"],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        measured = json.loads(out.stdout.strip().splitlines()[-1])
+        measured = seeded.measure(__file__, prepared["env"], "--repeats", str(args.repeats))
         measured["seed_seconds"] = prepared["seed_seconds"]
         (RESULTS / f"foundation-{database}-{args.people}.json").write_text(json.dumps(measured, indent=2))
         _print(database, prepared, measured)

@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/person_search.py --people 100000 --repeats 30 --databases sqlite,postgresql
 
-For each database: its own database (bench/results/person_search.sqlite3, PostgreSQL
-casework_person_search) is reused when it already holds the people asked for, else migrated and
+For each database: its own database (bench/results/person_search-<people>.sqlite3, PostgreSQL
+casework_person_search_<people>) is reused when it already holds the people asked for, else migrated and
 seeded as bench/foundation.py seeds (``seed --practices 2 --people N --seed 7``); migrations are
 applied either way. Then a worker process, as practice 1's practitioner, times four searches (a
 full name, a misspelt family name, a broad common surname, a given name only):
@@ -24,75 +24,14 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-PG_DB = "casework_person_search"
-AS_OF = "2026-11-01"
+import seeded
+
+ROOT = seeded.ROOT
+RESULTS = seeded.RESULTS
 PAGE = 25
-
-
-def _manage(env, *args):
-    subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL
-    )
-
-
-def _people_in(env) -> int:
-    out = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "manage.py"),
-            "shell",
-            "-c",
-            "from casework.people.models import Person; print(Person.objects.count())",
-        ],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    try:
-        return int(out.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        return 0
-
-
-def _prepare(database: str, people: int) -> dict | None:
-    env = {**os.environ, "DJANGO_SECURE_COOKIES": "false"}
-    if database == "sqlite":
-        path = RESULTS / "person_search.sqlite3"
-        env["DATABASE_URL"] = f"sqlite:///{path}"
-        fresh = not path.exists() or _people_in(env) != people
-        if fresh:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-    else:
-        import psycopg
-
-        env["DATABASE_URL"] = f"{PG_SERVER}/{PG_DB}"
-        try:
-            with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=3) as conn:
-                exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_DB]).fetchone()
-                fresh = not exists or _people_in(env) != people
-                if fresh:
-                    conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
-                    conn.execute(f"CREATE DATABASE {PG_DB}")
-        except psycopg.OperationalError:
-            print("PostgreSQL does not answer at 127.0.0.1:5432: skipping it")
-            return None
-    _manage(env, "migrate", "--noinput", "-v0")
-    seed_seconds = None
-    if fresh:
-        started = time.perf_counter()
-        _manage(env, "seed", "--practices", "2", "--people", str(people), "--seed", "7", "--as-of", AS_OF)
-        seed_seconds = round(time.perf_counter() - started, 1)
-    return {"env": env, "seed_seconds": seed_seconds}
 
 
 # The hand-written baselines: the same candidate conditions as people/selectors.py (Soundex key,
@@ -294,18 +233,11 @@ def main():
         return
     RESULTS.mkdir(parents=True, exist_ok=True)
     for database in args.databases.split(","):
-        prepared = _prepare(database, args.people)
+        name = f"person_search-{args.people}" if database == "sqlite" else f"casework_person_search_{args.people}"
+        prepared = seeded.prepare(database, args.people, name=name, reuse=True)
         if prepared is None:
             continue
-        out = subprocess.run(
-            [sys.executable, __file__, "--worker", "--repeats", str(args.repeats)],
-            env=prepared["env"],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        measured = json.loads(out.stdout.strip().splitlines()[-1])
+        measured = seeded.measure(__file__, prepared["env"], "--repeats", str(args.repeats))
         measured["seed_seconds"] = prepared["seed_seconds"]
         (RESULTS / f"person_search-{database}.json").write_text(json.dumps(measured, indent=2))
         _print(database, prepared, measured, args.plans)
