@@ -871,3 +871,19 @@ def test_the_return_check_sets_1001_aside_only_for_a_care_leaver_taken_on_from_a
     confirm_against_history(result, children=la.LookedAfterChild.objects.all())
     assert [e["child"] for e in result.errors] == ["E5"]
     assert [e["child"] for e in result.confirmed_by_history] == ["C3"]
+
+
+def test_an_imports_counts_read_in_the_order_records_are_written_whatever_order_they_were_kept_in():
+    # a preview keeps its counts in a JSON field; PostgreSQL's jsonb gives the keys back sorted its own way
+    from casework.looked_after.imports.writing import year_in_words
+
+    kept = {
+        "year": 2026,
+        "children": 2,
+        "rows": 12,
+        "created": {"Review": 2, "Case": 2, "Person": 2, "Worker": 2},
+        "updated": {},
+    }
+    assert year_in_words(kept, done=False).endswith(
+        "will create 2 social workers of the authority, 2 people, 2 cases, 2 reviews; will update nothing"
+    )

@@ -236,7 +236,10 @@ def _count(n: int, one: str, many: str) -> str:
 
 
 def _in_words(counts: dict[str, int]) -> str:
-    return ", ".join(_count(n, *_WORDS_BY_NAME[name]) for name, n in counts.items() if n) or "nothing"
+    # in the order the records are written, never the dict's: PostgreSQL's jsonb, where a preview
+    # keeps its counts, gives keys back in an order of its own
+    worded = [_count(counts[name], *words) for name, words in _WORDS_BY_NAME.items() if counts.get(name)]
+    return ", ".join(worded) or "nothing"
 
 
 def year_in_words(year: dict | str, *, done: bool) -> str:
