@@ -72,7 +72,11 @@ def contract_report_page(request, contract_id):
     download = request.GET.get("format")
     printing = bool(request.GET.get("print"))
     job = None
-    if download in ("csv", "xlsx") or printing:
+    today = timezone.localdate()
+    if year.start_date > today and not (download in ("csv", "xlsx") or printing):
+        # nothing has happened under a year that has not started: no figures, and nothing to work out
+        report = None
+    elif download in ("csv", "xlsx") or printing:
         # a file or a printout needs every figure now: what is not stored yet is worked out here
         report = reporting.contract_report(contract=contract, year=year, quarter=quarter, actor=request.user)
     else:
@@ -86,7 +90,7 @@ def contract_report_page(request, contract_id):
         return _download(request, contract, year, download, reporting.EXPORT_COLUMNS, rows, "Outcomes", suffix)
     template = "contracts/report_print.html" if printing else "contracts/report.html"
     context = {"contract": contract, "years": years, "year": year, "quarter": quarter, "report": report, "job": job}
-    context["today"] = timezone.localdate()
+    context["today"] = today
     context["can_recalculate"] = (
         access.can(request.user, "contract.manage")
         and request.user.organisation_id == contract.commissioner_id

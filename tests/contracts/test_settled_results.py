@@ -198,3 +198,26 @@ def test_the_report_page_costs_the_same_with_2_and_6_earlier_years(world, client
         counts.append(len(queries.captured_queries))
         assert max(len(r.trend) for r in page.context["report"].rows) == started
     assert counts[0] == counts[1], counts
+
+
+def test_a_year_that_has_not_started_shows_no_figures_and_works_nothing_out(world, client):
+    from casework.contracts.models import ContractYear
+
+    contract = Contract.objects.get(practice=world.a.org, commissioner=world.commissioner)
+    current = contract.years.get(start_date__lte=TODAY, end_date__gte=TODAY)
+    _measure(current)
+    children_in_care(world, current, [(6, 10, 0, 0)])
+    future = contract.years.filter(start_date__gt=TODAY).first() or ContractYear.objects.create(
+        contract=contract,
+        start_date=current.end_date + timedelta(days=1),
+        end_date=current.end_date + timedelta(days=365),
+        price_model=current.price_model,
+        price=current.price,
+        caseload_cap_per_fte=current.caseload_cap_per_fte,
+    )
+    _measure(future)
+    client.force_login(world.a.users[Role.PRACTICE_MANAGER])
+    page = client.get(reverse("contract_report", args=[contract.pk]), {"year": future.pk}).content.decode()
+    assert 'id="not-started"' in page and "There are no figures until it starts" in page
+    assert "still running" not in page and "Working out" not in page
+    assert not Job.objects.exists()  # nothing queued for a year with nothing in it
