@@ -127,8 +127,7 @@ def contract_year_recalculate(request, contract_id, contract_year_id):
     confirming): the earlier figures are kept and the report says what changed."""
     contract = _managed(request, contract_id)
     year = selectors.contract_year_get(contract=contract, contract_year_id=contract_year_id)
-    quarter = request.GET.get("quarter", "0")
-    form = RecalculateForm(request.POST or None, initial={"quarter": quarter if quarter in "01234" else "0"})
+    form = RecalculateForm(request.POST or None, initial={"quarter": str(_quarter(request) or 0)})
     back = reverse("contract_report", args=[contract.pk]) + f"?year={year.pk}"
 
     def done():

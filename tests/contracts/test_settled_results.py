@@ -3,6 +3,7 @@ are stored on first view and stand when records change later (the page says so);
 worked out again when the data change; recalculating is the commissioner's explicit, audited action
 that keeps the earlier figures; the report page costs the same whatever the number of earlier years."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -221,3 +222,18 @@ def test_a_year_that_has_not_started_shows_no_figures_and_works_nothing_out(worl
     assert 'id="not-started"' in page and "There are no figures until it starts" in page
     assert "still running" not in page and "Working out" not in page
     assert not Job.objects.exists()  # nothing queued for a year with nothing in it
+
+
+def test_the_recalculation_page_offers_the_quarter_asked_for_and_the_whole_year_for_anything_else(world, client):
+    contract, year = _ended_year(world)
+    client.force_login(world.commissioner_users[Role.COMMISSIONER_OFFICER])
+    url = reverse("contract_year_recalculate", args=[contract.pk, year.pk])
+
+    def checked(query: str) -> list[str]:
+        page = client.get(url + query).content.decode()
+        return [tag for tag in re.findall(r"<input[^>]*>", page) if "checked" in tag and 'name="quarter"' in tag]
+
+    assert len(checked("?quarter=3")) == 1 and 'value="3"' in checked("?quarter=3")[0]
+    for odd in ("?quarter=12", "?quarter=", "?quarter=x", ""):  # "12" and "" were taken as quarters before
+        chosen = checked(odd)
+        assert len(chosen) == 1 and 'value="0"' in chosen[0], (odd, chosen)
