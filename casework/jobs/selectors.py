@@ -40,15 +40,10 @@ def last_worker_heartbeat() -> datetime | None:
 
 
 def background_processing_running(*, now=None) -> bool:
-    """Whether a worker is alive by /readyz's rule (``config/readiness.py``): a heartbeat within
-    ``CASEWORK_WORKER_HEARTBEAT_MAX_AGE_SECONDS``, or a job still running that started no longer ago
-    than one step may take (a worker beats only between steps). The job pages warn when not."""
+    """Whether a worker is alive: a heartbeat within ``CASEWORK_WORKER_HEARTBEAT_MAX_AGE_SECONDS``
+    (a worker beats every few seconds while it runs, during a long step too: ``services.Beating``).
+    The job pages say when not: a request waiting will start when one runs again, a job that was
+    running will be marked as not finished."""
     limit = settings.CASEWORK_WORKER_HEARTBEAT_MAX_AGE_SECONDS
-    now = now or timezone.now()
     heartbeat = last_worker_heartbeat()
-    if heartbeat is not None and (now - heartbeat).total_seconds() <= limit:
-        return True
-    if heartbeat is None:
-        return False
-    running = Job.objects.filter(status=Job.Status.RUNNING).aggregate(latest=Max("started_at"))["latest"]
-    return running is not None and (now - running).total_seconds() <= settings.SSDA903_VALIDATOR_TIMEOUT + limit
+    return heartbeat is not None and ((now or timezone.now()) - heartbeat).total_seconds() <= limit

@@ -2,6 +2,7 @@
 run itself (in the worker), and clearing files past their time."""
 
 import logging
+import threading
 import traceback
 from datetime import timedelta
 
@@ -27,6 +28,8 @@ NO_LONGER_PERMITTED = (
 
 # the worker process sets this, so a job's steps also show the worker is alive
 WORKER_ID: list[str] = []
+# set while a ``Beating`` thread keeps the heartbeat
+BEATING: list[bool] = []
 
 
 def job_start(*, actor, kind: str, parameters: dict, upload: bytes | None = None) -> Job:
@@ -128,14 +131,20 @@ def _finish(job: Job, *, status: str, failure: str = "", result=None, **progress
     )
 
 
-# a worker that has shown no sign of life for this long has stopped (killed, or its machine gone)
-ABANDONED_AFTER = timedelta(minutes=15)
 WORKER_STOPPED = "Background processing stopped before this finished, so it did not finish. Start it again."
 
 
+def abandoned_after() -> timedelta:
+    """A worker that has shown no sign of life for this long has stopped (killed, or its machine
+    gone): it beats every ``BEAT_SECONDS`` while it runs, during a long step too (``Beating``), so
+    this is /readyz's limit, ``CASEWORK_WORKER_HEARTBEAT_MAX_AGE_SECONDS`` (a minute)."""
+    return timedelta(seconds=settings.CASEWORK_WORKER_HEARTBEAT_MAX_AGE_SECONDS)
+
+
 def jobs_fail_abandoned(*, now=None) -> int:
-    """Fail the running jobs whose worker has stopped (no heartbeat for ``ABANDONED_AFTER``), so
-    their pages stop waiting and say to start again. Each worker calls this between passes."""
+    """Fail the running jobs whose worker has stopped (no heartbeat for ``abandoned_after()``), so
+    their pages stop waiting and say to start again. Each worker calls this when it starts and
+    between passes."""
     from django_tasks_db.models import DBTaskResult
 
     now = now or timezone.now()
@@ -146,7 +155,7 @@ def jobs_fail_abandoned(*, now=None) -> int:
         str(task_id): worker_ids[-1] if worker_ids else ""
         for task_id, worker_ids in DBTaskResult.objects.filter(id__in=running.values()).values_list("id", "worker_ids")
     }
-    alive = set(WorkerHeartbeat.objects.filter(seen_at__gt=now - ABANDONED_AFTER).values_list("worker_id", flat=True))
+    alive = set(WorkerHeartbeat.objects.filter(seen_at__gt=now - abandoned_after()).values_list("worker_id", flat=True))
     abandoned = [pk for pk, task_id in running.items() if claimed_by.get(task_id, "") not in alive]
     return Job.objects.filter(pk__in=abandoned, status=Job.Status.RUNNING).update(
         status=Job.Status.FAILED, failure=WORKER_STOPPED, finished_at=now, upload=None
@@ -159,10 +168,50 @@ def jobs_clear_expired_files(*, now=None) -> int:
     return Job.objects.filter(file_expires_at__lte=now).update(file=None, file_expires_at=None, upload=None)
 
 
-def worker_beat() -> None:
-    if not WORKER_ID:
+# how often a worker's heartbeat is touched while it runs (well inside ``abandoned_after()``)
+BEAT_SECONDS = 10
+
+
+def worker_beat(*, beating: bool = False) -> None:
+    """Touch this worker's heartbeat. While ``Beating`` does it, a job's own steps leave it alone:
+    a step inside a transaction would otherwise hold the heartbeat's row until it commits."""
+    if not WORKER_ID or (BEATING and not beating):
         return
     now = timezone.now()
     updated = WorkerHeartbeat.objects.filter(worker_id=WORKER_ID[0]).update(seen_at=now)
     if not updated:
         WorkerHeartbeat.objects.create(worker_id=WORKER_ID[0], started_at=now, seen_at=now)
+
+
+class Beating(threading.Thread):
+    """Touches the worker's heartbeat every ``every`` seconds until stopped, whatever the worker's
+    own thread is doing: a job's step (the DfE validator on a large return) may run for many minutes
+    without a word, and a worker that is busy must not look like one that was killed."""
+
+    def __init__(self, *, every: float = BEAT_SECONDS, beat=None):
+        super().__init__(name="heartbeat", daemon=True)
+        self.every = every
+        self.beat = beat or (lambda: worker_beat(beating=True))
+        self.stopping = threading.Event()
+
+    def run(self):
+        from django.db import DatabaseError, connection
+
+        try:
+            while not self.stopping.wait(self.every):
+                try:
+                    self.beat()
+                except DatabaseError:
+                    logger.warning("The worker's heartbeat could not be written; trying again")
+        finally:
+            connection.close()
+
+    def __enter__(self):
+        BEATING[:] = [True]
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopping.set()
+        self.join()
+        BEATING.clear()

@@ -69,6 +69,23 @@ def test_a_waiting_job_its_start_page_and_the_report_panel_warn_when_background_
         assert STOPPED not in client.get(url).content.decode(), url
 
 
+def test_a_running_jobs_page_says_at_once_when_background_processing_stopped_under_it(world, client, manager):
+    """A job whose worker was killed mid-job: its page says so as soon as the heartbeat is older than
+    a minute (it used to show the last step as if running for up to half an hour), then the failure."""
+    client.force_login(manager)
+    job = _check(manager)
+    Job.objects.filter(pk=job.pk).update(status="running", started_at=timezone.now() - timedelta(seconds=90))
+    _beat(seconds_ago=5)
+    assert STOPPED not in client.get(f"/jobs/{job.pk}/").content.decode()
+    _beat(seconds_ago=61)
+    page = _main(client.get(f"/jobs/{job.pk}/"))
+    assert STOPPED in page and "It stopped while this was running, so this will not finish" in page
+    assert "will start when it runs again" not in page
+    assert services.jobs_fail_abandoned() == 1  # the next worker to start: the task was never claimed by a live one
+    page = _main(client.get(f"/jobs/{job.pk}/"))
+    assert "Background processing stopped before this finished" in page and "Try again" in page
+
+
 def test_a_job_says_asked_for_until_it_starts_and_never_says_worker(world, client, manager):
     client.force_login(manager)
     job = _check(manager)

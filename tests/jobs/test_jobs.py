@@ -233,16 +233,20 @@ def test_the_903_check_says_plainly_when_the_dfe_validator_cannot_run(world, cli
     assert page.status_code == 200 and "govuk-error-summary" in body and "The DfE validator could not run" in body
 
 
-def test_a_job_left_running_by_a_worker_that_stopped_fails_with_a_message(world, client, manager):
+def test_a_job_left_running_by_a_worker_that_stopped_fails_within_a_minute_with_a_way_to_try_again(
+    world, client, manager
+):
+    """A worker beats every few seconds while it runs (``services.Beating``), so a heartbeat older
+    than a minute means it was killed: its job is failed (it used to wait 15 minutes)."""
     from casework.jobs.models import WorkerHeartbeat
 
     now = timezone.now()
-    WorkerHeartbeat.objects.create(worker_id="gone:1", seen_at=now - timedelta(minutes=16))
-    WorkerHeartbeat.objects.create(worker_id="busy:2", seen_at=now - timedelta(minutes=1))
+    WorkerHeartbeat.objects.create(worker_id="gone:1", seen_at=now - timedelta(seconds=61))
+    WorkerHeartbeat.objects.create(worker_id="busy:2", seen_at=now - timedelta(seconds=5))
     jobs = {}
     for worker_id in ("gone:1", "busy:2"):
-        job = services.job_start(actor=manager, kind="test_steps", parameters={})
-        Job.objects.filter(pk=job.pk).update(status="running", started_at=now)
+        job = services.job_start(actor=manager, kind="test_refuses", parameters={})
+        Job.objects.filter(pk=job.pk).update(status="running", started_at=now - timedelta(seconds=90))
         DBTaskResult.objects.filter(id=job.task_id).update(status="RUNNING", worker_ids=[worker_id])
         jobs[worker_id] = job
     assert services.jobs_fail_abandoned(now=now) == 1
@@ -251,3 +255,22 @@ def test_a_job_left_running_by_a_worker_that_stopped_fails_with_a_message(world,
     client.force_login(manager)
     page = client.get(f"/jobs/{gone.pk}/").content.decode()
     assert "Background processing stopped before this finished" in page and 'http-equiv="refresh"' not in page
+    assert ">Try again</a>" in page
+
+
+def test_the_heartbeat_is_kept_by_its_own_thread_while_a_step_runs(manager):
+    """The worker's own thread may spend many minutes in one step; the heartbeat thread beats all the
+    same, and the job's steps leave the heartbeat's row alone meanwhile (no lock held on it)."""
+    import threading
+
+    beaten = threading.Event()
+    services.WORKER_ID[:] = ["beating:1"]
+    try:
+        with services.Beating(every=0.01, beat=beaten.set):
+            assert beaten.wait(timeout=30)  # beat while this thread did nothing at all
+            services.worker_beat()  # a job's step: the thread keeps the heartbeat, not the step
+            assert selectors.last_worker_heartbeat() is None
+        services.worker_beat()
+        assert selectors.last_worker_heartbeat() is not None
+    finally:
+        services.WORKER_ID.clear()

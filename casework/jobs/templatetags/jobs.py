@@ -10,6 +10,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("jobs/_not_running.html")
-def background_processing_warning(starting: bool = False):
-    """``starting``: on a page that starts a job, where nothing is saved yet."""
-    return {"stopped": not selectors.background_processing_running(), "starting": starting}
+def background_processing_warning(starting: bool = False, running: bool = False):
+    """``starting``: on a page that starts a job, where nothing is saved yet; ``running``: on the
+    page of a job that had started (it will not carry on: it is marked as not finished)."""
+    return {"stopped": not selectors.background_processing_running(), "starting": starting, "running": running}

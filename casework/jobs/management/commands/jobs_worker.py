@@ -4,8 +4,11 @@ It is django-tasks-db's own worker (``Worker`` from its ``db_worker`` command, w
 task in a locked transaction so two workers never run one job), run in batch mode in a loop: each
 pass runs every job ready, then the heartbeat is touched and expired files cleared, then it waits
 ``--interval`` seconds. Ctrl-C (or SIGTERM) lets a running job finish, then stops; a second one
-stops at once. A job left running by a worker that stopped (no heartbeat for 15 minutes) is
-failed with a message to start it again (``services.jobs_fail_abandoned``). Once a day it
+stops at once. While it runs (not ``--batch``), a second thread touches the heartbeat every 10
+seconds, during a long step too (``services.Beating``), so a heartbeat older than a minute
+(``CASEWORK_WORKER_HEARTBEAT_MAX_AGE_SECONDS``) means the worker was killed: a job it left running
+is failed, with a message to start it again, by the next worker to start or to finish a pass
+(``services.jobs_fail_abandoned``), and its page says so meanwhile. Once a day it
 also runs the product's calendar tasks (``housekeeping.py``: stored due dates, audit
 partitions). Run this command, not
 the library's ``db_worker``: only this one keeps a heartbeat.
@@ -14,6 +17,7 @@ the library's ``db_worker``: only this one keeps a heartbeat.
     python manage.py jobs_worker --batch     # run what is queued, then exit
 """
 
+import contextlib
 import os
 import socket
 import time
@@ -57,18 +61,21 @@ class Command(BaseCommand):
         worker.configure_signals()
         self.stdout.write(f"Jobs worker {worker_id} started")
         look_again_at = timezone.now()  # the calendar tasks: at start, then daily (or soon after a failure)
+        # the heartbeat kept by a second thread while it runs; a batch run beats at each job's steps
+        beating = contextlib.nullcontext() if batch else services.Beating()
         try:
-            while worker.running:
-                close_old_connections()
-                services.worker_beat()
-                services.jobs_clear_expired_files()
-                services.jobs_fail_abandoned()
-                if timezone.now() >= look_again_at:
-                    look_again_at = _next_look(housekeeping.run_due())
-                worker.run()  # every job ready now, then back here
-                if batch:
-                    break
-                time.sleep(interval)
+            with beating:
+                while worker.running:
+                    close_old_connections()
+                    services.worker_beat(beating=True)
+                    services.jobs_clear_expired_files()
+                    services.jobs_fail_abandoned()
+                    if timezone.now() >= look_again_at:
+                        look_again_at = _next_look(housekeeping.run_due())
+                    worker.run()  # every job ready now, then back here
+                    if batch:
+                        break
+                    time.sleep(interval)
         finally:
             worker.reset_signals()
             services.WORKER_ID.clear()
