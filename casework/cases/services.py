@@ -96,6 +96,15 @@ def _locked(case: Case, *, current_only: bool = True) -> tuple[Case, list[Alloca
     return locked, allocations
 
 
+def _allocated_worker_moved(case: Case) -> None:
+    """A looked-after child's case changed hands or closed: the child's stored dues row names the
+    allocated worker (trays and team counts read it), kept in this same transaction."""
+    if case.service_type == ServiceType.LOOKED_AFTER_CHILD:
+        from casework.looked_after import dues
+
+        dues.allocation_changed(organisation_id=case.organisation_id, person_id=case.person_id)
+
+
 def _close(*, actor, case: Case, closed_on: date, close_reason: str) -> Case:
     if case.closed_on is not None:
         raise ValidationError({"closed_on": concurrency.already_done(case, "closed")})
@@ -113,12 +122,11 @@ def _close(*, actor, case: Case, closed_on: date, close_reason: str) -> Case:
     case.close_reason = close_reason
     clean_and_save(case, actor=actor)
     audit_record(actor=actor, action="end", obj=case, reason=close_reason)
+    _allocated_worker_moved(case)
     return case
 
 
-STILL_LOOKED_AFTER = (
-    "This child is looked after: end the period of care first, or choose 'End care and close the case'"
-)
+STILL_LOOKED_AFTER = "This child is looked after: end the period of care first, or choose 'End care and close the case'"
 
 
 def _child_in_care(case: Case):
@@ -266,6 +274,7 @@ def allocation_change(*, actor, case: Case, worker: Worker, start_date: date, ch
         actor=actor,
     )
     audit_record(actor=actor, action="allocate", obj=allocation, case=case.pk, reason=change_reason)
+    _allocated_worker_moved(case)
     return allocation
 
 

@@ -7,6 +7,10 @@ and the seed call ``refresh`` for the children they changed, in the same transac
 ``today`` in a few places (a planned placement starting, the 18th birthday coming within six months,
 the collection year that retires a placement code): the earliest such date is kept as
 ``recompute_on`` and ``manage.py looked_after_dues --refresh`` (daily) redoes the rows it has reached.
+
+The row also names the child's allocated worker (``allocated_workers``): ``refresh`` stores it with
+the dues, and the allocation services, which change it without touching the dues, call
+``allocation_changed`` in their own transaction.
 """
 
 from collections import defaultdict
@@ -16,6 +20,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from casework.cases.models import Allocation
+from casework.core.codes import ServiceType
 from casework.looked_after import codes, rules, timescales
 from casework.looked_after.models import (
     Episode,
@@ -120,9 +126,42 @@ def work_out(children, today: date) -> dict[int, tuple[bool, list[timescales.Due
     return found
 
 
-def _stored(child_id: int, in_care: bool, dues: list[timescales.Due], recompute_on: date, today: date) -> StoredDues:
+def allocated_workers(children) -> dict[int, int | None]:
+    """For each child (model rows): the worker allocated now to their open looked-after-child case
+    with the child's practice, or None (one query). A case has one open allocation at most, and a
+    person one open looked-after-child case a practice."""
+    by_person: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for child in children:
+        by_person[(child.organisation_id, child.person_id)].append(child.pk)
+    found = dict.fromkeys((pk for pks in by_person.values() for pk in pks), None)
+    if not by_person:
+        return found
+    open_allocations = Allocation.objects.filter(
+        end_date__isnull=True,
+        case__service_type=ServiceType.LOOKED_AFTER_CHILD,
+        case__closed_on__isnull=True,
+        case__person_id__in={person_id for _, person_id in by_person},
+    ).values_list("case__organisation_id", "case__person_id", "worker_id")
+    for organisation_id, person_id, worker_id in open_allocations:
+        for pk in by_person.get((organisation_id, person_id), ()):
+            found[pk] = worker_id
+    return found
+
+
+def allocation_changed(*, organisation_id: int, person_id: int) -> None:
+    """A looked-after child's case was allocated, or closed: store their allocated worker again
+    (the allocation services call this in their transaction; the dues themselves do not move)."""
+    children = list(LookedAfterChild.objects.filter(organisation_id=organisation_id, person_id=person_id))
+    for child_id, worker_id in allocated_workers(children).items():
+        StoredDues.objects.filter(child_id=child_id).update(worker_id=worker_id)
+
+
+def _stored(
+    child_id: int, in_care: bool, dues: list[timescales.Due], recompute_on: date, today: date, worker_id=None
+) -> StoredDues:
     row = StoredDues(
         child_id=child_id,
+        worker_id=worker_id,
         in_care=in_care,
         next_due_on=dues[0].due_on if dues else None,
         shown=[[due.kind, due.label, due.due_on.isoformat()] for due in dues],
@@ -145,8 +184,9 @@ def refresh(child_ids, *, today: date | None = None, batch_size: int = 2000) -> 
     done = 0
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
-        children = LookedAfterChild.objects.filter(pk__in=batch).select_related("person")
-        rows = [_stored(pk, *worked, today) for pk, worked in work_out(children, today).items()]
+        children = list(LookedAfterChild.objects.filter(pk__in=batch).select_related("person"))
+        workers = allocated_workers(children)
+        rows = [_stored(pk, *worked, today, workers[pk]) for pk, worked in work_out(children, today).items()]
         with transaction.atomic():
             StoredDues.objects.filter(child_id__in=batch).delete()
             StoredDues.objects.bulk_create(rows)

@@ -316,10 +316,34 @@ class StoredDues(models.Model):
     shown = models.JSONField(default=list)
     computed_on = models.DateField()
     recompute_on = models.DateField(null=True, blank=True)
+    # the worker allocated now to the child's open looked-after-child case with the child's practice
+    # (None: nobody), kept by ``dues.refresh`` and by the allocation services (cases/services.py) in
+    # the same transaction as the allocation: a worker's and a team's trays and counts read it with
+    # an index. The team is read from the worker, so a worker moving team moves their children.
+    worker = models.ForeignKey(
+        "organisations.Worker", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
 
     class Meta:
         indexes = [
             models.Index(fields=["in_care", "next_due_on"], name="dues_in_care_next_due"),
+            # a worker's or a team's children in care, in due order, and their overdue counts read
+            # from the index alone (looked_after/selectors.py team_due_page, overdue_counts_by_team)
+            models.Index(
+                fields=[
+                    "worker",
+                    "in_care",
+                    "next_due_on",
+                    "review_on",
+                    "visit_on",
+                    "health_assessment_on",
+                    "dental_check_on",
+                    "sdq_on",
+                    "care_ends_on",
+                    "placement_code_on",
+                ],
+                name="dues_worker_next_due",
+            ),
             models.Index(fields=["recompute_on"], name="dues_recompute_on"),
         ]
 

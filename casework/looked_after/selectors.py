@@ -28,10 +28,12 @@ from casework.looked_after.models import (
     MissingEpisode,
     PreviousPermanence,
     Review,
+    StoredDues,
     StrengthsDifficulties,
     SubstanceMisuse,
     Visit,
 )
+from casework.organisations.models import Worker
 
 EPISODE_FIELDS = dues.EPISODE_FIELDS
 placement_code_ending = dues.placement_code_ending
@@ -162,24 +164,32 @@ def my_due_work(*, actor) -> list[ChildDue]:
     worker = getattr(actor, "worker", None)
     if worker is None:
         return []
-    return _with_stored_dues(_in_tray_order(_children_allocated_to(actor, Q(worker_id=worker.pk))))
+    # the stored row names the allocated worker (kept with the allocation): read with an index
+    return _with_stored_dues(_in_tray_order(_children_with_stored_worker(actor, Q(dues__worker_id=worker.pk))))
 
 
 def _in_tray_order(children):
     """Children looked after now, most overdue first; a restricted child last (see ``_tray_order``)."""
     return (
         children.filter(dues__in_care=True)
-        .select_related("person", "dues")
+        .select_related("person", "dues", "dues__worker")
         .order_by("is_restricted", "dues__next_due_on", "child_id")
     )
 
 
 def _with_stored_dues(children) -> list[ChildDue]:
-    workers = _current_workers(children)
+    """The tray's rows, each with the allocated worker's name and team from the stored row."""
     rows = []
     for child in children:
-        worker, worker_team = workers.get(child.person_id, ("", None))
-        rows.append(ChildDue(child=child, dues=dues.shown_dues(child.dues), worker=worker, team_id=worker_team))
+        worker = child.dues.worker
+        rows.append(
+            ChildDue(
+                child=child,
+                dues=dues.shown_dues(child.dues),
+                worker=f"{worker.given_name} {worker.family_name}" if worker else "",
+                team_id=worker.team_id if worker else None,
+            )
+        )
     return rows
 
 
@@ -195,15 +205,24 @@ KIND_LABELS = (
 
 
 def _overdue_counts(today: date, with_overdue: tuple[str, ...] = dues.KINDS) -> dict:
-    """Overdue today, per kind, counted from the stored dues (one aggregate whatever the team's size);
-    ``with_overdue``: the children with any of these kinds overdue."""
+    """Overdue today, per kind, counted over stored dues rows (one aggregate whatever the team's
+    size); ``with_overdue``: the children with any of these kinds overdue."""
     any_of = Q()
     for kind in with_overdue:
-        any_of |= Q(**{f"dues__{kind}_on__lt": today})
-    return {kind: Count("pk", filter=Q(**{f"dues__{kind}_on__lt": today})) for kind in dues.KINDS} | {
+        any_of |= Q(**{f"{kind}_on__lt": today})
+    return {kind: Count("pk", filter=Q(**{f"{kind}_on__lt": today})) for kind in dues.KINDS} | {
         "children": Count("pk"),
         "with_overdue": Count("pk", filter=any_of),
     }
+
+
+def _stored_dues_of_workers(actor, workers: Q):
+    """The stored dues rows of the children in care allocated now to the actor's practice's workers
+    chosen by ``workers``, restricted children too (for counts only: nothing about any one child).
+    Scoped through the workers: a row's allocated worker is always of the child's own practice (the
+    allocation services refuse a worker of another), so no join to the children is needed."""
+    chosen = access.scoped(actor, Worker).filter(workers).values("pk")
+    return StoredDues.objects.filter(in_care=True, worker_id__in=chosen)
 
 
 @dataclass
@@ -222,13 +241,33 @@ def team_due_page(*, actor, team_id: int, page_number=None, per_page: int = 25) 
     (restricted children last, by name only), and the team's counts from one aggregate: the same
     few queries whatever the size of the team."""
     today = timezone.localdate()
-    children = _children_allocated_to(actor, Q(worker__team_id=team_id)).filter(dues__in_care=True)
-    counts = children.aggregate(**_overdue_counts(today))
+    children = _children_with_stored_worker(actor, Q(dues__worker__team_id=team_id)).filter(dues__in_care=True)
+    stored = _stored_dues_of_workers(actor, Q(team_id=team_id))
+    counts = stored.aggregate(**_overdue_counts(today), undated=Count("pk", filter=Q(next_due_on__isnull=True)))
+    undated = counts.pop("undated")
     paginator = Paginator(_in_tray_order(children), per_page)
     paginator.count = counts["children"]  # known already: no COUNT query
     page = paginator.get_page(page_number)
-    rows = _with_stored_dues(page.object_list)
-    return DuePage(rows=rows, page=page, overdue=counts)
+    page.object_list = _tray_page(children, stored, page, per_page, exact_order_only=bool(undated))
+    return DuePage(rows=_with_stored_dues(page.object_list), page=page, overdue=counts)
+
+
+def _tray_page(children, stored, page, per_page: int, *, exact_order_only: bool) -> list:
+    """The page's children in tray order without joining every child of the team: the due dates
+    at the page's first and last places come from the stored rows' index (ties do not move a
+    date), then only the children due between those dates are read and put in order. Where the
+    index cannot say (a restricted child, who goes last, or a child in care with nothing due)
+    the whole tray is ordered by the database as before."""
+    offset = (page.number - 1) * per_page
+    window = list(
+        stored.order_by("next_due_on", "pk").values_list("next_due_on", flat=True)[offset : offset + per_page]
+    )
+    if not window or exact_order_only or children.filter(is_restricted=True).exists():
+        return list(_in_tray_order(children)[offset : offset + per_page])
+    first, last = window[0], window[-1]
+    before = stored.filter(next_due_on__lt=first).count()
+    due_between = _in_tray_order(children).filter(dues__next_due_on__gte=first, dues__next_due_on__lte=last)
+    return list(due_between[offset - before : offset - before + per_page])
 
 
 def overdue_counts_by_team(
@@ -238,25 +277,27 @@ def overdue_counts_by_team(
     its caseloads and how many have each kind of work overdue today, from the stored dues in one
     grouped query. Restricted children are counted: nothing about any one child is shown."""
     today = timezone.localdate()
-    # one join from each child to their open allocation (one open looked-after-child case a person,
-    # one open allocation a case), grouped by its worker's team: no per-child subquery
-    open_allocations = access.scoped(actor, Allocation, restricted="include").filter(
-        end_date__isnull=True, case__service_type=ServiceType.LOOKED_AFTER_CHILD, case__closed_on__isnull=True
-    )
-    if team_ids is not None:
-        open_allocations = open_allocations.filter(worker__team_id__in=team_ids)
+    # the stored row names the child's allocated worker (kept with the allocation): grouped by the
+    # worker's team, no join to the children, cases or allocations
+    workers = Q() if team_ids is None else Q(team_id__in=team_ids)
     rows = (
-        access.scoped(actor, LookedAfterChild, restricted="include")
-        .filter(dues__in_care=True, person__cases__allocations__in=open_allocations)
-        .values(team_id=F("person__cases__allocations__worker__team_id"))
+        _stored_dues_of_workers(actor, workers)
+        .values(team_id=F("worker__team_id"))
         .annotate(**_overdue_counts(today, with_overdue))
         .order_by()
     )
     return {row.pop("team_id"): row for row in rows}
 
 
+def _children_with_stored_worker(actor, who: Q):
+    """The children in a tray, chosen by their stored allocated worker (``who``: a lookup through
+    ``dues__worker``); one restricted from the actor is marked ``is_restricted``."""
+    return access.scoped(actor, LookedAfterChild, restricted="mark").filter(who)
+
+
 def _children_allocated_to(actor, who: Q):
-    """The children in a tray; one restricted from the actor is marked ``is_restricted``."""
+    """The children allocated now through ``who`` (a lookup on their open allocation), read live
+    from the allocations: what the stored worker (``dues.allocated_workers``) must agree with."""
     allocated = (
         access.scoped(actor, Allocation, restricted="include")
         .filter(

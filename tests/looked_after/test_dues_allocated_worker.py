@@ -1,0 +1,91 @@
+"""The child's allocated worker on the stored dues row (looked_after/dues.py): kept by the allocation
+services in the same transaction, so a team's tray and counts and a worker's own tray follow a
+reallocation or a closed case at once; a worker moving team moves their children with them."""
+
+from datetime import timedelta
+
+import pytest
+from django.db.models import Q
+
+from casework.accounts.models import Role
+from casework.cases import services as case_services
+from casework.cases.models import Case
+from casework.core.codes import SocialWorkerChangeReason
+from casework.looked_after import selectors
+from casework.looked_after.models import StoredDues
+from casework.organisations import services as org_services
+from tests.conftest import TODAY, make_worker
+from tests.looked_after.builders import child_in_care
+
+pytestmark = pytest.mark.django_db
+
+
+def _team_tray(manager, team):
+    return [row.child.pk for row in selectors.team_due_page(actor=manager, team_id=team.pk).rows]
+
+
+def _counted(manager):
+    return {
+        team: counts["children"]
+        for team, counts in selectors.overdue_counts_by_team(actor=manager, team_ids=None).items()
+    }
+
+
+def _live_workers(manager):
+    """The allocated worker of each child, read live from the allocations (the rule the row keeps)."""
+    return {
+        row.child.pk: row.worker
+        for row in selectors.due_for(selectors._children_allocated_to(manager, Q()), today=TODAY)
+    }
+
+
+def test_a_reallocation_moves_the_child_to_the_new_workers_team_and_tray(world):
+    manager = world.a.users[Role.PRACTICE_MANAGER]
+    child = child_in_care(world, TODAY - timedelta(days=200))
+    first = world.a.workers[0]
+    assert StoredDues.objects.get(child=child).worker_id == first.pk
+    assert _team_tray(manager, world.a.team) == [child.pk]
+
+    other_team = org_services.team_create(actor=None, organisation=world.a.org, name="Leaving care", function="lac")
+    newcomer = make_worker(None, world.a.org, other_team, start=TODAY - timedelta(days=365))
+    case = Case.objects.get(person=child.person, closed_on__isnull=True)
+    case_services.allocation_change(
+        actor=manager,
+        case=case,
+        worker=newcomer,
+        start_date=TODAY - timedelta(days=1),
+        change_reason=SocialWorkerChangeReason.MANAGE,
+    )
+
+    assert StoredDues.objects.get(child=child).worker_id == newcomer.pk
+    assert _team_tray(manager, world.a.team) == []
+    assert _team_tray(manager, other_team) == [child.pk]
+    assert _counted(manager) == {other_team.pk: 1}
+    tray = selectors.team_due_page(actor=manager, team_id=other_team.pk).rows
+    assert tray[0].worker == f"{newcomer.given_name} {newcomer.family_name}"
+    assert tray[0].team_id == other_team.pk
+    assert {row.worker for row in tray} == set(_live_workers(manager).values())
+
+
+def test_closing_the_case_takes_the_child_off_every_tray(world):
+    manager = world.a.users[Role.PRACTICE_MANAGER]
+    child = child_in_care(world, TODAY - timedelta(days=200))
+    case = Case.objects.get(person=child.person, closed_on__isnull=True)
+    # the case of a child no longer in care closes (care ended first, then the case on its own)
+    case_services.case_close_ending_care(
+        actor=manager, case=case, closed_on=TODAY, close_reason="outcomes_met", reason_ceased="E13"
+    )
+    assert StoredDues.objects.get(child=child).worker_id is None
+    assert _counted(manager) == {}
+
+
+def test_a_worker_moving_team_takes_their_children_with_them(world):
+    manager = world.a.users[Role.PRACTICE_MANAGER]
+    child = child_in_care(world, TODAY - timedelta(days=200))
+    other_team = org_services.team_create(actor=None, organisation=world.a.org, name="Leaving care", function="lac")
+    worker = world.a.workers[0]
+    worker.team = other_team
+    worker.save(update_fields=["team"])
+    assert _team_tray(manager, world.a.team) == []
+    assert _team_tray(manager, other_team) == [child.pk]
+    assert _counted(manager) == {other_team.pk: 1}
