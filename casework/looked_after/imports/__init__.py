@@ -49,7 +49,8 @@ What the files become (the practice is the importing practice; ``E`` is 31 March
   leaver with no episodes (care ended before the files) is marked former relevant by the return.
 * PrevPerm rows have no date: the n-th row for a child belongs to its n-th period of care
   starting (RNE S) in the year's episodes.
-* Postcodes and other codes are kept as written (in capitals), as the recording services keep them.
+* Postcodes are stored in the usual form, a space before the inward code (``LS11AA`` becomes
+  ``LS1 1AA``), as a postcode typed on a page is; other codes are kept as written (in capitals).
 * Every child with episodes or social worker episodes in the file gets the looked-after-child case
   held by the practice for the authority (made if there is none): opened on the first episode or
   allocation, closed (with its open allocation) the day the child's care ended, reopened when it

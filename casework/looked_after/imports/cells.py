@@ -118,10 +118,10 @@ def _upn(value, year):
 
 
 def _postcode(value, year):
-    """Kept as written (upper case), as the recording services keep it: the return shows it back the same."""
+    """Stored in the usual form, as a postcode typed on a page is (``LS11AA`` becomes ``LS1 1AA``)."""
     if value and not identifiers.is_valid_postcode(value):
         raise Bad(f"{value!r} is not a UK postcode")
-    return value
+    return identifiers.normalise_postcode(value) if value else value
 
 
 def _urn(value, year):
