@@ -150,6 +150,9 @@ class ContractReport:
     data_changed: bool = False
     # the earlier results of the same period, newest first (recalculations keep them)
     earlier: list = field(default_factory=list)
+    # for a recalculated result: each figure that differs from the result it recalculated, the
+    # earlier figure and the new one (results.what_changed)
+    changes: list = field(default_factory=list)
     # periods (contract year id, quarter) not stored yet or out of date: a job is working them out
     pending: list = field(default_factory=list)
 

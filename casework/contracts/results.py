@@ -27,6 +27,7 @@ from django.utils import timezone
 from casework.cases.models import Allocation, Case
 from casework.contracts import reporting, rules
 from casework.contracts.models import Contract, ContractMeasure, ContractYear, ContractYearResult
+from casework.core import statistics
 from casework.looked_after.models import (
     CareLeaverContact,
     Conviction,
@@ -272,20 +273,30 @@ class Work:
         self.pending = []
 
 
-def _needs_work(standing, year, version: DataVersion, today) -> bool:
+def _needs_work(standing, year, version: DataVersion, today, refresh: bool = True) -> bool:
+    """Whether the period must be worked out: an ended year's when nothing is settled; a running
+    year's when nothing is cached or (``refresh``) the records have changed since."""
     if ended(year, today):
         return standing is None
-    return standing is None or standing.data_version != version.version
+    return standing is None or (refresh and standing.data_version != version.version)
 
 
 def result_for(
-    contract, year, quarter: int, version: DataVersion, actor, found, today, work: Work | None = None
+    contract,
+    year,
+    quarter: int,
+    version: DataVersion,
+    actor,
+    found,
+    today,
+    work: Work | None = None,
+    refresh: bool = True,
 ) -> ContractYearResult | None:
     """The period's standing result, worked out first when missing (or, for a year still running, out
-    of date); with ``work.compute`` false, the standing one as it is (None if none) and the period
-    noted in ``work.pending``."""
+    of date unless ``refresh`` is false); with ``work.compute`` false, the standing one as it is (None
+    if none) and the period noted in ``work.pending``."""
     standing = _current(found, year, today)
-    if not _needs_work(standing, year, version, today):
+    if not _needs_work(standing, year, version, today, refresh):
         return standing
     if work is not None and not work.compute:
         work.pending.append((year.pk, quarter))
@@ -317,19 +328,27 @@ def report(
     )
     periods = _by_period(stored.select_related("computed_by"))
     work = Work(compute=compute, progress=progress)
+    # a settled period's page is not held up by a later year still running whose records changed: its
+    # trend point there is the one last worked out (that year's own page works it out again)
+    refresh = not ended(year, today)
     if progress is not None:
         needed = {(y.pk, 0): y for y in years} | {(year.pk, quarter): year}
         work.total = sum(
-            _needs_work(_current(periods.get(key, []), y, today), y, version, today) for key, y in needed.items()
+            _needs_work(_current(periods.get(key, []), y, today), y, version, today, refresh)
+            for key, y in needed.items()
         )
     shown = result_for(contract, year, quarter, version, actor, periods.get((year.pk, quarter), []), today, work)
     if shown is None:
         return None
     rows = measure_rows(shown, year)
     children_withheld = reporting._withhold(rows, shown.children)
-    trends = _trends(contract, years, rows, version, actor, periods, today, shown if not quarter else None, work)
+    trends = _trends(
+        contract, years, rows, version, actor, periods, today, shown if not quarter else None, work, refresh
+    )
     for row in rows:
         row.trend = trends.get((row.measure.indicator, row.measure.age_band), [])
+    found = periods.get((year.pk, quarter), [])
+    recalculated = next((r for r in found if shown.recalculates_id and r.pk == shown.recalculates_id), None)
     return reporting.ContractReport(
         contract=contract,
         year=year,
@@ -339,12 +358,15 @@ def report(
         children_withheld=children_withheld,
         result=shown,
         data_changed=shown.data_version != version.version,
-        earlier=[r for r in periods.get((year.pk, quarter), []) if r.settled and r.pk != shown.pk],
+        earlier=[r for r in found if r.settled and r.pk != shown.pk],
+        changes=what_changed(shown, recalculated, year) if recalculated is not None else [],
         pending=work.pending if not compute else [],
     )
 
 
-def _trends(contract, years, rows, version, actor, periods, today, shown, work) -> dict[tuple[str, str], list]:
+def _trends(
+    contract, years, rows, version, actor, periods, today, shown, work, refresh=True
+) -> dict[tuple[str, str], list]:
     """Each measure's value in every contract year started so far, from each year's stored whole-year
     result, withheld where that year's report withholds it. A year that did not select the measure
     has no point (no figure was monitored)."""
@@ -353,7 +375,7 @@ def _trends(contract, years, rows, version, actor, periods, today, shown, work) 
         if shown is not None and shown.contract_year_id == year.pk:
             result = shown
         else:
-            result = result_for(contract, year, 0, version, actor, periods.get((year.pk, 0), []), today, work)
+            result = result_for(contract, year, 0, version, actor, periods.get((year.pk, 0), []), today, work, refresh)
         if result is None:  # not worked out yet (the job will)
             continue
         year_rows = measure_rows(result, year)
@@ -366,26 +388,74 @@ def _trends(contract, years, rows, version, actor, periods, today, shown, work) 
     return trends
 
 
+def _keyed(result: ContractYearResult) -> dict[tuple[str, str], dict]:
+    return {(s["measure"]["indicator"], s["measure"]["age_band"]): s for s in result.rows}
+
+
+def _differing(before: ContractYearResult, after: ContractYearResult) -> list[tuple[str, str]]:
+    """The measures (indicator, age band) whose figures differ between two results of a period, or
+    that one of them has and the other not."""
+    old, new = _keyed(before), _keyed(after)
+    return [
+        key
+        for key in sorted(set(old) | set(new))
+        if not (key in old and key in new and old[key]["figures"] == new[key]["figures"])
+    ]
+
+
+def _title(key: tuple[str, str]) -> str:
+    from casework.outcomes.indicators import INDICATORS
+
+    indicator = INDICATORS.get(key[0])
+    title = indicator.title if indicator else key[0]
+    band = dict(ContractMeasure.AgeBand.choices).get(key[1]) if key[1] else ""
+    return f"{title} ({band})" if band else title
+
+
 def changed_measures(before: ContractYearResult, after: ContractYearResult) -> list[str]:
     """The titles of the measures whose figures differ between two results of a period (or that one
     of them has and the other not), and 'Number of children' when that differs."""
-    from casework.outcomes.indicators import INDICATORS
+    changed = ["Number of children"] if before.children != after.children else []
+    return changed + [_title(key) for key in _differing(before, after)]
 
-    def keyed(result):
-        return {(s["measure"]["indicator"], s["measure"]["age_band"]): s for s in result.rows}
 
-    old, new = keyed(before), keyed(after)
-    changed = []
-    if before.children != after.children:
-        changed.append("Number of children")
-    for key in sorted(set(old) | set(new)):
-        if key in old and key in new and old[key]["figures"] == new[key]["figures"]:
-            continue
-        indicator = INDICATORS.get(key[0])
-        title = indicator.title if indicator else key[0]
-        band = dict(ContractMeasure.AgeBand.choices).get(key[1]) if key[1] else ""
-        changed.append(f"{title} ({band})" if band else title)
-    return changed
+@dataclass(frozen=True)
+class Change:
+    """A figure a recalculation changed: as the earlier result showed it and as the new one does,
+    each withheld where its own report withholds it."""
+
+    measure: str
+    before: str
+    after: str
+
+
+def _shown(row: reporting.MeasureRow | None) -> str:
+    """A measure's value and what it is of, as the report's table shows them."""
+    if row is None:
+        return "not measured"
+    if row.suppressed:
+        return statistics.SUPPRESSED
+    value = "no figure" if row.value is None else f"{row.value:.1f}{'%' if row.indicator.unit == 'percent' else ''}"
+    if row.shown_denominator:
+        return f"{value} ({row.shown_numerator} / {row.shown_denominator})"
+    return value
+
+
+def what_changed(result: ContractYearResult, earlier: ContractYearResult, year: ContractYear) -> list[Change]:
+    """Each figure that differs between a recalculated result and the result it recalculated (kept):
+    the number of children, then each measure, the earlier figure and the new one."""
+    shown = {}
+    for name, stored in (("before", earlier), ("after", result)):
+        rows = measure_rows(stored, year)
+        withheld = reporting._withhold(rows, stored.children)
+        keyed = {(r.measure.indicator, r.measure.age_band): r for r in rows}
+        shown[name] = (statistics.SUPPRESSED if withheld else str(stored.children), keyed)
+    changes = []
+    if earlier.children != result.children:
+        changes.append(Change("Number of children", shown["before"][0], shown["after"][0]))
+    for key in _differing(earlier, result):
+        changes.append(Change(_title(key), _shown(shown["before"][1].get(key)), _shown(shown["after"][1].get(key))))
+    return changes
 
 
 def recalculate(*, contract: Contract, year: ContractYear, quarter: int, actor) -> ContractYearResult:

@@ -237,3 +237,54 @@ def test_the_recalculation_page_offers_the_quarter_asked_for_and_the_whole_year_
     for odd in ("?quarter=12", "?quarter=", "?quarter=x", ""):  # "12" and "" were taken as quarters before
         chosen = checked(odd)
         assert len(chosen) == 1 and 'value="0"' in chosen[0], (odd, chosen)
+
+
+def _recalculated(world, client, quarter: str, assessed: int = 5, of: int = 6):
+    """An ended year settled (every year worked out), a health assessment recorded late for the sixth
+    child, then the commissioner recalculates ``quarter``: the page the recalculation leads to."""
+    contract, year = _ended_year(world, assessed, of)
+    officer = world.commissioner_users[Role.COMMISSIONER_OFFICER]
+    contract_report(contract=contract, year=year, actor=officer)
+    if quarter != "0":
+        contract_report(contract=contract, year=year, quarter=int(quarter), actor=officer)
+    child = LookedAfterChild.objects.get(child_id=f"R{of}")
+    HealthCheck.objects.create(
+        organisation=world.a.org, child=child, kind="health_assessment", check_date=year.start_date + timedelta(days=20)
+    )
+    client.force_login(officer)
+    url = reverse("contract_year_recalculate", args=[contract.pk, year.pk])
+    return contract, year, client.post(url, {"quarter": quarter}, follow=True)
+
+
+def test_a_recalculation_shows_each_changed_figure_before_and_now(world, client):
+    contract, year, response = _recalculated(world, client, "0")
+    page = response.content.decode()
+    table = re.search(r'<table class="govuk-table" id="what-changed">.*?</table>', page, re.S).group(0)
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>.*?</t[hd]>", table, re.S)]
+    assert cells[-3:] == ["Annual health assessment", "83.3% (5 / 6)", "100.0% (6 / 6)"]
+    first, second = ContractYearResult.objects.filter(contract_year=year, quarter=0).order_by("pk")
+    assert second.recalculates == first and first.rows[0]["figures"]["numerator"] == 5  # the earlier one is kept
+    # the report read for a download or a printout has the same changes
+    report = contract_report(contract=contract, year=year)
+    (change,) = report.changes
+    assert (change.before, change.after) == ("83.3% (5 / 6)", "100.0% (6 / 6)")
+
+
+def test_a_changed_figure_resting_on_a_small_count_is_withheld_before_and_now(world, client):
+    contract, year, response = _recalculated(world, client, "0", assessed=2, of=4)
+    (change,) = contract_report(contract=contract, year=year).changes
+    assert (change.measure, change.before, change.after) == ("Annual health assessment", "[c]", "[c]")
+    assert "50.0%" not in response.content.decode() and "75.0%" not in response.content.decode()
+
+
+def test_a_settled_years_page_after_a_quarters_recalculation_works_nothing_out(world, client):
+    contract, year, response = _recalculated(world, client, "1")
+    assert response.redirect_chain[-1][0].endswith(f"?year={year.pk}&quarter=1")
+    url = reverse("contract_report", args=[contract.pk])
+    for page in (response, client.get(url, {"year": year.pk})):
+        body = page.content.decode()
+        assert "Settled:" in body and "Working out" not in body and 'http-equiv="refresh"' not in body
+    assert not Job.objects.exists()
+    # this year's own page still works its changed figures out again
+    running = contract.years.get(start_date__lte=TODAY, end_date__gte=TODAY)
+    assert "Working out this year's figures" in client.get(url, {"year": running.pk}).content.decode()
