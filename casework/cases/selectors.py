@@ -214,6 +214,20 @@ def team_caseloads_page(*, actor, page_number, team_id: int | None = None, per_p
     return list(teams.values()), page, _in_order(totals.values())
 
 
+def manager_caseloads(*, actor) -> tuple[list[TeamCaseload], list[WorkerCaseload]]:
+    """The manager's home: each team's totals over all its workers (a team is never split; its
+    workers are on its own page), and the workers in no team with their figures (they have no team
+    page). Counted from the indexes: the same few queries whatever the practice's size."""
+    team_ids = _allowed_teams(actor, None)
+    weights = practice_case_weights(actor.organisation_id)
+    totals = _team_totals(actor, team_ids, weights)
+    in_no_team = []
+    if None in totals:
+        workers = _workers_in_post(actor, team_ids).filter(team__isnull=True)
+        in_no_team = _caseload_workers(actor, team_ids, workers=workers, weights=weights)
+    return _in_order(totals.values()), in_no_team
+
+
 def team_get(*, actor, team_id: int) -> Team:
     team = access.one_or_404(access.scoped(actor, Team), pk=team_id)
     access.require(actor, "caseload.team")

@@ -67,17 +67,18 @@ def overdue_by_team(*, actor, teams, team_ids: set[int] | None) -> tuple[list[Te
     return list(rows.values()), total
 
 
-def manager_home(*, actor, page_number=None) -> dict:
+def manager_home(*, actor) -> dict:
     access.require(actor, "caseload.team")
     team_ids = access.managed_team_ids(actor)
-    # the caseload tables show one page of workers (25); the teams' totals count them all
-    teams, page, every_team = case_selectors.team_caseloads_page(actor=actor, page_number=page_number)
-    by_team, overdue = overdue_by_team(actor=actor, teams=every_team, team_ids=team_ids)
+    # each team whole, as its totals, with a link to its own page of workers (never split across
+    # pages of the home); the workers in no team listed, as they have no team page
+    teams, in_no_team = case_selectors.manager_caseloads(actor=actor)
+    by_team, overdue = overdue_by_team(actor=actor, teams=teams, team_ids=team_ids)
     unallocated = list(unallocated_cases(actor=actor))
     return {
         "whole_practice": team_ids is None,
-        "teams": teams,
-        "page": page,
+        "teams": [t for t in teams if t.team is not None],
+        "in_no_team": in_no_team,
         "overdue_by_team": by_team,
         "overdue": overdue,
         "unallocated": unallocated,

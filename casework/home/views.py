@@ -31,5 +31,4 @@ def home(request):
 
 
 def manager_home(request):
-    page_number = request.GET.get("page")
-    return render(request, "home/manager.html", selectors.manager_home(actor=request.user, page_number=page_number))
+    return render(request, "home/manager.html", selectors.manager_home(actor=request.user))

@@ -210,9 +210,10 @@ def _overdue_counts(today: date, with_overdue: tuple[str, ...] = dues.KINDS) -> 
     any_of = Q()
     for kind in with_overdue:
         any_of |= Q(**{f"{kind}_on__lt": today})
-    return {kind: Count("pk", filter=Q(**{f"{kind}_on__lt": today})) for kind in dues.KINDS} | {
-        "children": Count("pk"),
-        "with_overdue": Count("pk", filter=any_of),
+    # COUNT(worker_id), not the child: every column read is in the index dues_worker_next_due
+    return {kind: Count("worker_id", filter=Q(**{f"{kind}_on__lt": today})) for kind in dues.KINDS} | {
+        "children": Count("worker_id"),
+        "with_overdue": Count("worker_id", filter=any_of),
     }
 
 
@@ -243,7 +244,7 @@ def team_due_page(*, actor, team_id: int, page_number=None, per_page: int = 25) 
     today = timezone.localdate()
     children = _children_with_stored_worker(actor, Q(dues__worker__team_id=team_id)).filter(dues__in_care=True)
     stored = _stored_dues_of_workers(actor, Q(team_id=team_id))
-    counts = stored.aggregate(**_overdue_counts(today), undated=Count("pk", filter=Q(next_due_on__isnull=True)))
+    counts = stored.aggregate(**_overdue_counts(today), undated=Count("worker_id", filter=Q(next_due_on__isnull=True)))
     undated = counts.pop("undated")
     paginator = Paginator(_in_tray_order(children), per_page)
     paginator.count = counts["children"]  # known already: no COUNT query
@@ -259,9 +260,7 @@ def _tray_page(children, stored, page, per_page: int, *, exact_order_only: bool)
     index cannot say (a restricted child, who goes last, or a child in care with nothing due)
     the whole tray is ordered by the database as before."""
     offset = (page.number - 1) * per_page
-    window = list(
-        stored.order_by("next_due_on", "pk").values_list("next_due_on", flat=True)[offset : offset + per_page]
-    )
+    window = list(stored.order_by("next_due_on").values_list("next_due_on", flat=True)[offset : offset + per_page])
     if not window or exact_order_only or children.filter(is_restricted=True).exists():
         return list(_in_tray_order(children)[offset : offset + per_page])
     first, last = window[0], window[-1]

@@ -55,11 +55,12 @@ def test_a_team_manager_lands_on_their_teams_home(world, client, practice):
     assert response.status_code == 200
     html = response.content.decode()
     assert world.a.team.name in html and "Leaving care" not in html
-    # every worker of the team, with their own open cases; not the other team's worker
-    first = world.a.workers[0]
-    row = re.search(rf'<tr[^>]*id="worker-{first.pk}".*?</tr>', html, re.S).group(0)
-    assert reverse("worker_detail", args=[first.pk]) in row
-    assert _number(html, f"worker-{first.pk}-open") == "2"  # Amara and Jonathan
+    # the team whole, as its totals, with a link to its own page listing every worker there
+    team = world.a.team
+    assert _number(html, f"team-{team.pk}-open") == "2"  # Amara and Jonathan
+    assert _number(html, f"team-{team.pk}-see-all") == "See all 3 workers"
+    assert f'href="{reverse("team_caseload", args=[team.pk])}"' in html
+    assert f"team-{practice['other_team'].pk}-caseload" not in html
     assert str(practice["other_worker"]) not in html
     # Amara's review, visit and initial health assessment are overdue; Zed (other team) is not counted
     assert _number(html, "overdue-children") == "1"
@@ -81,8 +82,8 @@ def test_a_practice_manager_lands_on_the_whole_practice(world, client, practice)
     client.force_login(world.a.users[Role.PRACTICE_MANAGER])
     html = client.get("/").content.decode()
     assert world.a.team.name in html and "Leaving care" in html
-    assert _number(html, f"worker-{practice['other_worker'].pk}-open") == "1"  # Zed
-    assert _number(html, f"worker-{world.a.workers[0].pk}-open") == "2"
+    assert _number(html, f"team-{practice['other_team'].pk}-open") == "1"  # Zed
+    assert _number(html, f"team-{world.a.team.pk}-open") == "2"
     assert _number(html, "overdue-review") == "2"  # Amara and Zed
     assert reverse("team_caseload", args=[practice["other_team"].pk]) + "#team-due" in html
     assert _number(html, "unallocated-count") == "1"
@@ -102,9 +103,9 @@ def test_a_team_manager_over_capacity_and_threshold_sees_it_flagged(world, clien
     client.force_login(world.a.users[Role.TEAM_MANAGER])
     html = client.get("/").content.decode()
     assert "over capacity" in html.lower()
-    row = re.search(rf'<tr[^>]*id="worker-{first.pk}".*?</tr>', html, re.S).group(0)
-    assert "2.0 over" in row  # two open cases of weight 1 on 1 FTE, against a threshold of 1
-    assert '<strong class="govuk-tag govuk-tag--red">3 of 1</strong>' in row
+    # the team's row counts the worker over the threshold (two open cases of weight 1 on 1 FTE)
+    row = re.search(rf'<tr[^>]*id="team-{world.a.team.pk}-caseload".*?</tr>', html, re.S).group(0)
+    assert re.search(rf'id="team-{world.a.team.pk}-over"><strong class="govuk-tag govuk-tag--red">1<', row)
 
 
 @pytest.mark.django_db
@@ -175,3 +176,25 @@ def test_every_role_lands_on_a_page_or_is_sent_to_one(world, client):
         else:
             seen[role] = re.search(r"<h1[^>]*>(.*?)</h1>", response.content.decode(), re.S).group(1).strip()
     assert len(set(seen.values())) == len(seen), seen  # every role somewhere of its own
+
+
+@pytest.mark.django_db
+def test_the_managers_home_shows_every_team_whole_on_one_page(world, client, practice):
+    """Thirty workers in one team and more in another: the home never pages its workers (a page of
+    25 split a team across two pages); each team is one row of totals over all its workers, with a
+    link to the team's own page, and a worker in no team (who has no team page) is listed."""
+    a = world.a
+    big = org_services.team_create(actor=None, organisation=a.org, name="Assessment", function="leaving_care")
+    for _ in range(30):
+        make_worker(None, a.org, big)
+    loner = make_worker(None, a.org, None)
+    client.force_login(a.users[Role.PRACTICE_MANAGER])
+    html = client.get("/").content.decode()
+    assert "page=2" not in html and "govuk-pagination" not in html
+    for team, workers in ((big, 30), (a.team, 3), (practice["other_team"], 1)):
+        assert _number(html, f"team-{team.pk}-see-all").startswith(f"See all {workers} worker"), team
+    assert _number(html, f"worker-{loner.pk}-open") == "0"
+    assert "Workers in no team" in html
+    # a team manager's home: their team's totals over every worker, whatever its size
+    client.force_login(a.users[Role.TEAM_MANAGER])
+    assert _number(client.get("/").content.decode(), f"team-{a.team.pk}-see-all") == "See all 3 workers"

@@ -2,7 +2,7 @@
 services in the same transaction, so a team's tray and counts and a worker's own tray follow a
 reallocation or a closed case at once; a worker moving team moves their children with them."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db.models import Q
@@ -14,7 +14,7 @@ from casework.core.codes import SocialWorkerChangeReason
 from casework.looked_after import selectors
 from casework.looked_after.models import StoredDues
 from casework.organisations import services as org_services
-from tests.conftest import TODAY, make_worker
+from tests.conftest import TODAY, add_person, make_worker
 from tests.looked_after.builders import child_in_care
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +89,27 @@ def test_a_worker_moving_team_takes_their_children_with_them(world):
     assert _team_tray(manager, world.a.team) == []
     assert _team_tray(manager, other_team) == [child.pk]
     assert _counted(manager) == {other_team.pk: 1}
+
+
+def test_the_team_tray_pages_in_the_same_order_as_the_whole_tray_sorted(world):
+    """Children due on the same days, whose identifiers run against the order they were recorded
+    in: each page of the team's tray (read from the stored rows' index, then only the children due
+    between the page's first and last dates) is that slice of the whole tray sorted by the database."""
+    manager = world.a.users[Role.PRACTICE_MANAGER]
+    for n in range(31):
+        person, _ = add_person(world.a, world.commissioner, given="Tie", family=f"Same{n}", dob=date(2012, 1, 1))
+        # five start dates, so each due date is shared by six or seven children
+        child_in_care(world, TODAY - timedelta(days=200 + n % 5), child_id=f"T{99 - n:04d}", person=person)
+    team = world.a.team
+    children = selectors._children_with_stored_worker(manager, Q(dues__worker__team_id=team.pk)).filter(
+        dues__in_care=True
+    )
+    whole = [child.pk for child in selectors._in_tray_order(children)]
+    assert len(whole) == 31
+    paged = []
+    for number in (1, 2, 3, 4):
+        paged += [
+            row.child.pk
+            for row in selectors.team_due_page(actor=manager, team_id=team.pk, page_number=number, per_page=8).rows
+        ]
+    assert paged == whole
