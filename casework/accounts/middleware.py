@@ -1,4 +1,4 @@
-"""Two middlewares for signing in (see docs/security.md, "Signing in and sessions").
+"""The middlewares for signing in (see docs/security.md, "Signing in and sessions").
 
 ``KeepDraftMiddleware`` runs before Django's ``LoginRequiredMiddleware``: a case note posted from
 a session that has expired is kept (``casework.accounts.drafts``) before the person is sent to sign
@@ -7,6 +7,9 @@ in. It also notes, in a signed cookie, who is signed in, so a kept draft goes ba
 ``MfaRequiredMiddleware`` runs after it: a person who has given their password but not yet a code
 from their authenticator app (or a recovery code) gets no page but the sign-in and MFA pages,
 sign-out and the health check; everything else sends them to set up or enter a code.
+
+``UserLoadedMiddleware`` puts the signed-in user itself on the request, in place of the lazy
+proxies Django and django-otp wrap it in.
 
 ``SessionKeptAliveMiddleware`` restarts a signed-in session's idle clock (``SESSION_COOKIE_AGE``)
 at most once a minute, where ``SESSION_SAVE_EVERY_REQUEST`` wrote the session row on every request.
@@ -19,6 +22,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import LazyObject, empty
 
 from casework.accounts import drafts, mfa
 from casework.api.errors import API_PREFIX, error_body
@@ -40,6 +44,28 @@ def mfa_passed(user) -> bool:
 def mfa_url(user, next_url: str) -> str:
     name = "mfa_verify" if mfa.has_confirmed_totp_device(user) else "mfa_setup"
     return reverse(name) + ("?" + urlencode({"next": next_url}) if next_url else "")
+
+
+class UserLoadedMiddleware:
+    """Loads the signed-in user once and puts the user itself on the request. Django's
+    authentication and django-otp each wrap ``request.user`` in a lazy proxy (one inside the
+    other) and every page reads the user hundreds of times (its role, organisation and MFA state
+    for each access check and link): through two proxies that cost more than a query. Every
+    request loads the user anyway (``KeepDraftMiddleware`` and the MFA check read it), so loading
+    it here changes no answer. Sits just after django-otp's middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        while isinstance(user, LazyObject):
+            if user._wrapped is empty:
+                user._setup()
+            user = user._wrapped
+        if user is not None:
+            request.user = user
+        return self.get_response(request)
 
 
 class KeepDraftMiddleware:

@@ -44,11 +44,13 @@ class RecordViewMiddleware:
     def __call__(self, request):
         opened = access.OPENED_RECORDS.set([])
         listed = LISTED_RECORDS.set([])
+        memo = access.REQUEST_MEMO.set({})
         try:
             response = self.get_response(request)
             self._log(request, response, access.OPENED_RECORDS.get(), LISTED_RECORDS.get())
             return response
         finally:
+            access.REQUEST_MEMO.reset(memo)
             LISTED_RECORDS.reset(listed)
             access.OPENED_RECORDS.reset(opened)
 

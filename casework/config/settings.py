@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # the user itself on the request, not two lazy proxies read hundreds of times a page
+    "casework.accounts.middleware.UserLoadedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "casework.accounts.middleware.KeepDraftMiddleware",
@@ -131,7 +133,8 @@ AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses a locked-out username and address before the password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with the user's organisation loaded in the same query (casework/accounts/backends.py)
+    "casework.accounts.backends.CaseworkBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

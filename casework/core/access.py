@@ -55,7 +55,19 @@ from contextvars import ContextVar
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Exists, F, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Cast
 from django.http import Http404
 
@@ -126,19 +138,33 @@ def scoped(actor, model: type[Model], *, restricted: str = "exclude", per_candid
     """
     if per_candidate and model._meta.label != "people.Person":
         raise ValueError("per_candidate is for people")
+    if restricted not in ("exclude", "mark", "include"):
+        raise ValueError(f"restricted must be exclude, mark or include, not {restricted!r}")
+    memo = REQUEST_MEMO.get()
+    key = ("scoped", actor.pk, model, restricted, per_candidate)
+    if memo is not None and key in memo:
+        return memo[key].all()  # a fresh clone: the kept queryset itself is never evaluated
+    rows = _scoped(actor, model, restricted, per_candidate)
+    if memo is not None:
+        memo[key] = rows
+        return rows.all()
+    return rows
+
+
+def _scoped(actor, model, restricted: str, per_candidate: bool) -> QuerySet:
     rows = _practice_scope(actor, model, per_candidate=per_candidate)
     fields = _person_fields(model)
     if not fields or restricted == "include" or not getattr(actor, "is_authenticated", False):
         return rows
-    hidden = restricted_people(actor)
+    hidden = _restricted_ids_or_query(actor)
     if restricted == "exclude":
+        if not hidden and isinstance(hidden, list):
+            return rows  # no one is restricted from the actor: nothing to leave out
         about = Q()
         for f in fields:
             about |= Q(**{f"{f}__in": hidden})
         return rows.exclude(about)
-    if restricted == "mark":
-        return rows.annotate(is_restricted=_restricted_flag(model, fields, hidden))
-    raise ValueError(f"restricted must be exclude, mark or include, not {restricted!r}")
+    return rows.annotate(is_restricted=_restricted_flag(model, fields, hidden))
 
 
 def held_elsewhere(actor) -> QuerySet:
@@ -426,6 +452,39 @@ class RecordRestricted(PermissionDenied):
         self.obj = obj
 
 
+# What one request works out once for its reader and reads many times: the people restricted from
+# them, and each scoped queryset's base. Set to {} for each request by casework/audit/middleware.py
+# (beside OPENED_RECORDS); None outside a request (the shell, a job, a test calling a selector),
+# where nothing is kept. A service that changes restrictions empties it (``forget_request_memo``),
+# so a page rendered after the change in the same request reads the change.
+REQUEST_MEMO: ContextVar[dict | None] = ContextVar("request_memo", default=None)
+
+# Above this many people restricted from one reader, the restriction stays a subquery (a literal
+# list that long costs more to send than the subquery costs to run).
+RESTRICTED_IDS_INLINE = 500
+
+
+def forget_request_memo() -> None:
+    memo = REQUEST_MEMO.get()
+    if memo is not None:
+        memo.clear()
+
+
+def _restricted_ids_or_query(actor) -> list[int] | QuerySet:
+    """The people restricted from the actor: within a request, read once as a list of ids (most
+    readers have none, and every scoped query of the page then carries no restriction subquery);
+    elsewhere, or when there are very many, the ``restricted_people`` subquery."""
+    memo = REQUEST_MEMO.get()
+    if memo is None:
+        return restricted_people(actor)
+    key = ("restricted", actor.pk)
+    if key not in memo:
+        ids = list(restricted_people(actor).values_list("person_id", flat=True)[: RESTRICTED_IDS_INLINE + 1])
+        memo[key] = ids if len(ids) <= RESTRICTED_IDS_INLINE else None
+    ids = memo[key]
+    return restricted_people(actor) if ids is None else ids
+
+
 def restricted_people(actor) -> QuerySet:
     """The ids (``person_id``) of the people restricted from the actor: a live restriction by the
     actor's practice that does not name them. A subquery: every scoped query embeds it."""
@@ -464,8 +523,15 @@ def _person_fields(model) -> tuple[str, ...]:
 def _restricted_flag(model, fields, hidden):
     from casework.people.models import Household, HouseholdMembership
 
+    if isinstance(hidden, list) and not hidden:
+        return Value(False, output_field=BooleanField())
     if model is Household:
         return Exists(HouseholdMembership.objects.filter(household_id=OuterRef("pk"), person_id__in=hidden))
+    if isinstance(hidden, list):
+        about = Q()
+        for f in fields:
+            about |= Q(**{f"{f}__in": hidden})
+        return ExpressionWrapper(about, output_field=BooleanField())
     about = Q()
     for f in fields:
         about |= Q(person_id=OuterRef(f))

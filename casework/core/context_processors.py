@@ -7,30 +7,29 @@ def navigation(request):
     user = getattr(request, "user", None)
     if not getattr(user, "is_authenticated", False):
         return {}
-    links = []
-    if access.can(user, "caseload.team"):
-        links.append(("home", "Overview"))
-    if access.can(user, "caseload.own"):
-        links.append(("my_caseload", "My caseload"))
-    if access.can(user, "person.view"):
-        links.append(("person_search", "People"))
-    if access.can(user, "practice_list.view"):
-        links.append(("practice_list", "Practice list"))
-    if access.can(user, "caseload.team"):
-        links.append(("caseload_overview", "Team caseloads"))
-    if access.can(user, "looked_after.return_check"):
-        links.append(("return_903_check", "903 return check"))
-    if access.can(user, "commissioning.aggregates"):
-        links.append(("home", "Practices we commission"))
-    if access.can(user, "contract.view"):
-        links.append(("contract_list", "Contracts"))
-    if access.can(user, "looked_after.return_download"):
-        links.append(("return_903_download", "903 return"))
+    # each capability asked once (a page used to ask some three times, each through the lazy user)
+    allowed = {cap for cap in access.CAPABILITIES if access.can(user, cap)}
+    links = [(url_name, label) for cap, url_name, label in NAVIGATION if cap(allowed)]
+    return {"nav_links": links, "can": {cap.replace(".", "_"): cap in allowed for cap in access.CAPABILITIES}}
+
+
+def _has(*capabilities):
+    return lambda allowed: any(c in allowed for c in capabilities)
+
+
+# The header's links in order, each with what the user must be able to do to see it.
+NAVIGATION = (
+    (_has("caseload.team"), "home", "Overview"),
+    (_has("caseload.own"), "my_caseload", "My caseload"),
+    (_has("person.view"), "person_search", "People"),
+    (_has("practice_list.view"), "practice_list", "Practice list"),
+    (_has("caseload.team"), "caseload_overview", "Team caseloads"),
+    (_has("looked_after.return_check"), "return_903_check", "903 return check"),
+    (_has("commissioning.aggregates"), "home", "Practices we commission"),
+    (_has("contract.view"), "contract_list", "Contracts"),
+    (_has("looked_after.return_download"), "return_903_download", "903 return"),
     # the roles that can start background jobs (903 check, import and download; contract reports)
-    if any(access.can(user, c) for c in ("looked_after.return_check", "looked_after.return_download", "contract.view")):
-        links.append(("job_list", "Your requests"))
-    if access.can(user, "audit.who_viewed"):
-        links.append(("who_viewed_lookup", "Who viewed a record"))
-    if access.can(user, "audit.log"):
-        links.append(("audit_log", "Audit log"))
-    return {"nav_links": links, "can": {cap.replace(".", "_"): access.can(user, cap) for cap in access.CAPABILITIES}}
+    (_has("looked_after.return_check", "looked_after.return_download", "contract.view"), "job_list", "Your requests"),
+    (_has("audit.who_viewed"), "who_viewed_lookup", "Who viewed a record"),
+    (_has("audit.log"), "audit_log", "Audit log"),
+)
