@@ -2,12 +2,21 @@
 
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
-from django.contrib.postgres.lookups import TrigramSimilar
-from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, Window
-from django.db.models.functions import Greatest, Upper
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    Expression,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Window,
+)
 
 from casework.core import access, identifiers
 from casework.people import rules
@@ -48,21 +57,78 @@ def _upper(token: str) -> str:
     return token.upper()
 
 
-def _word(token: str) -> Q:
+class _PersonSql(Expression):
+    """A fragment of SQL about the searched person's row, written out (``{p}`` is its table): one
+    expression where the same test built of lookups is a dozen nodes, each resolved, copied and
+    compiled on every search (most of what the ORM added to the search's own SQL time). The
+    table's alias is taken when the query resolves it and follows the query if it is relabelled,
+    so the fragment stays right inside a subquery (a count)."""
+
+    def __init__(self, sql: str, params: list, output_field):
+        super().__init__(output_field=output_field)
+        self.sql, self.params, self.alias = sql, params, None
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}({self.sql!r}, {self.params!r})"
+
+    @property
+    def conditional(self):
+        return isinstance(self.output_field, BooleanField)
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        resolved = self.copy()
+        resolved.alias = query.get_initial_alias()
+        return resolved
+
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def get_group_by_cols(self):
+        return [self]
+
+    def as_sql(self, compiler, connection):
+        return self.sql.replace("{p}", compiler.quote_name_unless_alias(self.alias)), list(self.params)
+
+
+def _word(token: str) -> _PersonSql:
     """The people a search word may be about: one of their names sounds like it (Soundex), starts
     with its first three letters, or is their preferred name; each an indexed lookup (the names
-    compared upper-cased as ranges, which the expression indexes serve). On PostgreSQL also a name
-    trigram-similar to it (``%``, the GIN indexes), which finds a slip in the first letter."""
+    compared upper-cased as ranges, which the expression indexes ``UPPER(name)`` serve). On
+    PostgreSQL also a name trigram-similar to it (``%``, the GIN indexes), which finds a slip in
+    the first letter."""
     key = rules.name_key(token)
     upper = _upper(token)
-    word = Q(given_name_key=key) | Q(family_name_key=key) | Q(preferred_upper=upper)
+    sql = [
+        '{p}."given_name_key" = %s',
+        '{p}."family_name_key" = %s',
+        'UPPER({p}."preferred_name") = %s',
+    ]
+    params = [key, key, upper]
     if len(upper) >= 3:
         low = upper[:3]
         high = low[:-1] + chr(ord(low[-1]) + 1)
-        word |= Q(family_upper__gte=low, family_upper__lt=high) | Q(given_upper__gte=low, given_upper__lt=high)
+        sql += [
+            '(UPPER({p}."family_name") >= %s AND UPPER({p}."family_name") < %s)',
+            '(UPPER({p}."given_name") >= %s AND UPPER({p}."given_name") < %s)',
+        ]
+        params += [low, high, low, high]
     if connection.vendor == "postgresql":
-        word |= Q(TrigramSimilar(F("family_name"), token)) | Q(TrigramSimilar(F("given_name"), token))
-    return word
+        sql += ['{p}."family_name" %% %s', '{p}."given_name" %% %s']
+        params += [token, token]
+    return _PersonSql("(" + " OR ".join(sql) + ")", params, BooleanField())
+
+
+def _best_similarity(token: str) -> tuple[str, list]:
+    """PostgreSQL: the word's trigram similarity to the best of the person's names."""
+    names = ("given_name", "family_name", "preferred_name")
+    return "GREATEST(" + ", ".join(f'SIMILARITY({{p}}."{n}", %s)' for n in names) + ")", [token] * 3
+
+
+# What the search page shows of each person (templates/people/search.html): with ``shown``, the
+# page's rows are read as these columns only, not whole records (``SearchMatches``).
+SHOWN_ON_PAGE = ("pk", "given_name", "family_name", "preferred_name", "date_of_birth", "nhs_number", "postcode")
 
 
 class SearchMatches:
@@ -75,43 +141,39 @@ class SearchMatches:
     Either way a page is at most two queries: the names, or the count (skipped when the page
     expected comes first: ``expect_page``), and the page's people, read with whether another
     practice holds them now (``access.held_elsewhere_now``), whose current details are then blanked
-    (``access.without_details_held_elsewhere``)."""
+    (``access.without_details_held_elsewhere``). With ``shown`` (field names), the page's people
+    are read as those columns only, each result's ``person`` a plain object with them (the search
+    page); without, as Person records (the API, the duplicate check, the pickers)."""
 
-    def __init__(self, actor, scope: QuerySet, tokens: list[str], *, aliases: dict, conditions: list[Q]):
+    def __init__(
+        self, actor, scope: QuerySet, tokens: list[str], *, conditions: list, shown: tuple[str, ...] | None = None
+    ):
         self.actor = actor
         self.tokens = tokens
+        self.shown = shown
         self.truncated = False  # SQLite read MAX_CANDIDATES names and there were more
         self._ranked: list[tuple[float, int]] | None = None
         self._count: int | None = None
         self._expected: slice | None = None
-        self._read: tuple[int, list[Person]] | None = None  # PostgreSQL: the expected page, read with the count
+        self._read: tuple[int, list] | None = None  # PostgreSQL: the expected page, read with the count
         self.in_sql = connection.vendor == "postgresql"
         held = access.held_elsewhere_now(actor)
         if not self.in_sql:
-            self.people = scope.alias(**aliases).filter(*conditions)
+            self.people = scope.filter(*conditions)
             # the page's people, by id, without the search's conditions again
             self.scope = scope.annotate(held_elsewhere_now=held)
             return
         if tokens:
-            best = {
-                f"word_{i}": Greatest(
-                    TrigramSimilarity("given_name", token),
-                    TrigramSimilarity("family_name", token),
-                    TrigramSimilarity("preferred_name", token),
-                )
-                for i, token in enumerate(tokens)
-            }
-            conditions = conditions + [Q(**{f"{word}__gte": TRIGRAM_FLOOR}) for word in best]
-            score = sum((F(word) for word in best), Value(0.0)) / len(tokens)
+            best = [_best_similarity(token) for token in tokens]
+            params = [param for _, word in best for param in word]
+            conditions = conditions + [
+                _PersonSql(f"{sql} >= %s", [*word, TRIGRAM_FLOOR], BooleanField()) for sql, word in best
+            ]
+            score = _PersonSql(f"({' + '.join(sql for sql, _ in best)}) / {len(tokens)}", params, FloatField())
             order = ("-score", "family_name", "given_name", "pk")
         else:
-            best, score, order = {}, Value(1.0), ("family_name", "given_name", "pk")
-        self.people = (
-            scope.alias(**aliases, **best)
-            .filter(*conditions)
-            .annotate(score=score, held_elsewhere_now=held)
-            .order_by(*order)
-        )
+            score, order = _PersonSql("1.0", [], FloatField()), ("family_name", "given_name", "pk")
+        self.people = scope.filter(*conditions).annotate(score=score, held_elsewhere_now=held).order_by(*order)
 
     def _rank_in_python(self) -> list[tuple[float, int]]:
         if self._ranked is None:
@@ -145,9 +207,18 @@ class SearchMatches:
         self._expected = slice((number - 1) * per_page, number * per_page)
         return self
 
+    def _rows(self, people: QuerySet, *extra: str) -> list:
+        """The people of ``people`` as records, or with ``shown`` as plain objects of those columns
+        and ``extra`` (no model instances: the page shows a few columns of each)."""
+        if self.shown is None:
+            return list(people)
+        return [
+            SimpleNamespace(**row) for row in people.values(*self.shown, "is_restricted", "held_elsewhere_now", *extra)
+        ]
+
     def count(self) -> int:
         if self._count is None and self.in_sql and self._expected is not None:
-            rows = list(self.people.annotate(matches=Window(Count("pk")))[self._expected])
+            rows = self._rows(self.people.annotate(matches=Window(Count("pk")))[self._expected], "score", "matches")
             if rows:  # else the page is past the end: count on its own
                 self._count = rows[0].matches
                 self._read = (self._expected.start, rows)
@@ -155,7 +226,7 @@ class SearchMatches:
             self._count = self.people.count() if self.in_sql else len(self._rank_in_python())
         return self._count
 
-    def _already_read(self, index: slice) -> list[Person] | None:
+    def _already_read(self, index: slice) -> list | None:
         if self._read is None or index.step is not None:
             return None
         start, rows = self._read
@@ -173,12 +244,13 @@ class SearchMatches:
         if self.in_sql:
             people = self._already_read(index)
             if people is None:
-                people = list(self.people[index])
+                people = self._rows(self.people[index], "score")
             scores = {p.pk: p.score for p in people}
         else:
             page = self._rank_in_python()[index]
             scores = {pk: score for score, pk in page}
-            found = {p.pk: p for p in self.scope.filter(pk__in=list(scores))}
+            # unordered (the ranking orders them): the model's default order would sort them in SQL
+            found = {p.pk: p for p in self._rows(self.scope.filter(pk__in=list(scores)).order_by())}
             people = [found[pk] for pk in scores]
         access.without_details_held_elsewhere(self.actor, people, read_with_them=True)
         return [SearchResult(p, float(scores[p.pk])) for p in people]
@@ -195,6 +267,7 @@ def person_search_matches(
     nhs_number: str = "",
     upn: str = "",
     near_date_of_birth: bool = False,
+    shown: tuple[str, ...] | None = None,
 ) -> SearchMatches | list:
     """People in the actor's scope matching every criterion given, best match first, to page through.
 
@@ -204,7 +277,8 @@ def person_search_matches(
     match on a date of birth or a number would tell the searcher that detail of the record.
     ``near_date_of_birth`` also matches the dates a typing slip gives (``rules.likely_same_birth_dates``).
     The scope is checked per candidate (``access.scoped(..., per_candidate=True)``): an indexed
-    EXISTS on the candidate's registrations, never the practice's whole list.
+    lookup of the candidate's registrations, never the practice's whole list. ``shown``: read the
+    page's people as these columns only (``SearchMatches``).
     """
     access.require(actor, "person.view")
     tokens = [t for t in name.replace(",", " ").split() if any(c.isalpha() for c in t)]
@@ -212,7 +286,7 @@ def person_search_matches(
         return []
     # one filter of every condition, not one per criterion: each queryset step copies the query,
     # which at a few milliseconds a search is what the ORM adds to the SQL itself
-    conditions: list[Q] = []
+    conditions: list = []
     if date_of_birth or nhs_number or upn:
         conditions.append(Q(is_restricted=False))
     if nhs_number or upn:
@@ -226,17 +300,10 @@ def person_search_matches(
         conditions.append(Q(date_of_birth__in=rules.likely_same_birth_dates(date_of_birth)))
     elif date_of_birth:
         conditions.append(Q(date_of_birth=date_of_birth))
-    aliases = {}
-    if tokens:
-        aliases = {
-            "given_upper": Upper("given_name"),
-            "family_upper": Upper("family_name"),
-            "preferred_upper": Upper("preferred_name"),
-        }
-        # every word must sound like, start like or be similar to one of the person's names
-        conditions += [_word(token) for token in tokens]
+    # every word must sound like, start like or be similar to one of the person's names
+    conditions += [_word(token) for token in tokens]
     scope = access.scoped(actor, Person, restricted="mark", per_candidate=True)
-    return SearchMatches(actor, scope, tokens, aliases=aliases, conditions=conditions)
+    return SearchMatches(actor, scope, tokens, conditions=conditions, shown=shown)
 
 
 def person_search(**criteria) -> list[SearchResult]:
@@ -271,11 +338,28 @@ def person_get(*, actor, person_id: int) -> Person:
     """The person, to open their record: 404 outside scope, "restricted" (403) when not named.
     ``under_restriction`` says whether the practice has restricted the record (so a named user
     knows they are looking at one)."""
+    return access.open_record(actor, _people_to_open(actor), pk=person_id)
+
+
+def person_page_get(*, actor, person_id: int) -> Person:
+    """``person_get`` for the person's own page, read with whether another practice holds them now
+    (``access.held_elsewhere_now``), so that ``person_page_may_change`` needs no second query."""
+    people = _people_to_open(actor).annotate(held_elsewhere_now=access.held_elsewhere_now(actor))
+    return access.open_record(actor, people, pk=person_id)
+
+
+def person_page_may_change(*, person: Person) -> bool:
+    """``person_may_change`` for a person read by ``person_page_get``: opened, so in the actor's
+    scope, and so changeable now unless another practice holds them now (``access.may_change``
+    for a person: the same rule, answered from the row already read)."""
+    return person.held_elsewhere_now is None  # AttributeError: not read by person_page_get
+
+
+def _people_to_open(actor) -> QuerySet:
     live = PersonRestriction.objects.filter(
         organisation_id=actor.organisation_id, person_id=OuterRef("pk"), lifted_at__isnull=True
     )
-    people = access.scoped(actor, Person, restricted="mark").annotate(under_restriction=Exists(live))
-    return access.open_record(actor, people, pk=person_id)
+    return access.scoped(actor, Person, restricted="mark").annotate(under_restriction=Exists(live))
 
 
 def person_get_for_change(*, actor, person_id: int) -> Person:
@@ -296,14 +380,8 @@ def person_relationships(*, actor, person: Person) -> QuerySet:
 
 
 def person_households(*, actor, person: Person) -> QuerySet:
-    return (
-        access.scoped(actor, HouseholdMembership)
-        .filter(person=person)
-        .select_related("household")
-        .prefetch_related(
-            Prefetch("household__memberships", queryset=HouseholdMembership.objects.select_related("person"))
-        )
-    )
+    """The person's household memberships, each with its household (the person's page names it)."""
+    return access.scoped(actor, HouseholdMembership).filter(person=person).select_related("household")
 
 
 def person_list_for_choice(*, actor) -> QuerySet:

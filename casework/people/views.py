@@ -6,9 +6,8 @@ from django.urls import reverse
 from casework.cases import selectors as case_selectors
 from casework.cases.forms import CaseNoteForm
 from casework.cases.services import case_note_is_editable
-from casework.core import access, chronology
+from casework.core import access
 from casework.core.views import PAGE_SIZE, form_action, form_page, not_a_read, paginate, run_service
-from casework.looked_after import selectors as looked_after_selectors
 from casework.people import selectors, services
 from casework.people.forms import (
     HouseholdForm,
@@ -31,7 +30,9 @@ def person_search(request):
     form = PersonSearchForm(request.GET or None)
     results = None
     if form.is_valid():
-        matches = selectors.person_search_matches(actor=request.user, **form.cleaned_data)
+        matches = selectors.person_search_matches(
+            actor=request.user, shown=selectors.SHOWN_ON_PAGE, **form.cleaned_data
+        )
         if isinstance(matches, selectors.SearchMatches):
             matches.expect_page(request.GET.get("page"), PAGE_SIZE)
         results = paginate(request, matches)
@@ -156,17 +157,17 @@ def person_edit(request, person_id):
 
 def person_detail(request, person_id):
     actor = request.user
-    person = selectors.person_get(actor=actor, person_id=person_id)  # logged as a view (audit/middleware.py)
+    person = selectors.person_page_get(actor=actor, person_id=person_id)  # logged as a view (audit/middleware.py)
     if refused := not_a_read(request):
         return refused
-    registrations = case_selectors.person_registrations(actor=actor, person=person)
-    cases = case_selectors.person_cases(actor=actor, person=person)
-    notes = case_selectors.person_notes(actor=actor, person=person)
-    may_change = selectors.person_may_change(actor=actor, person=person)
+    records = case_selectors.person_page_records(actor=actor, person=person)
+    registrations, cases, notes = records.registrations, records.cases, records.notes
+    may_change = selectors.person_page_may_change(person=person)
     current = next((r for r in registrations if r.end_date is None), None)
     open_cases = [c for c in cases if c.closed_on is None]
     note_form = None
     if access.can(actor, "note.add") and current is not None:
+        # the form's own choices are read only if it is rendered by crispy; the page lists open_cases
         note_form = CaseNoteForm(cases=case_selectors.person_open_cases(actor=actor, person=person))
         note_form.helper.form_action = reverse("case_note_add", args=[person.pk])
     return render(
@@ -180,12 +181,12 @@ def person_detail(request, person_id):
             "open_cases": open_cases,
             "notes": notes,
             "editable_note_ids": {n.pk for n in notes if may_change and case_note_is_editable(actor=actor, note=n)},
-            "chronology": chronology.for_person(actor=actor, person=person),
+            "chronology": records.chronology,
             "relationships": list(selectors.person_relationships(actor=actor, person=person)),
             "households": list(selectors.person_households(actor=actor, person=person)),
             "note_form": note_form,
-            "looked_after_records": looked_after_selectors.person_looked_after_records(actor=actor, person=person),
-            "missing_now": looked_after_selectors.person_missing_now(actor=actor, person=person),
+            "looked_after_records": records.looked_after_records,
+            "missing_now": records.missing_now,
             "on_our_list": current is not None,
             # another practice holds them now: their current details and every form are not offered
             "may_change": may_change,
@@ -205,11 +206,7 @@ def relationship_create(request, person_id):
         if household_id.isdigit()
         else None
     )
-    back = (
-        reverse("household_detail", args=[household.pk])
-        if household
-        else reverse("person_detail", args=[person.pk])
-    )
+    back = reverse("household_detail", args=[household.pk]) if household else reverse("person_detail", args=[person.pk])
     name = request.GET.get("name", "").strip()
     form = RelationshipForm(
         request.POST or None,
