@@ -7,9 +7,9 @@ sending requests and whoever looks sees why:
 * migrations: no migration on disk is unapplied (a deploy that forgot ``migrate`` is not ready);
 * worker: the background job worker has written a heartbeat within
   ``CASEWORK_WORKER_HEARTBEAT_MAX_AGE_SECONDS`` (``casework.jobs.selectors.last_worker_heartbeat``),
-  so jobs started from the pages will run; or it is busy with a job that started no longer ago
-  than a step may take (``SSDA903_VALIDATOR_TIMEOUT``, the longest step), since it beats only
-  between steps.
+  so jobs started from the pages will run. A worker beats from a thread of its own, during a long
+  step too (``casework.jobs.services.Beating``), so a stale heartbeat means it is gone, whatever it
+  was running: the same rule as the job pages' warning (``jobs.selectors.background_processing_running``).
 
 Open without signing in, like ``/healthz``; it says nothing about anyone. It lives here, above the
 apps, because it asks the job runner (``core`` imports from no app above it).
@@ -26,13 +26,11 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
-from django.db.models import Max
 from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from casework.jobs import selectors as jobs_selectors
-from casework.jobs.models import Job
 
 OK = "ok"
 _migrations_seen_applied = False
@@ -41,11 +39,6 @@ _migrations_seen_applied = False
 def last_worker_heartbeat() -> datetime | None:
     """When the job worker last said it was alive; None if it never has."""
     return jobs_selectors.last_worker_heartbeat()
-
-
-def running_job_started_at() -> datetime | None:
-    """When the most recently started job still running started; None if none is running."""
-    return Job.objects.filter(status=Job.Status.RUNNING).aggregate(latest=Max("started_at"))["latest"]
 
 
 def _database() -> str:
@@ -78,13 +71,6 @@ def _worker() -> str:
     now = timezone.now()
     age = (now - heartbeat).total_seconds()
     if age <= limit:
-        return OK
-    # The worker beats between a job's steps, and one step (the DfE validator on a large return)
-    # can run for many minutes: a job still running, started no longer ago than a step may take,
-    # is a busy worker, not a dead one. (Otherwise every web server would leave the load balancer
-    # while a long job runs.)
-    running = running_job_started_at()
-    if running is not None and (now - running).total_seconds() <= settings.SSDA903_VALIDATOR_TIMEOUT + limit:
         return OK
     return f"last heartbeat {age:.0f} s ago (more than {limit} s)"
 
