@@ -1,13 +1,14 @@
-"""The cases app's chronology entries: cases opened and closed, allocations, case notes."""
+"""The cases app's chronology entries: cases opened and closed, allocations, case notes. Each kind
+uses the rows the person's page has already read (``read``) or reads them in one query."""
 
 from casework.cases.models import Allocation, Case, CaseNote
 from casework.core import chronology
-from casework.core.chronology import Entry, scoped_about
+from casework.core.chronology import Entry, rows_about
 
 
-def case_entries(*, actor, person) -> list[Entry]:
+def case_entries(*, actor, person, read) -> list[Entry]:
     entries = []
-    for c in scoped_about(actor, person, Case).filter(person=person):
+    for c in rows_about(actor, person, Case, read, lambda rows: rows.filter(person=person)):
         service = c.get_service_type_display()
         entries.append(Entry(c.opened_on, "case", f"{service} case opened", c.open_reason, (1, c.pk)))
         if c.closed_on:
@@ -16,17 +17,20 @@ def case_entries(*, actor, person) -> list[Entry]:
     return entries
 
 
-def allocation_entries(*, actor, person) -> list[Entry]:
+def allocation_entries(*, actor, person, read) -> list[Entry]:
+    allocations = rows_about(
+        actor, person, Allocation, read, lambda rows: rows.filter(case__person=person).select_related("worker")
+    )
     return [
         Entry(a.start_date, "allocation", f"Allocated to {a.worker}", a.get_change_reason_display(), (2, a.pk))
-        for a in scoped_about(actor, person, Allocation).filter(case__person=person).select_related("worker")
+        for a in allocations
     ]
 
 
-def note_entries(*, actor, person) -> list[Entry]:
+def note_entries(*, actor, person, read) -> list[Entry]:
     return [
         Entry(n.occurred_on, "note", f"{n.get_note_type_display()}: {n.summary}", n.text, (5, n.pk))
-        for n in scoped_about(actor, person, CaseNote).filter(person=person)
+        for n in rows_about(actor, person, CaseNote, read, lambda rows: rows.filter(person=person))
     ]
 
 

@@ -325,15 +325,36 @@ def case_child_in_care(*, actor, case: Case) -> bool:
 
 
 def person_cases(*, actor, person: Person) -> list[Case]:
-    return list(
+    """The person's cases, newest first, with the fields their page and chronology show; each with
+    its allocations, oldest first, in ``allocation_list`` (one query for all of them, through
+    ``access.scoped`` as well)."""
+    cases = list(
         access.scoped(actor, Case)
         .filter(person=person)
         .select_related("commissioner")
-        .prefetch_related(
-            Prefetch("allocations", queryset=Allocation.objects.select_related("worker").order_by("start_date", "pk"))
-        )
+        .only(*PERSON_PAGE_CASE_FIELDS, "commissioner__name")
         .order_by("-opened_on", "-pk")
     )
+    allocations = (
+        access.scoped(actor, Allocation)
+        .filter(case_id__in=[c.pk for c in cases])
+        .select_related("worker")
+        .only(*PERSON_PAGE_ALLOCATION_FIELDS, "worker__given_name", "worker__family_name")
+        .order_by("start_date", "pk")
+        if cases
+        else []
+    )
+    by_case = {c.pk: c for c in cases}
+    for c in cases:
+        c.allocation_list = []
+    for a in allocations:
+        by_case[a.case_id].allocation_list.append(a)
+    return cases
+
+
+# What the person's page and chronology show of a case and an allocation (cases/chronology.py)
+PERSON_PAGE_CASE_FIELDS = ("person_id", "service_type", "opened_on", "open_reason", "closed_on", "close_reason")
+PERSON_PAGE_ALLOCATION_FIELDS = ("case_id", "start_date", "end_date", "change_reason")
 
 
 def allocated_workers_not_named(*, actor, person: Person, named_users) -> list[Worker]:
@@ -355,20 +376,92 @@ def person_open_cases(*, actor, person: Person) -> QuerySet:
 
 
 def person_registrations(*, actor, person: Person) -> list[Registration]:
+    """The person's registrations with the actor's practice, newest first, with the fields their
+    page and chronology (registration/chronology.py) show."""
     return list(
         access.scoped(actor, Registration)
         .filter(person=person)
-        .select_related("practice", "named_worker", "referred_by", "household")
+        .select_related("practice", "named_worker", "household")
+        .only(
+            "person_id",
+            "start_date",
+            "route",
+            "end_date",
+            "end_reason",
+            "practice__name",
+            "named_worker__given_name",
+            "named_worker__family_name",
+            "household__name",
+        )
         .order_by("-start_date", "-pk")
     )
 
 
 def person_notes(*, actor, person: Person) -> list[CaseNote]:
+    """The person's case notes, newest first, with the fields their page and chronology show."""
     return list(
         access.scoped(actor, CaseNote)
         .filter(person=person)
-        .select_related("author", "case")
+        .select_related("author")
+        .only(
+            "person_id",
+            "note_type",
+            "occurred_on",
+            "summary",
+            "text",
+            "created_at",
+            "author__username",
+            "author__first_name",
+            "author__last_name",
+        )
         .order_by("-occurred_on", "-created_at")
+    )
+
+
+@dataclass
+class PersonPageRecords:
+    """The person's records their page shows, each kind read once through ``access.scoped``."""
+
+    registrations: list  # newest first
+    cases: list  # newest first, each with its allocations
+    notes: list  # newest first
+    looked_after_records: list
+    chronology: list  # chronology.Entry, newest first
+    missing_now: list  # missing episodes with no return yet, earliest first
+
+
+def person_page_records(*, actor, person: Person) -> PersonPageRecords:
+    """The person's registrations, cases (with their allocations), case notes and looked-after
+    records, and their chronology made from those same rows (``chronology.for_person``'s ``read``)
+    rather than from a second read of each; the chronology reads the rest (the looked-after
+    records' own rows, only for someone with a looked-after record). The missing episodes with no
+    return yet are those the chronology read. ``person`` is opened by ``person_get``."""
+    from casework.core import chronology
+    from casework.looked_after.models import LookedAfterChild, MissingEpisode
+
+    registrations = person_registrations(actor=actor, person=person)
+    cases = person_cases(actor=actor, person=person)
+    notes = person_notes(actor=actor, person=person)
+    looked_after_records = list(
+        access.scoped(actor, LookedAfterChild).filter(person=person).select_related("commissioner")
+    )
+    read = {
+        Registration: registrations,
+        Case: cases,
+        Allocation: [a for c in cases for a in c.allocation_list],
+        CaseNote: notes,
+        LookedAfterChild: looked_after_records,
+    }
+    entries = chronology.for_person(actor=actor, person=person, read=read)
+    # no looked-after record in scope, no missing episode in scope (each carries its child's practice)
+    missing = [m for m in read.get(MissingEpisode, []) if m.end_date is None]
+    return PersonPageRecords(
+        registrations=registrations,
+        cases=cases,
+        notes=notes,
+        looked_after_records=looked_after_records,
+        chronology=entries,
+        missing_now=sorted(missing, key=lambda m: (m.start_date, m.pk)),
     )
 
 

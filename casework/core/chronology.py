@@ -8,6 +8,11 @@ never appear (after a transfer the sending practice sees only what it recorded),
 number of queries however many rows there are: the person page's query count grows with the
 number of kinds, never with the number of events (pinned in tests/test_query_counts.py).
 
+A page that has already read some of the person's rows through ``access.scoped`` (the person page
+reads their registrations, cases, allocations, notes and looked-after records to show them) hands
+them over in ``read`` (model -> rows): a kind uses those rows instead of reading them again
+(``rows_about``), and leaves there the full rows it read itself, for the page to use in turn.
+
 ``tests/core/test_chronology.py`` finds every model with a date and a link to a person, case or
 looked-after record and fails if it is neither registered here nor listed there as not an event.
 """
@@ -31,6 +36,15 @@ class Entry:
     # orders entries of the same day: a start before what happens in it, an ending last
     sort_key: tuple = ()
 
+    @property
+    def day(self) -> str:
+        """The date as the page shows it, "7 Dec 2026" (the date filter's "j M Y" in English),
+        written here: the filter cost as much as the rest of an entry's markup (issue 14)."""
+        return f"{self.on.day} {MONTHS[self.on.month - 1]} {self.on.year}"
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
 
 Source = Callable[..., Iterable[Entry]]
 
@@ -47,7 +61,7 @@ _discovered = False
 
 
 def register(name: str, *, models: Iterable[type[Model]], source: Source) -> None:
-    """Add a kind of chronology entry: ``source(actor=..., person=...)`` returns its entries."""
+    """Add a kind of chronology entry: ``source(actor=..., person=..., read=...)`` returns its entries."""
     _KINDS[name] = Kind(name, tuple(models), source)
 
 
@@ -73,8 +87,24 @@ def scoped_about(actor, person, model: type[Model]) -> QuerySet:
     return access.scoped(actor, model, restricted="include" if opened else "exclude")
 
 
-def for_person(*, actor, person) -> list[Entry]:
-    """Every event about ``person`` the actor may see, newest first."""
-    entries = [entry for kind in kinds() for entry in kind.source(actor=actor, person=person)]
+Read = dict[type[Model], list]
+
+
+def rows_about(actor, person, model: type[Model], read: Read, narrow: Callable[[QuerySet], QuerySet]) -> list:
+    """The actor's rows of ``model`` about ``person``: those in ``read`` when the page read them
+    already (every row of the model about the person in the actor's scope, as full objects),
+    otherwise ``narrow(scoped_about(...))`` read now and kept in ``read``. ``narrow`` must give
+    every such row as a full object: a kind reading only some fields does not use this."""
+    if model not in read:
+        read[model] = list(narrow(scoped_about(actor, person, model)))
+    return read[model]
+
+
+def for_person(*, actor, person, read: Read | None = None) -> list[Entry]:
+    """Every event about ``person`` the actor may see, newest first. ``read``: the rows about
+    ``person`` the page has already read through ``access.scoped`` (model -> every such row in the
+    actor's scope); the kinds add the full rows they read to it."""
+    read = {} if read is None else read
+    entries = [entry for kind in kinds() for entry in kind.source(actor=actor, person=person, read=read)]
     entries.sort(key=lambda e: (e.on, e.sort_key), reverse=True)
     return entries

@@ -44,8 +44,8 @@ def test_the_empty_form_is_the_markup_crispy_gives_it(world, open_cases):
     form = CaseNoteForm(cases=cases)
     form.helper.form_action = "/people/1/notes/new/"
     crispy = Template("{% load crispy_forms_tags %}{% crispy form %}").render(Context({"form": form}))
-    plain = Template('{% include "cases/case_note_form_empty.html" with form=form action=action %}').render(
-        Context({"form": form, "action": "/people/1/notes/new/"})
+    plain = Template('{% include "cases/case_note_form_empty.html" with form=form action=action cases=cases %}').render(
+        Context({"form": form, "action": "/people/1/notes/new/", "cases": cases})
     )
     assert _markup(plain) == _markup(crispy)
     assert 'class="govuk-hint"' in plain and 'name="occurred_on_2"' in plain
