@@ -213,3 +213,32 @@ def test_each_home_costs_the_same_with_5_and_40_looked_after_children(world, cli
     # 8 the due-work tray's, 7 the caseload figures' (a page of workers, their counts, the teams'
     # totals from the indexes: cases/selectors.py team_caseloads_page); a team manager's worker
     assert large <= 23
+
+
+@pytest.mark.django_db
+def test_the_looked_after_childs_page_costs_the_same_with_a_few_and_many_records(world, client):
+    """The child's page: the child with their stored due dates and outcome statuses (one query), each
+    kind of record once, the contract year and its measures, and the digest the stored statuses are
+    checked against (one plain statement: contracts/child_facts.py); nothing per record."""
+    from tests.contracts.test_child_facts_kept import _measures
+
+    _measures(world, "placement_stability_3plus", "missing_children", "visits_on_time")
+    actor = world.a.users[Role.PRACTITIONER]
+    child = child_in_care(world, TODAY - timedelta(days=300))
+    client.force_login(actor)
+    url = f"/looked-after/{child.pk}/"
+    _queries(client, url)  # the first view works the outcome statuses out and stores them
+    small = _queries(client, url)
+    for n in range(1, 30):
+        looked_after_services.visit_record(
+            actor=actor, child=child, visit_date=TODAY - timedelta(days=300 - 5 * n), child_seen=True, seen_alone=True
+        )
+        looked_after_services.review_record(
+            actor=actor, child=child, review_date=TODAY - timedelta(days=300 - 5 * n), participation="PN1"
+        )
+    _queries(client, url)
+    large = _queries(client, url)
+    assert small == large
+    # 46 before issue 14's second pass: the due dates worked out again (9 queries) and the child's
+    # rows read again for the outcome statuses (11), where one statement now digests them
+    assert large <= 28

@@ -192,3 +192,30 @@ class ContractYearResult(models.Model):
                 fields=["recalculates"], condition=Q(recalculates__isnull=False), name="one_recalculation_each"
             ),
         ]
+
+
+class ChildOutcomeStatuses(models.Model):
+    """A looked-after child's status on each per-child measure, as their page last worked them out
+    (``contracts/child_facts.py``), under ``key``: a digest of everything they are worked out from
+    (the child's rows for the contract year, the year, its measures and the day). The page uses them
+    only when the digest of what it reads now is the same, so they are never shown stale, and are
+    shared by every server process.
+
+    Not recorded on the child (no database constraint, nothing done on delete): a row is worked out
+    from the records and says nothing of its own, so it neither keeps a child's record from being
+    deleted nor an import from being reversed (``imports/batches.py`` passes over such relations);
+    a row left behind matches no other child's digest, which includes the child's id."""
+
+    child = models.OneToOneField(
+        "looked_after.LookedAfterChild",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="outcome_statuses",
+    )
+    key = models.CharField(max_length=64)
+    # [status, count or null] for each measure, in the order of the measures the key covers
+    statuses = models.JSONField()
+
+    def __str__(self):
+        return f"Outcome statuses for looked-after child {self.child_id}"

@@ -47,6 +47,34 @@ def child_get(*, actor, looked_after_child_id) -> LookedAfterChild:
     )
 
 
+def child_page_get(*, actor, looked_after_child_id) -> LookedAfterChild:
+    """``child_get`` for the child's page: with the child's stored due dates (``dues.py``) and stored
+    outcome statuses (``contracts/child_facts.py``) in the same query, each None when there is none."""
+    return access.open_record(
+        actor,
+        access.scoped(actor, LookedAfterChild, restricted="mark").select_related(
+            "person", "commissioner", "dues", "outcome_statuses"
+        ),
+        pk=looked_after_child_id,
+    )
+
+
+def child_page_dues(child: LookedAfterChild, today: date) -> list[timescales.Due]:
+    """The child's next due dates as ``due_for`` works them out today (soonest first; none when not
+    looked after today), read from the stored row (``child_page_get`` joined it) while it holds: it
+    was worked out on or before today and today is before its ``recompute_on`` (every writer refreshes
+    it in the same transaction; only time changes it otherwise, first on ``recompute_on``). Otherwise
+    (no row yet, or the daily refresh has not reached it) worked out now."""
+    try:
+        stored = child.dues
+    except StoredDues.DoesNotExist:
+        stored = None
+    if stored is not None and stored.computed_on <= today and stored.recompute_on and today < stored.recompute_on:
+        return dues.shown_dues(stored) if stored.in_care else []
+    worked = dues.work_out([child], today).get(child.pk)
+    return worked[1] if worked and worked[0] else []
+
+
 def child_get_for_change(*, actor, looked_after_child_id) -> LookedAfterChild:
     """A looked-after child's record, for a recording form or a write: 404 unless the actor may
     change it now (not about a child another practice holds now: ``access.changeable``)."""
@@ -66,10 +94,13 @@ def person_looked_after_records(*, actor, person) -> list[LookedAfterChild]:
 
 
 def child_record(*, actor, child: LookedAfterChild) -> dict:
-    """Everything recorded about the child, each list in date order (one query per kind)."""
+    """Everything recorded about the child, each list in date order (one query per kind, sorted here:
+    a child has a few rows of each, and the ORM's ORDER BY cost more to build than the sort)."""
 
     def rows(model, order):
-        return list(access.scoped(actor, model).filter(child=child).order_by(order))
+        field = order.lstrip("-")
+        found = access.scoped(actor, model).filter(child_id=child.pk).order_by()
+        return sorted(found, key=lambda row: (getattr(row, field), row.pk), reverse=order.startswith("-"))
 
     episodes = rows(Episode, "start_date")
     return {

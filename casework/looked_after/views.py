@@ -136,21 +136,21 @@ def url_name(action: str) -> str:
 
 
 def child_page(request, looked_after_child_id):
-    child = selectors.child_get(actor=request.user, looked_after_child_id=looked_after_child_id)
+    child = selectors.child_page_get(actor=request.user, looked_after_child_id=looked_after_child_id)
     if refused := not_a_read(request):
         return refused
+    today = timezone.localdate()
     may_change = selectors.child_may_change(actor=request.user, child=child)
     record = selectors.child_record(actor=request.user, child=child)
-    dues = selectors.due_for(access.scoped(request.user, type(child)).filter(pk=child.pk))
     actions = {action.replace("-", "_"): reverse(url_name(action), args=[child.pk]) for action in RECORDING}
-    outcome_year, outcomes = child_outcome_facts(child, timezone.localdate())
+    outcome_year, outcomes = child_outcome_facts(child, today)
     return render(
         request,
         "looked_after/child.html",
         {
             "child": child,
-            "dues": dues[0].dues if dues else [],
-            "today": timezone.localdate(),
+            "dues": selectors.child_page_dues(child, today),
+            "today": today,
             "actions": actions,
             "outcome_year": outcome_year,
             "outcomes": outcomes,
