@@ -1,6 +1,21 @@
 """What the page header needs to know: the signed-in user's organisation and what they can do."""
 
+from functools import cache
+
+from django.urls import get_script_prefix, reverse
+
 from casework.core import access
+
+
+@cache
+def _url(prefix: str, url_name: str) -> str:
+    """A header link's address, worked out once per process (and prefix): the URLconf does not
+    change while a process runs, and a dozen reversals on every page cost more than a query."""
+    return reverse(url_name)
+
+
+def header_url(url_name: str) -> str:
+    return _url(get_script_prefix(), url_name)
 
 
 def navigation(request):
@@ -9,8 +24,13 @@ def navigation(request):
         return {}
     # each capability asked once (a page used to ask some three times, each through the lazy user)
     allowed = {cap for cap in access.CAPABILITIES if access.can(user, cap)}
-    links = [(url_name, label) for cap, url_name, label in NAVIGATION if cap(allowed)]
-    return {"nav_links": links, "can": {cap.replace(".", "_"): cap in allowed for cap in access.CAPABILITIES}}
+    links = [(header_url(url_name), label) for cap, url_name, label in NAVIGATION if cap(allowed)]
+    return {
+        "nav_links": links,
+        "security_url": header_url("mfa_security"),
+        "sign_out_url": header_url("logout"),
+        "can": {cap.replace(".", "_"): cap in allowed for cap in access.CAPABILITIES},
+    }
 
 
 def _has(*capabilities):
