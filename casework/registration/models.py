@@ -53,11 +53,13 @@ class Registration(models.Model):
         ordering = ["-start_date"]
         indexes = [
             models.Index(fields=["practice", "end_date"]),
-            # the practice's current list per named worker, counted from the index alone (issue 14)
+            # the practice's current list per named worker, counted from the index alone (issue 14);
+            # end_date too, though always NULL here: SQLite reads a partial index alone only when
+            # every column the query names is in it (the practice list by worker, the caseloads)
             models.Index(
-                fields=["practice", "named_worker"],
+                fields=["practice", "named_worker", "end_date"],
                 condition=Q(end_date__isnull=True),
-                name="registration_current_named",
+                name="registration_current_named_end",
             ),
         ]
         constraints = [

@@ -2,7 +2,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from casework.core import access
-from casework.core.views import form_action, not_a_read, paginate
+from casework.core.views import form_action, not_a_read
 from casework.organisations import selectors as org_selectors
 from casework.people import selectors as people_selectors
 from casework.registration import selectors, services
@@ -13,12 +13,12 @@ def practice_list(request):
     sort = request.GET.get("sort", "name")
     if sort not in selectors.PRACTICE_LIST_SORTS:
         sort = "name"
-    registrations = selectors.practice_list(actor=request.user, sort=sort)
+    page = selectors.practice_list_page(actor=request.user, sort=sort, page_number=request.GET.get("page"))
     return render(
         request,
         "registration/practice_list.html",
         {
-            "page": paginate(request, registrations),
+            "page": page,
             "sort": sort,
             "size": selectors.practice_list_size(actor=request.user),
             "practice": request.user.organisation,
