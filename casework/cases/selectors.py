@@ -438,13 +438,12 @@ def person_page_records(*, actor, person: Person) -> PersonPageRecords:
     return yet are those the chronology read. ``person`` is opened by ``person_get``."""
     from casework.core import chronology
     from casework.looked_after.models import LookedAfterChild, MissingEpisode
+    from casework.looked_after.selectors import person_looked_after_records
 
     registrations = person_registrations(actor=actor, person=person)
     cases = person_cases(actor=actor, person=person)
     notes = person_notes(actor=actor, person=person)
-    looked_after_records = list(
-        access.scoped(actor, LookedAfterChild).filter(person=person).select_related("commissioner")
-    )
+    looked_after_records = person_looked_after_records(actor=actor, person=person)
     read = {
         Registration: registrations,
         Case: cases,

@@ -90,6 +90,9 @@ def child_may_change(*, actor, child: LookedAfterChild) -> bool:
 
 
 def person_looked_after_records(*, actor, person) -> list[LookedAfterChild]:
+    """The person's looked-after records, with their authority. Their missing episodes with no return
+    yet (the person's page's banner) come from the chronology's read (cases/selectors.py
+    ``person_page_records``)."""
     return list(access.scoped(actor, LookedAfterChild).filter(person=person).select_related("commissioner"))
 
 
@@ -120,13 +123,6 @@ def child_record(*, actor, child: LookedAfterChild) -> dict:
         "care_leaver_contacts": rows(CareLeaverContact, "birthday_age"),
         "deprivations_of_liberty": rows(DeprivationOfLiberty, "-start_date"),
     }
-
-
-def person_missing_now(*, actor, person) -> list[MissingEpisode]:
-    """The person's missing episodes with no return yet, one per looked-after record at most."""
-    return list(
-        access.scoped(actor, MissingEpisode).filter(child__person=person, end_date__isnull=True).order_by("start_date")
-    )
 
 
 def open_missing(*, actor, child: LookedAfterChild):
