@@ -2,7 +2,7 @@
 
 Each app says which of its records are events by registering a *kind* in its own
 ``chronology.py`` (found here by autodiscovery, so a new app joins without anyone editing this
-module): the models the kind reads and a function ``(actor, person) -> entries``. Each function
+module): the models the kind reads and a function ``(actor, person, read) -> entries``. Each function
 reads its rows through ``access.scoped``, so restricted records and another practice's records
 never appear (after a transfer the sending practice sees only what it recorded), and costs a fixed
 number of queries however many rows there are: the person page's query count grows with the
