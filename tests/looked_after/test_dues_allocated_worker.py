@@ -113,3 +113,30 @@ def test_the_team_tray_pages_in_the_same_order_as_the_whole_tray_sorted(world):
             for row in selectors.team_due_page(actor=manager, team_id=team.pk, page_number=number, per_page=8).rows
         ]
     assert paged == whole
+
+
+def test_the_seed_stores_each_childs_allocated_worker(db):
+    """The seed writes allocations and then the dues (dues.refresh): every child's row names the
+    worker the allocations name now, or none."""
+    from django.db import transaction
+
+    from casework.cases.models import Allocation
+    from casework.core.codes import ServiceType
+    from casework.looked_after.models import LookedAfterChild
+    from casework.synthetic.generate import seed
+
+    with transaction.atomic():
+        seed(practices=1, people=300, seed=7, as_of=TODAY)
+        live = {
+            (org, person): worker
+            for org, person, worker in Allocation.objects.filter(
+                end_date__isnull=True,
+                case__service_type=ServiceType.LOOKED_AFTER_CHILD,
+                case__closed_on__isnull=True,
+            ).values_list("case__organisation_id", "case__person_id", "worker_id")
+        }
+        stored = dict(StoredDues.objects.values_list("child_id", "worker_id"))
+        children = LookedAfterChild.objects.values_list("pk", "organisation_id", "person_id")
+        assert {pk: live.get((org, person)) for pk, org, person in children} == stored
+        assert sum(worker is not None for worker in stored.values()) >= 5
+        transaction.set_rollback(True)
