@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from casework.accounts import middleware as accounts_middleware
 from casework.accounts.models import Role, User
 from casework.accounts.testing import force_login_verified
 from casework.cases import services as case_services
@@ -30,6 +31,16 @@ def _force_login_passes_mfa(monkeypatch):
     """Every user must pass MFA after their password: client.force_login(user) signs in as one who
     has, with a real confirmed authenticator app (tests/accounts drive the MFA pages themselves)."""
     monkeypatch.setattr(Client, "force_login", force_login_verified)
+
+
+@pytest.fixture(autouse=True)
+def _session_written_only_on_change(request, monkeypatch):
+    """A signed-in session is written again once its last write is a minute old (accounts/middleware.py):
+    in a test that takes more than a minute between signing in and a page (seeding 200 cases on a
+    busy machine), that write would add its queries to a page's count, and a pin would fail by
+    chance. So tests see no refresh, except those marked ``session_refresh`` that test it."""
+    if request.node.get_closest_marker("session_refresh") is None:
+        monkeypatch.setattr(accounts_middleware, "SESSION_REFRESH_SECONDS", 10**9)
 
 
 @dataclass

@@ -69,6 +69,7 @@ def test_sessions_end_after_30_minutes_without_a_request():
 
 
 @pytest.mark.django_db
+@pytest.mark.session_refresh
 def test_every_request_restarts_the_clock(world, client):
     """Every request a minute or more after the session was last written (sooner ones write nothing:
     tests/accounts/test_session_kept_alive.py)."""

@@ -13,6 +13,8 @@ from django.utils import timezone
 from casework.accounts.middleware import SESSION_SAVED_AT
 from casework.accounts.models import Role
 
+pytestmark = pytest.mark.session_refresh
+
 
 def session_writes(client, url="/") -> int:
     with CaptureQueriesContext(connection) as ctx:
