@@ -202,5 +202,10 @@ def refresh_due(*, today: date | None = None) -> int:
     return refresh([*reached, *missing], today=today)
 
 
+def fill_missing(*, today: date | None = None) -> int:
+    """Rows for the children that have none (a database migrated from before the table existed)."""
+    return refresh(LookedAfterChild.objects.filter(dues__isnull=True).values_list("pk", flat=True), today=today)
+
+
 def rebuild(*, today: date | None = None) -> int:
     return refresh(LookedAfterChild.objects.values_list("pk", flat=True), today=today)

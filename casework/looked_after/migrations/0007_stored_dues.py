@@ -5,13 +5,10 @@ from django.db import migrations, models
 
 
 def fill_stored_dues(apps, schema_editor):
-    """Every existing child's dues, by the same function the services use (the historical models
-    cannot run the rules); on a new database there is no child and nothing is read."""
-    if not apps.get_model("looked_after", "LookedAfterChild").objects.exists():
-        return
-    from casework.looked_after import dues
-
-    dues.rebuild()
+    """Nothing here: the rows are filled once the database is migrated to the end, by
+    ``looked_after/apps.py`` (post_migrate), with the same function the services use. Filling them
+    here with today's code wrote columns later migrations add (the allocated worker, 0008), so a
+    database with children at 0006 could not be migrated."""
 
 
 class Migration(migrations.Migration):
