@@ -16,12 +16,17 @@ FIELDS = (
 
 
 def add_the_space(apps, schema_editor):
+    # one pass over the rows without a space, written back 2,000 at a time: an UPDATE per distinct
+    # postcode scanned the whole table for each (minutes at 100,000 people)
     for app, name, field in FIELDS:
         model = apps.get_model(app, name)
         without = model.objects.exclude(**{field: ""}).exclude(**{f"{field}__contains": " "})
-        for value in set(without.values_list(field, flat=True)):
-            if identifiers.is_valid_postcode(value):
-                model.objects.filter(**{field: value}).update(**{field: identifiers.normalise_postcode(value)})
+        changed = [
+            model(pk=pk, **{field: identifiers.normalise_postcode(value)})
+            for pk, value in without.values_list("pk", field)
+            if identifiers.is_valid_postcode(value)
+        ]
+        model.objects.bulk_update(changed, [field], batch_size=2000)
 
 
 class Migration(migrations.Migration):
