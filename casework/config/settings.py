@@ -111,6 +111,8 @@ TEMPLATES = [
                 "casework.core.context_processors.navigation",
                 "casework.accounts.context_processors.sign_in",
             ],
+            # short_date ("7 Dec 2026") on every page without a load tag (casework/core/templatetags/dates.py)
+            "builtins": ["casework.core.templatetags.dates"],
         },
     },
 ]

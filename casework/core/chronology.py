@@ -25,6 +25,7 @@ from django.db.models import Model, QuerySet
 from django.utils.module_loading import autodiscover_modules
 
 from casework.core import access
+from casework.core.templatetags.dates import day_month_year
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,7 @@ class Entry:
     def day(self) -> str:
         """The date as the page shows it, "7 Dec 2026" (the date filter's "j M Y" in English),
         written here: the filter cost as much as the rest of an entry's markup (issue 14)."""
-        return f"{self.on.day} {MONTHS[self.on.month - 1]} {self.on.year}"
-
-
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+        return day_month_year(self.on)
 
 
 Source = Callable[..., Iterable[Entry]]
