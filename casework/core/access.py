@@ -485,6 +485,12 @@ def _restricted_ids_or_query(actor) -> list[int] | QuerySet:
     return restricted_people(actor) if ids is None else ids
 
 
+def anyone_restricted_from(actor) -> bool:
+    """Whether any person is restricted from the actor (in a request, from the list read once)."""
+    hidden = _restricted_ids_or_query(actor)
+    return bool(hidden) if isinstance(hidden, list) else hidden.exists()
+
+
 def restricted_people(actor) -> QuerySet:
     """The ids (``person_id``) of the people restricted from the actor: a live restriction by the
     actor's practice that does not name them. A subquery: every scoped query embeds it."""

@@ -23,13 +23,18 @@ PRACTICE_LIST_SORTS = {
 
 def practice_list(*, actor, sort: str = "name", worker_id: int | None = None) -> QuerySet:
     """Current registrations with the actor's practice: the practice's list. A person restricted
-    from the actor is on it, marked ``is_restricted`` (shown by name only)."""
+    from the actor is on it, marked ``is_restricted`` (shown by name only), and, in any order but by
+    name, after everyone else (by name): where the row stood would give away what it hides, its date
+    of birth, named worker or date of registration, as a search by date of birth would."""
     access.require(actor, "practice_list.view")
+    order = PRACTICE_LIST_SORTS.get(sort, PRACTICE_LIST_SORTS["name"])
+    if order not in (PRACTICE_LIST_SORTS["name"], PRACTICE_LIST_SORTS["-name"]):
+        order = ("is_restricted", *order)
     registrations = (
         access.scoped(actor, Registration, restricted="mark")
         .filter(end_date__isnull=True)
         .select_related("person", "named_worker", "household")
-        .order_by(*PRACTICE_LIST_SORTS.get(sort, PRACTICE_LIST_SORTS["name"]))
+        .order_by(*order)
     )
     if worker_id is not None:
         registrations = registrations.filter(named_worker_id=worker_id)
@@ -44,7 +49,8 @@ def practice_list_page(*, actor, sort: str, page_number, per_page: int = 25) -> 
     The same rows in the same order as ``practice_list`` sorted so (workers of the same name read
     together, and the people with none named first or last as the database puts NULL)."""
     registrations = practice_list(actor=actor, sort=sort)
-    if sort not in ("worker", "-worker"):
+    if sort not in ("worker", "-worker") or access.anyone_restricted_from(actor):
+        # a restricted person goes last, out of their worker's place: the list sorted as a whole
         return Paginator(registrations, per_page).get_page(page_number)
     descending = sort.startswith("-")
     sizes = dict(

@@ -53,3 +53,25 @@ def test_each_page_by_worker_is_that_slice_of_the_whole_list(world, client):
     client.force_login(manager)
     html = client.get("/practice/list/", {"sort": "worker", "page": 1}).content.decode()
     assert "page=2" not in html  # 25 people: one page of 25
+
+
+def test_a_restricted_person_stands_last_in_every_order_that_would_give_away_what_is_hidden(world):
+    """Shown by name only, a restricted person's place in the list sorted by date of birth, named
+    worker or date of registration would tell their date of birth, worker or registration date: in
+    those orders they come after everyone else; sorted by name (which is shown) they keep their place."""
+    from casework.people import services as people_services
+
+    a = world.a
+    manager, practitioner = a.users[Role.PRACTICE_MANAGER], a.users[Role.PRACTITIONER]
+    for n, born in enumerate((date(2001, 1, 1), date(2005, 1, 1), date(2009, 1, 1))):
+        add_person(a, world.commissioner, given="P", family=f"Middle{n}", dob=born, service=None, worker=a.workers[n])
+    hidden = a.people[0]
+    people_services.person_restrict(actor=manager, person=hidden, reason="A relative of a member of staff")
+    for sort in ("dob", "-dob", "worker", "-worker", "registered", "-registered"):
+        whole = list(selectors.practice_list(actor=practitioner, sort=sort))
+        assert whole[-1].person_id == hidden.pk and whole[-1].is_restricted, sort
+        assert not any(r.is_restricted for r in whole[:-1])
+        paged = selectors.practice_list_page(actor=practitioner, sort=sort, page_number=1, per_page=100)
+        assert [r.pk for r in paged.object_list] == [r.pk for r in whole], sort
+    by_name = [r.person.family_name for r in selectors.practice_list(actor=practitioner, sort="name")]
+    assert by_name == sorted(by_name)
