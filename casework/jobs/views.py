@@ -38,6 +38,12 @@ def job_detail(request, job_id: int):
         return redirect(address)
     context = {"job": job, "kind": kind, "start_again": _start_again(kind), "refresh": REFRESH_SECONDS}
     context["may_see_result"] = _may(request.user, kind)
+    # a started job whose background processing has stopped will not finish: no progress shown as if it would
+    context["stopped_under_it"] = (
+        job.status == Job.Status.RUNNING
+        and job.started_at is not None
+        and not selectors.background_processing_running()
+    )
     if job.status == Job.Status.DONE and kind.result_link and context["may_see_result"]:
         context["result_link"] = kind.result_link(job)
     if job.status == Job.Status.DONE and kind.result_context and context["may_see_result"]:

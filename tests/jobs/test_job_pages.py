@@ -81,6 +81,9 @@ def test_a_running_jobs_page_says_at_once_when_background_processing_stopped_und
     page = _main(client.get(f"/jobs/{job.pk}/"))
     assert STOPPED in page and "It stopped while this was running, so this will not finish" in page
     assert "will start when it runs again" not in page
+    # nothing beside the warning says it is still going (walking the demo: "45% done" and "your
+    # request carries on" under it)
+    assert "carries on" not in page and "% done" not in page and "<progress" not in page
     assert services.jobs_fail_abandoned() == 1  # the next worker to start: the task was never claimed by a live one
     page = _main(client.get(f"/jobs/{job.pk}/"))
     assert "Background processing stopped before this finished" in page and "Try again" in page
