@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone as django_timezone
 
 from casework.accounts import middleware as accounts_middleware
 from casework.accounts.models import Role, User
@@ -31,6 +32,22 @@ def _force_login_passes_mfa(monkeypatch):
     """Every user must pass MFA after their password: client.force_login(user) signs in as one who
     has, with a real confirmed authenticator app (tests/accounts drive the MFA pages themselves)."""
     monkeypatch.setattr(Client, "force_login", force_login_verified)
+
+
+_clock_localdate = django_timezone.localdate
+
+
+def _the_suites_today(value=None, timezone=None):
+    return TODAY if value is None else _clock_localdate(value, timezone)
+
+
+@pytest.fixture(autouse=True)
+def _today_is_the_suites_today(monkeypatch):
+    """What the product takes as today (``timezone.localdate()``) is the ``TODAY`` the tests build
+    their dates from, fixed when the suite starts: a run crossing midnight failed the tests of
+    "not in the future" (the services had moved on to the next day, the tests had not). Within a
+    day this changes nothing."""
+    monkeypatch.setattr(django_timezone, "localdate", _the_suites_today)
 
 
 @pytest.fixture(autouse=True)
