@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Q
+from django.utils import timezone
 
 from casework.cases.models import Case
 from casework.contracts import rules
@@ -531,7 +532,7 @@ def outcome_matrix(*, contract: Contract, year: ContractYear) -> tuple[list, lis
     children = children_under(contract, year.start_date, year.end_date)
     loads, _ = _results(contract, year.start_date, year.end_date, [(m.indicator, m.age_band) for m in measures])
     by_measure = {m.pk: compute.per_child(loads[m.age_band], m.indicator) for m in measures}
-    today = date.today()
+    today = timezone.localdate()
     rows = [
         MatrixRow(
             child=child,

@@ -8,6 +8,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from casework.audit.services import audit_record
 from casework.contracts import rules
@@ -259,7 +260,7 @@ def contract_renew(
 def _require_year_open(contract_year: ContractYear) -> None:
     # what a finished year was monitored and paid against is settled: changing it would rewrite
     # reports and payment statements both sides have already seen
-    if contract_year.end_date < date.today():
+    if contract_year.end_date < timezone.localdate():
         raise ValidationError(f"The contract year ended on {contract_year.end_date:%d/%m/%Y}: its measures are settled")
 
 
@@ -408,7 +409,7 @@ def contract_year_recalculate(*, actor, contract: Contract, contract_year: Contr
     _require_commissioner(actor, contract, "its settled figures")
     if contract_year.contract_id != contract.pk:
         raise ValidationError("That contract year is not this contract's")
-    if not results.ended(contract_year, date.today()):
+    if not results.ended(contract_year, timezone.localdate()):
         raise ValidationError(
             "The contract year is still running: its figures are worked out again whenever the records change"
         )
