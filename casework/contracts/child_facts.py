@@ -18,13 +18,12 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Subquery
 
 from casework.cases.models import Allocation, Case
 from casework.contracts import reporting
-from casework.contracts.models import AGE_BAND_LIMITS, ChildOutcomeStatuses, ContractMeasure, ContractYear
+from casework.contracts.models import ChildOutcomeStatuses, ContractMeasure, ContractYear
 from casework.looked_after.models import (
     CareLeaverContact,
     Conviction,
@@ -103,9 +102,7 @@ def year_and_measures(child: LookedAfterChild, on: date) -> tuple[ContractYear |
 
 def _in_band(born: date | None, age_band: str, year: ContractYear) -> bool:
     """``reporting.children_under``'s age band: of that age at the year's end."""
-    youngest, oldest = AGE_BAND_LIMITS[age_band]
-    born_after = year.end_date - relativedelta(years=oldest + 1)
-    born_by = year.end_date - relativedelta(years=youngest)
+    born_after, born_by = reporting.age_band_births(age_band, year.end_date)
     return born is not None and born_after < born <= born_by
 
 

@@ -38,11 +38,15 @@ def children_under(contract: Contract, start: date, end: date, age_band: str = "
     ).values("person_id")
     children = LookedAfterChild.objects.filter(commissioner_id=contract.commissioner_id, person_id__in=cases)
     if age_band:
-        youngest, oldest = AGE_BAND_LIMITS[age_band]
-        born_after = end - relativedelta(years=oldest + 1)
-        born_by = end - relativedelta(years=youngest)
+        born_after, born_by = age_band_births(age_band, end)
         children = children.filter(person__date_of_birth__gt=born_after, person__date_of_birth__lte=born_by)
     return children
+
+
+def age_band_births(age_band: str, on: date) -> tuple[date, date]:
+    """Who is of the age band's age on ``on``: born after the first date and on or before the second."""
+    youngest, oldest = AGE_BAND_LIMITS[age_band]
+    return on - relativedelta(years=oldest + 1), on - relativedelta(years=youngest)
 
 
 def quarter_end(year: ContractYear, quarter: int) -> date:
